@@ -1,0 +1,28 @@
+"""Small helpers for running inside Airflow tasks (imported lazily, inside tasks only)."""
+
+from __future__ import annotations
+
+_SCHEMES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg",
+            "mssql": "mssql+pyodbc", "sqlite": "sqlite", "mysql": "mysql+pymysql"}
+
+
+def source_url(conn_id: str) -> str:
+    """The CMS's SQLAlchemy URL from an Airflow connection (``AIRFLOW_CONN_<ID>`` works too).
+
+    ``extra.sqlalchemy_url`` wins (any dialect, e.g. ``sqlite:////data/cms.db``); otherwise the
+    connection's own URI with its scheme turned into a SQLAlchemy driver name.
+    """
+    from airflow.sdk import BaseHook
+
+    try:
+        conn = BaseHook.get_connection(conn_id)
+    except Exception as exc:  # noqa: BLE001 - Airflow raises its own not-found type
+        raise RuntimeError(
+            f"Airflow connection {conn_id!r} is not defined: create it, or set "
+            f"AIRFLOW_CONN_{conn_id.upper()} (see README, 'Connecting to your CMS')") from exc
+    url = (conn.extra_dejson or {}).get("sqlalchemy_url")
+    if url:
+        return str(url)
+    uri = conn.get_uri()
+    scheme, _, rest = uri.partition("://")
+    return f"{_SCHEMES.get(scheme, scheme)}://{rest}"

@@ -1,0 +1,199 @@
+"""The ``annexa`` command: generate a synthetic CMS, run the Annex A DAG, or run the demo.
+
+``annexa run`` executes the real ``annex_a`` DAG through Airflow (``dag.test()`` against a real
+metadata database), so a command-line run and a scheduled run are the same code path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from annexa.dates import parse_date
+from annexa.paths import REPO_ROOT, annexa_home
+
+SCALES = ("small", "medium", "large")
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def _date_arg(value: str) -> dt.date:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _today_london() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def _check_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise SystemExit(
+            f"annexa: not a SQLAlchemy URL: {url!r} "
+            "(e.g. sqlite:////abs/cms.db or postgresql+psycopg://user@host/db)") from None
+    return url
+
+
+def dags_dir() -> Path:
+    from annexa.paths import PACKAGE_DIR
+
+    bundled = PACKAGE_DIR / "dags"
+    return bundled if bundled.is_dir() else REPO_ROOT / "dags"
+
+
+def airflow_env(home: Path) -> None:
+    """Point Airflow at a local SQLite metadata DB unless the caller configured one."""
+    af_home = Path(os.environ.setdefault("AIRFLOW_HOME", str(home / "airflow")))
+    af_home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+                          f"sqlite:///{af_home / 'airflow.db'}")
+    os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+    os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(dags_dir()))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from annexa.source.extract import safe_url
+    from annexa.source.synthetic import generate
+
+    url = _check_url(args.url)
+    as_at = args.as_at or _today_london()
+    _say(f"Generating a {args.scale} synthetic CMS (seed {args.seed}, as at {as_at}, "
+         f"{'messy' if args.messy else 'clean'}) into {safe_url(url)}")
+    t0 = time.time()
+    counts = generate(url, scale=args.scale, seed=args.seed, as_at=as_at, messy=args.messy,
+                      progress=lambda m: _say(f"  {m}"))
+    _say(f"Done in {time.time() - t0:.1f}s: {sum(counts.values()):,} rows in "
+         f"{len(counts)} tables")
+    return 0
+
+
+def run_dag(source: str, as_at: dt.date, out: Path, *, la_code: str, la_name: str = "",
+            version: str = "later", layout: str = "ofsted", mapping: str | None = None,
+            cms: str | None = None) -> tuple[str, dict]:
+    """Run the annex_a DAG once through Airflow; returns (state, publish result or {})."""
+    airflow_env(annexa_home())
+    os.environ["AIRFLOW_CONN_ANNEXA_CMS"] = json.dumps(
+        {"conn_type": "generic", "extra": {"sqlalchemy_url": source}})
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.utils.db import initdb
+
+    initdb()
+    bag = DagBag(dag_folder=str(dags_dir() / "annex_a.py"))
+    if bag.import_errors:
+        raise SystemExit(f"annexa: DAG import errors: {bag.import_errors}")
+    dag = bag.dags["annex_a"]
+    conf = {"as_at": as_at.isoformat(), "la_code": la_code, "la_name": la_name,
+            "annex_version": version, "layout": layout, "out_dir": str(out),
+            "source_conn_id": "annexa_cms", "mapping": mapping, "cms": cms}
+    dr = dag.test(run_conf=conf)
+    state = str(getattr(dr, "state", "failed"))
+    published = Path(out) / la_code / as_at.isoformat()
+    return state, ({"published": str(published)} if published.exists() else {})
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from annexa.publish.workbook import workbook_name
+    from annexa.source.extract import safe_url
+
+    url = _check_url(args.source)
+    out = Path(args.out).expanduser().resolve()
+    _say(f"Running the annex_a DAG: LA {args.la_code}, as at {args.as_at}, "
+         f"source {safe_url(url)}, output {out}")
+    state, result = run_dag(url, args.as_at, out, la_code=args.la_code, la_name=args.la_name,
+                            version=args.annex_version, layout=args.layout,
+                            mapping=args.mapping, cms=args.cms)
+    if state != "success" or not result:
+        _say(f"annexa: the run did not succeed (state: {state}); nothing new was published. "
+             "See the task logs above and docs/runbook.md.")
+        return 1
+    folder = Path(result["published"])
+    _say(f"Published: {folder / workbook_name(args.la_code, args.as_at)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    home = annexa_home()
+    demo_dir = home / "demo"
+    demo_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    as_at = args.as_at or _today_london()
+    db = demo_dir / f"cms_{args.scale}_seed{args.seed}_{as_at.isoformat()}.db"
+    url = f"sqlite:///{db}"
+    if not db.exists() or args.regenerate:
+        tmp = db.with_suffix(".tmp.db")
+        tmp.unlink(missing_ok=True)
+        rc = cmd_generate(argparse.Namespace(url=f"sqlite:///{tmp}", scale=args.scale,
+                                             seed=args.seed, as_at=as_at, messy=False))
+        if rc:
+            return rc
+        tmp.rename(db)
+    else:
+        _say(f"Reusing the synthetic CMS at {db}")
+    out = Path(args.out).expanduser().resolve() if args.out else home / "published"
+    rc = cmd_run(argparse.Namespace(source=url, as_at=as_at, out=str(out), la_code="999",
+                                    la_name="Synthshire (synthetic)", annex_version="later",
+                                    layout="ofsted", mapping=None, cms=None))
+    if rc == 0:
+        _say(f"Latest return: {out / '999' / 'latest'}")
+    return rc
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="annexa", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write a synthetic SSD-shaped CMS to a database")
+    g.add_argument("--url", required=True, help="SQLAlchemy URL, e.g. sqlite:////tmp/cms.db")
+    g.add_argument("--scale", choices=SCALES, default="small")
+    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--as-at", type=_date_arg, default=None, help="YYYY-MM-DD (default today)")
+    g.add_argument("--messy", action="store_true",
+                   help="render values as a real Liquidlogic SSD build would")
+    g.set_defaults(func=cmd_generate)
+
+    r = sub.add_parser("run", help="run the annex_a DAG through Airflow for one as-at date")
+    r.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS (SSD tables)")
+    r.add_argument("--as-at", type=_date_arg, required=True, help="YYYY-MM-DD")
+    r.add_argument("--out", required=True, help="output folder; files land in OUT/<la>/<as-at>/")
+    r.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
+    r.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
+    r.add_argument("--annex-version", choices=("later", "2019"), default="later")
+    r.add_argument("--layout", choices=("ofsted", "liia"), default="ofsted")
+    r.add_argument("--mapping", default=os.environ.get("ANNEXA_MAPPING"),
+                   help="LA code-mapping YAML (default: identity)")
+    r.add_argument("--cms", choices=("liquidlogic", "mosaic", "eclipse"), default=None,
+                   help="CMS build, for its column aliases")
+    r.set_defaults(func=cmd_run)
+
+    d = sub.add_parser("demo", help="generate a synthetic CMS and publish its return")
+    d.add_argument("--scale", choices=SCALES, default="small")
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--as-at", type=_date_arg, default=None)
+    d.add_argument("--out", default=None)
+    d.add_argument("--regenerate", action="store_true")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

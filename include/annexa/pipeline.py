@@ -1,0 +1,205 @@
+"""The steps of one Annex A run, as plain functions the DAG's tasks call.
+
+Each step takes and returns small JSON-able dicts (paths, counts, ids), so XCom never carries
+child-level data and every step can be re-run alone. Nothing here imports Airflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import annexa
+from annexa.dates import Windows, parse_date
+from annexa.paths import REPO_ROOT, annexa_home, default_output_dir, private_dir
+
+log = logging.getLogger(__name__)
+LONDON = ZoneInfo("Europe/London")
+_KEY = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class ValidationFailed(RuntimeError):
+    """Validation found errors that are not waived: nothing may be published."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything a run needs to know, fixed once at its start."""
+
+    as_at: str
+    la_code: str
+    la_name: str
+    version: str
+    layout: str
+    out_dir: str
+    source_conn_id: str
+    mapping: str | None
+    run_key: str
+    cms: str | None = None
+
+    @property
+    def as_at_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.as_at)
+
+    @property
+    def windows(self) -> Windows:
+        return Windows.for_date(self.as_at_date)
+
+    def snapshot_dir(self) -> Path:
+        return annexa_home() / "snapshots" / self.la_code / self.as_at / self.run_key
+
+    def work_dir(self) -> Path:
+        return annexa_home() / "runs" / self.la_code / self.as_at / self.run_key
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def resolve_as_at(param: str | None, data_interval_start: dt.datetime | None,
+                  run_after: dt.datetime | None) -> dt.date:
+    """The run's as-at date: the ``as_at`` param; else the London calendar day the scheduled
+    data interval covers (its start); else the London date the run was triggered (manual runs
+    and asset-triggered runs have no data interval in Airflow 3)."""
+    if param:
+        return parse_date(param)
+    for moment in (data_interval_start, run_after):
+        if moment is not None:
+            return moment.astimezone(LONDON).date()
+    raise ValueError("no as_at param and no data interval or trigger time to derive it from")
+
+
+def resolve_run(params: dict, *, run_id: str, data_interval_start: dt.datetime | None = None,
+                run_after: dt.datetime | None = None) -> dict:
+    """Fix the run's configuration from params, environment and run metadata."""
+    as_at = resolve_as_at(params.get("as_at"), data_interval_start, run_after)
+    la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
+    cfg = RunConfig(
+        as_at=as_at.isoformat(),
+        la_code=la_code,
+        la_name=str(params.get("la_name") or os.environ.get("ANNEXA_LA_NAME") or ""),
+        version=str(params.get("annex_version") or "later"),
+        layout=str(params.get("layout") or "ofsted"),
+        out_dir=str(Path(params.get("out_dir") or default_output_dir()).expanduser().resolve()),
+        source_conn_id=str(params.get("source_conn_id") or "annexa_cms"),
+        mapping=params.get("mapping") or os.environ.get("ANNEXA_MAPPING") or None,
+        run_key=_KEY.sub("_", run_id)[:120],
+        cms=params.get("cms") or None,
+    )
+    if cfg.version not in ("later", "2019"):
+        raise ValueError(f"annex_version must be 'later' or '2019', not {cfg.version!r}")
+    if cfg.layout not in ("ofsted", "liia"):
+        raise ValueError(f"layout must be 'ofsted' or 'liia', not {cfg.layout!r}")
+    log.info("run %s: LA %s as at %s (%s, %s layout)", cfg.run_key, cfg.la_code, cfg.as_at,
+             cfg.version, cfg.layout)
+    return cfg.to_dict()
+
+
+def extract_step(cfg: dict, source_url: str, *,
+                 progress: Callable[[str], None] | None = None) -> dict:
+    """Snapshot the CMS for this run (replacing a failed earlier attempt of the same run)."""
+    import shutil
+
+    from annexa.source.extract import extract, read_manifest
+
+    c = RunConfig(**cfg)
+    dest = c.snapshot_dir()
+    if dest.exists():  # a retry of this run: the old snapshot may predate a source fix
+        shutil.rmtree(dest)
+    extract(source_url, dest, cms=c.cms, progress=progress)
+    m = read_manifest(dest)
+    return {"snapshot": str(dest), "source": m["source"], "seconds": m["seconds"],
+            "rows": {t: v["rows"] for t, v in m["tables"].items()}}
+
+
+def build_step(cfg: dict, snapshot: str, *,
+               progress: Callable[[str], None] | None = None) -> dict:
+    """Run the SQL models over the snapshot; lists land as Parquet in the run's work folder."""
+    from annexa.transform.mapping import load_mapping
+    from annexa.transform.runner import build
+
+    c = RunConfig(**cfg)
+    result = build(Path(snapshot), c.work_dir(), c.windows, la_code=c.la_code,
+                   la_name=c.la_name, version=c.version, mapping=load_mapping(c.mapping),
+                   progress=progress)
+    return result.to_dict()
+
+
+def validate_step(cfg: dict, build: dict) -> dict:
+    """Validate every built list with Great Expectations; raise when errors remain."""
+    from annexa.validate.lists import validate_lists
+
+    c = RunConfig(**cfg)
+    lists = {int(k): Path(v) for k, v in build["lists"].items()}
+    summary = validate_lists(lists, c.windows, version=c.version)
+    path = c.work_dir() / "validation.json"
+    path.write_text(json.dumps(summary, indent=2))
+    os.chmod(path, 0o600)
+    if summary["errors"]:
+        failed = ", ".join(f"{r['list']}:{r['rule']} ({r['unexpected_count']})"
+                           for r in summary["results"] if not r["success"])
+        raise ValidationFailed(f"{summary['errors']} validation error(s); nothing published. "
+                               f"Failed: {failed}. Report: {path}")
+    return {"validation": str(path), "errors": summary["errors"],
+            "warnings": summary["warnings"]}
+
+
+def _code_version() -> str:
+    try:
+        sha = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        sha = ""
+    return f"annexa {annexa.__version__}" + (f" ({sha})" if sha else "")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dict:
+    """Write the workbook, CSVs and manifest aside, then publish them atomically."""
+    from annexa.publish.publisher import publish
+    from annexa.publish.workbook import ReturnFacts, workbook_name, write_csvs, write_workbook
+
+    c = RunConfig(**cfg)
+    w = c.windows
+    facts = ReturnFacts(la_code=c.la_code, la_name=c.la_name, as_at=w.as_at,
+                        w6_start=w.w6_start, w12_start=w.w12_start, version=c.version,
+                        generated_at=dt.datetime.now(dt.UTC))
+    lists = {int(k): Path(v) for k, v in build["lists"].items()}
+    book = workbook_name(c.la_code, w.as_at)
+
+    def write(folder: Path) -> None:
+        counts = write_workbook(folder / book, lists, facts, layout=c.layout)
+        csvs = write_csvs(folder, lists, facts)
+        files = [folder / book, *csvs.values()]
+        manifest = {
+            "kind": "annexa-return",
+            "la_code": c.la_code, "la_name": c.la_name, "as_at": c.as_at,
+            "w6_start": w.w6_start.isoformat(), "w12_start": w.w12_start.isoformat(),
+            "annex_version": c.version, "layout": c.layout, "run": c.run_key,
+            "generated_at": facts.generated_at.isoformat(),
+            "code_version": _code_version(),
+            "row_counts": {str(k): v for k, v in counts.items()},
+            "files": {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
+            "source": {"url": extract.get("source"), "snapshot": extract.get("snapshot"),
+                       "rows": extract.get("rows")},
+            "validation": {"errors": validation.get("errors"),
+                           "warnings": validation.get("warnings"),
+                           "report": validation.get("validation")},
+            "mapping": c.mapping,
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+
+    out_root = private_dir(Path(c.out_dir))
+    public = publish(out_root, c.la_code, w.as_at, c.run_key, write)
+    return {"published": str(public), "workbook": str(public / book)}

@@ -1,0 +1,1 @@
+"""Writing returns: the Ofsted-format workbook, CSVs, and atomic publication."""

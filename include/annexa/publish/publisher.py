@@ -1,0 +1,136 @@
+"""Atomic, owner-only publication of a validated return (write aside, then swap a symlink).
+
+Layout under the output folder::
+
+    <out>/<la>/<as-at>          -> .releases/<as-at>__<run-key>   (symlink, swapped atomically)
+    <out>/<la>/latest           -> <as-at>                        (the newest as-at published)
+    <out>/<la>/.releases/...       complete release folders
+    <out>/<la>/.lock               held while publishing: two runs for one LA never interleave
+
+A release folder is filled completely (and fsynced) before one ``rename`` of a symlink makes it
+visible, so a crash at any moment leaves either the old return or the new one, never a mix.
+Re-publishing a date replaces it wholesale. ``latest`` follows the newest as-at date, so a backfill
+of an old date never hides the current return.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from annexa.paths import private_dir
+
+RELEASES = ".releases"
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def la_lock(la_dir: Path, timeout_note: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Exclusive lock per LA, so two publications never interleave their files."""
+    private_dir(la_dir)
+    fd = os.open(la_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if timeout_note:
+                timeout_note("another run is publishing for this LA; waiting for it")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
+    dfd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def _swap_symlink(link: Path, target: str) -> None:
+    tmp = link.parent / f".{link.name}.swap"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(target, tmp)
+    if link.exists() and not link.is_symlink():
+        raise PublishError(f"{link} exists and is not a published return; refusing to replace")
+    os.replace(tmp, link)  # atomic on POSIX
+
+
+def published_dates(la_dir: Path) -> list[dt.date]:
+    out = []
+    for p in la_dir.iterdir() if la_dir.is_dir() else []:
+        try:
+            d = dt.date.fromisoformat(p.name)
+        except ValueError:
+            continue
+        if p.is_symlink() and p.resolve().is_dir():
+            out.append(d)
+    return sorted(out)
+
+
+def _collect_garbage(la_dir: Path) -> None:
+    """Remove release folders no symlink points at (left by replaced dates or crashes)."""
+    releases = la_dir / RELEASES
+    if not releases.is_dir():
+        return
+    live = {p.resolve() for p in la_dir.iterdir() if p.is_symlink()}
+    for r in releases.iterdir():
+        if r.resolve() not in live:
+            shutil.rmtree(r, ignore_errors=True)
+
+
+def publish(out_root: Path, la_code: str, as_at: dt.date, run_key: str,
+            write: Callable[[Path], None], *,
+            progress: Callable[[str], None] | None = None,
+            crash_hook: Callable[[str], None] | None = None) -> Path:
+    """Publish a return: ``write(folder)`` fills a fresh private folder, then it goes live.
+
+    ``crash_hook`` lets tests stop the process between steps; it is never set in production.
+    Returns the public path ``<out>/<la>/<as-at>``.
+    """
+    if not la_code or _SAFE.search(la_code):
+        raise PublishError(f"LA code must be letters, digits, '-', '_' or '.': {la_code!r}")
+    la_dir = private_dir(Path(out_root) / la_code)
+    hook = crash_hook or (lambda step: None)
+    with la_lock(la_dir, progress):
+        releases = private_dir(la_dir / RELEASES)
+        name = f"{as_at.isoformat()}__{_SAFE.sub('_', run_key)}"
+        release = releases / name
+        if release.exists():
+            shutil.rmtree(release)
+        private_dir(release)
+        write(release)
+        for p in release.rglob("*"):
+            os.chmod(p, 0o700 if p.is_dir() else 0o600)
+        _fsync_tree(release)
+        hook("written")
+        public = la_dir / as_at.isoformat()
+        _swap_symlink(public, f"{RELEASES}/{name}")
+        hook("swapped")
+        newest = max(published_dates(la_dir))
+        _swap_symlink(la_dir / "latest", newest.isoformat())
+        _collect_garbage(la_dir)
+    return public
+
+
+def latest(out_root: Path, la_code: str) -> Path | None:
+    link = Path(out_root) / la_code / "latest"
+    return link if link.is_symlink() and link.resolve().is_dir() else None

@@ -1,0 +1,1 @@
+"""Turning a snapshot into lists: working-day calendar, code mapping and the SQL runner."""

@@ -1,0 +1,1 @@
+"""Validation with Great Expectations: source tables, each list, and cross-list rules."""
