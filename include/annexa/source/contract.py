@@ -267,3 +267,27 @@ def table(name: str) -> Table:
         return TABLES_BY_NAME[name]
     except KeyError:
         raise KeyError(f"unknown source table {name!r}") from None
+
+
+def sql_type(col: Column):
+    """The SQLAlchemy column type for a logical type (used to create SSD-shaped tables)."""
+    import sqlalchemy as sa
+
+    return {
+        "id": sa.String(100), "date": sa.Date(), "flag": sa.String(2), "code": sa.String(100),
+        "text": sa.String(300), "json": sa.Text(), "int": sa.Integer(), "float": sa.Float(),
+    }[col.type]
+
+
+def metadata(tables: tuple[Table, ...] = TABLES, *, omit: dict[str, set[str]] | None = None):
+    """SQLAlchemy MetaData for the contract tables (optionally omitting some columns), so any
+    database can be given the SSD shape."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    omit = omit or {}
+    for t in tables:
+        cols = [sa.Column(c.name, sql_type(c), primary_key=(c.name == t.key))
+                for c in t.columns if c.name not in omit.get(t.name, set())]
+        sa.Table(t.name, md, *cols)
+    return md

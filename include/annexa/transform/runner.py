@@ -176,7 +176,7 @@ def run_models(con: duckdb.DuckDBPyConnection, *, progress: Callable[[str], None
 
 def _export(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     """Stream a table to Parquet (owner-only); returns its row count."""
-    reader = con.execute(f"select * from {name}").fetch_record_batch(50_000)
+    reader = con.sql(f"select * from {name}").to_arrow_reader(50_000)
     rows = 0
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f, pq.ParquetWriter(f, reader.schema) as writer:

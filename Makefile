@@ -1,0 +1,57 @@
+# annexa: run `make help` for the targets. The README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+export ANNEXA_HOME ?= $(CURDIR)/.annexa
+export AIRFLOW_HOME ?= $(ANNEXA_HOME)/airflow
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: help install demo test test-unit test-dags test-integration test-golden lint format bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(UV): $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --inexact --python $(BIN)/python
+	touch $@
+
+install: $(VENV)/.installed ## create .venv and install the locked dependencies
+
+demo: install ## generate a synthetic CMS, run the DAG through Airflow, publish the return
+	$(BIN)/annexa demo
+
+test: install ## run every test tier (unit, dags, golden, integration)
+	$(BIN)/python -m pytest -q
+
+test-unit: install ## unit tests only
+	$(BIN)/python -m pytest -q -m unit
+
+test-dags: install ## DAG integrity and dag.test() runs
+	$(BIN)/python -m pytest -q -m dags
+
+test-golden: install ## hand-worked golden scenarios
+	$(BIN)/python -m pytest -q -m golden
+
+test-integration: install ## against PostgreSQL on 127.0.0.1:5432
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python -m pytest -q -m integration
+
+lint: install ## ruff lint
+	$(BIN)/ruff check .
+
+format: install ## ruff format
+	$(BIN)/ruff format .
+
+bench: install ## benchmarks (print figures; never pass/fail)
+	$(BIN)/python bench/bench_source.py
+
+clean: ## remove the virtualenv and local run data
+	rm -rf $(VENV) .annexa

@@ -1,0 +1,71 @@
+"""Atomic publication: complete swaps, owner-only files, `latest`, and crashes mid-publish."""
+
+import datetime as dt
+import os
+import stat
+
+import pytest
+
+from annexa.publish.publisher import PublishError, latest, publish
+
+D = dt.date
+
+
+def _writer(text: str):
+    def write(folder):
+        (folder / "annex.txt").write_text(text)
+        (folder / "manifest.json").write_text("{}")
+    return write
+
+
+def test_publish_makes_owner_only_files_and_moves_latest(tmp_path):
+    public = publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("march"))
+    assert (public / "annex.txt").read_text() == "march"
+    assert stat.S_IMODE(os.stat(public.resolve()).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(public / "annex.txt").st_mode) == 0o600
+    assert latest(tmp_path, "999").resolve() == public.resolve()
+
+
+def test_republishing_a_date_replaces_it_wholesale(tmp_path):
+    publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("first"))
+    public = publish(tmp_path, "999", D(2026, 3, 31), "run2",
+                     lambda f: (f / "other.txt").write_text("second"))
+    assert sorted(p.name for p in public.iterdir()) == ["other.txt"]
+    assert len(list((tmp_path / "999" / ".releases").iterdir())) == 1
+
+
+def test_backfilling_an_older_date_keeps_latest_on_the_newest(tmp_path):
+    publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("march"))
+    publish(tmp_path, "999", D(2025, 12, 31), "run2", _writer("december"))
+    assert (latest(tmp_path, "999") / "annex.txt").read_text() == "march"
+
+
+@pytest.mark.parametrize("step", ["written", "swapped"])
+def test_crash_mid_publish_leaves_a_complete_return(tmp_path, step):
+    publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("old"))
+
+    def crash(at):
+        if at == step:
+            raise KeyboardInterrupt(f"simulated crash after {at}")
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(tmp_path, "999", D(2026, 3, 31), "run2", _writer("new"), crash_hook=crash)
+    text = (tmp_path / "999" / "2026-03-31" / "annex.txt").read_text()
+    assert text == ("old" if step == "written" else "new")
+    assert (tmp_path / "999" / "2026-03-31" / "manifest.json").exists()
+
+
+def test_failed_writer_publishes_nothing(tmp_path):
+    def broken(folder):
+        (folder / "annex.txt").write_text("partial")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        publish(tmp_path, "999", D(2026, 3, 31), "run1", broken)
+    assert not (tmp_path / "999" / "2026-03-31").exists()
+    assert latest(tmp_path, "999") is None
+
+
+def test_la_code_cannot_escape_the_output_folder(tmp_path):
+    with pytest.raises(PublishError):
+        publish(tmp_path, "../x", D(2026, 3, 31), "r", _writer("x"))
