@@ -28,11 +28,31 @@ from typing import Any
 import yaml
 
 __all__ = [
-    "COLUMN_TYPES", "LAYOUTS", "VERSIONS", "Code", "CodeList", "ColumnSpec", "ListSpec",
-    "ReferenceDataError", "builtin_synonyms", "code_list", "code_lists", "code_strings",
-    "columns", "field_sets", "headers", "list_spec", "list_specs", "national_sets",
-    "permanence_chosen_values", "permanence_keys", "permanence_precedence", "prefix_synonyms",
-    "reference_dir", "render", "validate_reference",
+    "COLUMN_TYPES",
+    "LAYOUTS",
+    "VERSIONS",
+    "Code",
+    "CodeList",
+    "ColumnSpec",
+    "ListSpec",
+    "ReferenceDataError",
+    "builtin_synonyms",
+    "code_list",
+    "code_lists",
+    "code_strings",
+    "columns",
+    "field_sets",
+    "headers",
+    "list_spec",
+    "list_specs",
+    "national_sets",
+    "permanence_chosen_values",
+    "permanence_keys",
+    "permanence_precedence",
+    "prefix_synonyms",
+    "reference_dir",
+    "render",
+    "validate_reference",
 ]
 
 VERSIONS: tuple[str, ...] = ("later", "2019")
@@ -307,8 +327,9 @@ def _mapping(value: Any, where: str) -> dict:
 def _known_keys(entry: dict, allowed: set[str], where: str, required: set[str] = frozenset()):
     unknown = set(entry) - allowed
     if unknown:
-        raise _fail(where, f"unknown key(s) {sorted(map(str, unknown))}; "
-                           f"allowed: {sorted(allowed)}")
+        raise _fail(
+            where, f"unknown key(s) {sorted(map(str, unknown))}; allowed: {sorted(allowed)}"
+        )
     missing = required - set(entry)
     if missing:
         raise _fail(where, f"missing key(s) {sorted(missing)}")
@@ -317,8 +338,11 @@ def _known_keys(entry: dict, allowed: set[str], where: str, required: set[str] =
 def _text(value: Any, where: str, *, strip: bool = True) -> str:
     """A non-empty string; YAML booleans and numbers are refused (quote them in the file)."""
     if not isinstance(value, str):
-        raise _fail(where, f"expected a quoted string, got {type(value).__name__} {value!r} "
-                           "(quote it: YAML reads Yes/No/Y/N/1 as booleans or numbers)")
+        raise _fail(
+            where,
+            f"expected a quoted string, got {type(value).__name__} {value!r} "
+            "(quote it: YAML reads Yes/No/Y/N/1 as booleans or numbers)",
+        )
     if not value or (strip and value != value.strip()):
         raise _fail(where, f"empty string or stray whitespace in {value!r}")
     return value
@@ -371,8 +395,10 @@ def _load() -> _Reference:
         if code not in perm_codes:
             raise _fail(f"national.yaml permanence_keys.{key}", f"{code!r} is not a CS-PERM code")
     if sorted(nat["permanence_precedence"]) != sorted(perm_codes):
-        raise _fail("national.yaml permanence_precedence",
-                    f"must list every CS-PERM code exactly once: {sorted(perm_codes)}")
+        raise _fail(
+            "national.yaml permanence_precedence",
+            f"must list every CS-PERM code exactly once: {sorted(perm_codes)}",
+        )
     lists = _load_lists(_read("lists.yaml"), cls)
     return _Reference(code_lists=cls, lists=lists, **nat)
 
@@ -383,9 +409,20 @@ def _load() -> _Reference:
 def _load_national(doc: Any) -> dict[str, Any]:
     f = "national.yaml"
     doc = _mapping(doc, f)
-    _known_keys(doc, {"sets", "fields", "builtin_synonyms", "prefix_synonyms", "permanence_keys",
-                      "permanence_chosen_values", "permanence_precedence"}, f,
-                required={"sets", "fields", "permanence_keys", "permanence_precedence"})
+    _known_keys(
+        doc,
+        {
+            "sets",
+            "fields",
+            "builtin_synonyms",
+            "prefix_synonyms",
+            "permanence_keys",
+            "permanence_chosen_values",
+            "permanence_precedence",
+        },
+        f,
+        required={"sets", "fields", "permanence_keys", "permanence_precedence"},
+    )
     sets: dict[str, tuple[str, ...]] = {}
     for name, codes in _mapping(doc["sets"], f"{f} sets").items():
         if not isinstance(name, str) or not _SNAKE.match(name):
@@ -414,17 +451,23 @@ def _load_national(doc: Any) -> dict[str, Any]:
                 out[set_name][raw] = code
         return out
 
-    pkeys = {_text(k, f"{f} permanence_keys"): _text(v, f"{f} permanence_keys.{k}")
-             for k, v in _mapping(doc["permanence_keys"], f"{f} permanence_keys").items()}
-    chosen = tuple(_str_list(doc.get("permanence_chosen_values") or ["Y"],
-                             f"{f} permanence_chosen_values"))
+    pkeys = {
+        _text(k, f"{f} permanence_keys"): _text(v, f"{f} permanence_keys.{k}")
+        for k, v in _mapping(doc["permanence_keys"], f"{f} permanence_keys").items()
+    }
+    chosen = tuple(
+        _str_list(doc.get("permanence_chosen_values") or ["Y"], f"{f} permanence_chosen_values")
+    )
     return {
-        "national_sets": sets, "field_sets": fields,
+        "national_sets": sets,
+        "field_sets": fields,
         "builtin_synonyms": synonyms("builtin_synonyms"),
         "prefix_synonyms": synonyms("prefix_synonyms"),
-        "permanence_keys": pkeys, "permanence_chosen_values": chosen,
-        "permanence_precedence": tuple(_str_list(doc["permanence_precedence"],
-                                                 f"{f} permanence_precedence")),
+        "permanence_keys": pkeys,
+        "permanence_chosen_values": chosen,
+        "permanence_precedence": tuple(
+            _str_list(doc["permanence_precedence"], f"{f} permanence_precedence")
+        ),
     }
 
 
@@ -439,14 +482,20 @@ def _load_codes(doc: Any, sets: dict[str, tuple[str, ...]]) -> dict[str, CodeLis
         if not isinstance(list_id, str) or not _LIST_ID.match(list_id):
             raise _fail(f, f"code list ids look like CS-GENDER: {list_id!r}")
         entry = _mapping(entry, where)
-        _known_keys(entry, {"title", "national_set", "note", "codes"}, where,
-                    required={"title", "codes"})
+        _known_keys(
+            entry, {"title", "national_set", "note", "codes"}, where, required={"title", "codes"}
+        )
         raw_codes = entry["codes"]
         if not isinstance(raw_codes, list) or not raw_codes:
             raise _fail(where, "codes must be a non-empty list")
         codes = tuple(_load_code(c, f"{where} codes[{i}]") for i, c in enumerate(raw_codes))
-        cl = CodeList(id=list_id, title=_text(entry["title"], f"{where} title"), codes=codes,
-                      national_set=entry.get("national_set"), note=entry.get("note"))
+        cl = CodeList(
+            id=list_id,
+            title=_text(entry["title"], f"{where} title"),
+            codes=codes,
+            national_set=entry.get("national_set"),
+            note=entry.get("note"),
+        )
         _check_code_list(cl, sets, where)
         out[list_id] = cl
     if not out:
@@ -456,24 +505,34 @@ def _load_codes(doc: Any, sets: dict[str, tuple[str, ...]]) -> dict[str, CodeLis
 
 def _load_code(entry: Any, where: str) -> Code:
     entry = _mapping(entry, where)
-    _known_keys(entry, {"national", "string", "versions", "render_2019", "note"}, where,
-                required={"national", "string"})
+    _known_keys(
+        entry,
+        {"national", "string", "versions", "render_2019", "note"},
+        where,
+        required={"national", "string"},
+    )
     versions = _versions(entry.get("versions"), f"{where} versions")
     national = _text(entry["national"], f"{where} national")
     if "later" not in versions:
         raise _fail(where, f"{national}: a 2019-only code is not supported")
     later_only = "2019" not in versions
     if later_only and "render_2019" not in entry:
-        raise _fail(where, f"{national} exists only under later: give render_2019 "
-                           "(a 2019 string, or null to leave the row out)")
+        raise _fail(
+            where,
+            f"{national} exists only under later: give render_2019 "
+            "(a 2019 string, or null to leave the row out)",
+        )
     if not later_only and "render_2019" in entry:
         raise _fail(where, f"{national} is valid under 2019: render_2019 makes no sense")
     r = entry.get("render_2019")
     note = entry.get("note")
-    return Code(national=national, string=_text(entry["string"], f"{where} string"),
-                versions=versions,
-                render_2019=None if r is None else _text(r, f"{where} render_2019"),
-                note=None if note is None else _text(note, f"{where} note"))
+    return Code(
+        national=national,
+        string=_text(entry["string"], f"{where} string"),
+        versions=versions,
+        render_2019=None if r is None else _text(r, f"{where} render_2019"),
+        note=None if note is None else _text(note, f"{where} note"),
+    )
 
 
 def _check_code_list(cl: CodeList, sets: dict[str, tuple[str, ...]], where: str) -> None:
@@ -491,22 +550,36 @@ def _check_code_list(cl: CodeList, sets: dict[str, tuple[str, ...]], where: str)
     valid_2019 = set(cl.strings("2019"))
     for c in cl.codes:
         if c.render_2019 is not None and c.render_2019 not in valid_2019:
-            raise _fail(where, f"{c.national} render_2019 {c.render_2019!r} is not a 2019 string "
-                               "of this list")
+            raise _fail(
+                where,
+                f"{c.national} render_2019 {c.render_2019!r} is not a 2019 string of this list",
+            )
     if cl.national_set is not None:
         if cl.national_set not in sets:
             raise _fail(where, f"unknown national_set {cl.national_set!r}")
         outside = [n for n in nationals if n not in sets[cl.national_set]]
         if outside:
-            raise _fail(where, f"national codes {outside} are not in the national set "
-                               f"{cl.national_set}")
+            raise _fail(
+                where, f"national codes {outside} are not in the national set {cl.national_set}"
+            )
 
 
 # --- lists.yaml
 
 _LIST_KEYS = {"number", "sheet", "liia_sheet", "title", "grain", "sort", "versions", "columns"}
-_COLUMN_KEYS = {"key", "header", "liia_header", "type", "codes", "required", "blank_when", "min",
-                "max", "versions", "by_version"}
+_COLUMN_KEYS = {
+    "key",
+    "header",
+    "liia_header",
+    "type",
+    "codes",
+    "required",
+    "blank_when",
+    "min",
+    "max",
+    "versions",
+    "by_version",
+}
 _OVERRIDE_KEYS = {"header", "liia_header", "blank_when"}
 
 
@@ -524,9 +597,12 @@ def _load_lists(doc: Any, cls: dict[str, CodeList]) -> dict[str, tuple[ListSpec,
     for entry in raw:
         n = entry["number"]
         where = f"{f} list {n}"
-        _known_keys(entry, _LIST_KEYS, where,
-                    required={"number", "sheet", "liia_sheet", "title", "grain", "sort",
-                              "columns"})
+        _known_keys(
+            entry,
+            _LIST_KEYS,
+            where,
+            required={"number", "sheet", "liia_sheet", "title", "grain", "sort", "columns"},
+        )
         sheet = _text(entry["sheet"], f"{where} sheet")
         liia_sheet = _text(entry["liia_sheet"], f"{where} liia_sheet")
         if sheet != f"List_{n}" or liia_sheet != f"List {n}":
@@ -540,20 +616,29 @@ def _load_lists(doc: Any, cls: dict[str, CodeList]) -> dict[str, tuple[ListSpec,
             raise _fail(where, "columns must be a non-empty list")
         for i, col in enumerate(raw_cols):
             w = f"{where} column {i + 1}"
-            _known_keys(_mapping(col, w), _COLUMN_KEYS, w,
-                        required={"key", "header", "type", "required"})
+            _known_keys(
+                _mapping(col, w), _COLUMN_KEYS, w, required={"key", "header", "type", "required"}
+            )
         for version in _versions(entry.get("versions"), f"{where} versions"):
             cols = _resolve_columns(raw_cols, version, cls, f"{where} ({version})")
-            spec = ListSpec(number=n, version=version, sheet=sheet, liia_sheet=liia_sheet,
-                            title=title, grain=_text(entry["grain"], f"{where} grain"),
-                            sort=sort, columns=cols)
+            spec = ListSpec(
+                number=n,
+                version=version,
+                sheet=sheet,
+                liia_sheet=liia_sheet,
+                title=title,
+                grain=_text(entry["grain"], f"{where} grain"),
+                sort=sort,
+                columns=cols,
+            )
             _check_list(spec, f"{where} ({version})")
             out[version].append(spec)
     return {v: tuple(specs) for v, specs in out.items()}
 
 
-def _resolve_columns(raw_cols: list[dict], version: str, cls: dict[str, CodeList],
-                     where: str) -> tuple[ColumnSpec, ...]:
+def _resolve_columns(
+    raw_cols: list[dict], version: str, cls: dict[str, CodeList], where: str
+) -> tuple[ColumnSpec, ...]:
     out: list[ColumnSpec] = []
     for i, col in enumerate(raw_cols):
         w = f"{where} column {col.get('key', i + 1)!r}"
@@ -564,8 +649,7 @@ def _resolve_columns(raw_cols: list[dict], version: str, cls: dict[str, CodeList
         for v, ov in overrides.items():
             if str(v) not in VERSIONS:
                 raise _fail(f"{w} by_version", f"unknown version {v!r}")
-            _known_keys(_mapping(ov, f"{w} by_version.{v}"), _OVERRIDE_KEYS,
-                        f"{w} by_version.{v}")
+            _known_keys(_mapping(ov, f"{w} by_version.{v}"), _OVERRIDE_KEYS, f"{w} by_version.{v}")
             if str(v) == version:
                 col.update(ov)
         out.append(_column(col, len(out) + 1, cls, w))
@@ -580,8 +664,9 @@ def _column(col: dict, position: int, cls: dict[str, CodeList], where: str) -> C
     liia = _text(col.get("liia_header", header), f"{where} liia_header", strip=False)
     for h in (header, liia):
         if h != h.lstrip() or "\n" in h or "  " in h:
-            raise _fail(where, f"header has leading whitespace, a line break or a double space: "
-                               f"{h!r}")
+            raise _fail(
+                where, f"header has leading whitespace, a line break or a double space: {h!r}"
+            )
     ctype = col["type"]
     if ctype not in COLUMN_TYPES:
         raise _fail(where, f"type must be one of {list(COLUMN_TYPES)}: {ctype!r}")
@@ -613,9 +698,18 @@ def _column(col: dict, position: int, cls: dict[str, CodeList], where: str) -> C
         raise _fail(where, "integer columns give a min")
     if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
         raise _fail(where, f"min {bounds['min']} > max {bounds['max']}")
-    return ColumnSpec(position=position, key=key, header=header, liia_header=liia, type=ctype,
-                      codes=codes, required=required, blank_when=blank_when,
-                      min=bounds["min"], max=bounds["max"])
+    return ColumnSpec(
+        position=position,
+        key=key,
+        header=header,
+        liia_header=liia,
+        type=ctype,
+        codes=codes,
+        required=required,
+        blank_when=blank_when,
+        min=bounds["min"],
+        max=bounds["max"],
+    )
 
 
 def _check_list(spec: ListSpec, where: str) -> None:

@@ -1,0 +1,112 @@
+"""Extract: contract checks, bounded chunks, checksums, retries and no half snapshots."""
+
+import datetime as dt
+import json
+import os
+import stat
+
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+from golden.cms import make_cms, person
+
+from annexa.source.contract import TABLES, metadata
+from annexa.source.extract import ExtractError, extract, read_manifest, safe_url, verify_snapshot
+
+D = dt.date
+
+
+def _cms(tmp_path, n_contacts=25):
+    return make_cms(tmp_path / "src", {
+        "ssd_person": [person("1"), person("2", D(2019, 1, 2))],
+        "ssd_contacts": [{"cont_contact_id": str(i), "cont_person_id": "1",
+                          "cont_contact_date": D(2026, 1, 1) + dt.timedelta(days=i),
+                          "cont_contact_source_code": "3A"} for i in range(n_contacts)],
+    })
+
+
+def test_snapshot_has_every_table_in_chunks_with_manifest(tmp_path):
+    url = _cms(tmp_path)
+    snap = extract(url, tmp_path / "snap", chunk_rows=10)
+    m = read_manifest(snap)
+    assert set(m["tables"]) == {t.name for t in TABLES}
+    assert m["tables"]["ssd_contacts"]["rows"] == 25
+    assert len(m["tables"]["ssd_contacts"]["files"]) == 3  # 10 + 10 + 5: bounded chunks
+    t = pq.read_table(snap / "ssd_contacts").sort_by("cont_contact_id")
+    assert t.column("cont_contact_date").type == "date32[day]"
+    assert stat.S_IMODE(os.stat(snap).st_mode) == 0o700
+    verify_snapshot(snap)
+
+
+def test_manifest_hides_the_password():
+    assert safe_url("postgresql+psycopg://u:s3cret@h/db") == "postgresql+psycopg://u:***@h/db"
+
+
+def test_missing_table_is_named(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    engine = sa.create_engine(url)
+    md = metadata()
+    md.remove(md.tables["ssd_missing"])
+    md.create_all(engine)
+    with pytest.raises(ExtractError, match="ssd_missing"):
+        extract(url, tmp_path / "snap")
+    assert not (tmp_path / "snap").exists()
+    assert not list(tmp_path.glob(".snap*"))
+
+
+def test_missing_required_column_is_named_and_optional_read_as_null(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    metadata(omit={"ssd_person": {"pers_legacy_id"}}).create_all(sa.create_engine(url))
+    snap = extract(url, tmp_path / "ok")
+    assert read_manifest(snap)["tables"]["ssd_person"]["missing_optional"] == ["pers_legacy_id"]
+    assert "pers_legacy_id" in pq.read_table(snap / "ssd_person").column_names
+
+    url2 = f"sqlite:///{tmp_path / 'b.db'}"
+    metadata(omit={"ssd_contacts": {"cont_contact_date"}}).create_all(sa.create_engine(url2))
+    with pytest.raises(ExtractError, match="ssd_contacts.*cont_contact_date"):
+        extract(url2, tmp_path / "bad")
+
+
+def test_dropped_connection_is_retried(tmp_path):
+    url = _cms(tmp_path)
+    engine = sa.create_engine(url)
+    failures = {"left": 2}
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def drop(conn, cursor, statement, *args):  # a real error from the driver, injected
+        if "ssd_contacts" in statement and failures["left"]:
+            failures["left"] -= 1
+            raise sa.exc.OperationalError(statement, {}, Exception("server closed connection"))
+
+    snap = extract(url, tmp_path / "snap", engine=engine, retry_wait=0)
+    m = read_manifest(snap)
+    assert m["tables"]["ssd_contacts"]["rows"] == 25
+    assert m["tables"]["ssd_contacts"]["attempts"] == 3
+
+
+def test_persistent_failure_leaves_no_half_snapshot(tmp_path):
+    url = _cms(tmp_path)
+    engine = sa.create_engine(url)
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def drop(conn, cursor, statement, *args):
+        if "ssd_missing" in statement:
+            raise sa.exc.OperationalError(statement, {}, Exception("connection reset"))
+
+    with pytest.raises(ExtractError, match="ssd_missing"):
+        extract(url, tmp_path / "snap", engine=engine, retries=1, retry_wait=0)
+    assert not (tmp_path / "snap").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["src"]
+
+
+def test_snapshots_are_immutable(tmp_path):
+    url = _cms(tmp_path)
+    snap = extract(url, tmp_path / "snap")
+    with pytest.raises(ExtractError, match="immutable"):
+        extract(url, snap)
+    f = snap / json.loads((snap / "manifest.json").read_text())["tables"]["ssd_person"][
+        "files"][0]["file"]
+    os.chmod(f, 0o600)
+    f.write_bytes(f.read_bytes()[:-5])
+    with pytest.raises(ExtractError, match="changed"):
+        verify_snapshot(snap)
