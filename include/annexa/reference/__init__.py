@@ -292,7 +292,9 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
-            raise ReferenceDataError(f"duplicate key {key!r} {key_node.start_mark}")
+            raise ReferenceDataError(
+                f"duplicate key {key!r} at line {key_node.start_mark.line + 1}"
+            )
         seen.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -307,7 +309,7 @@ def _read(name: str) -> Any:
     except FileNotFoundError:
         raise ReferenceDataError(f"reference file missing: {path}") from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - safe loader subclass
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except ReferenceDataError as exc:
         raise ReferenceDataError(f"{name}: {exc}") from None
     except yaml.YAMLError as exc:
@@ -324,7 +326,9 @@ def _mapping(value: Any, where: str) -> dict:
     return value
 
 
-def _known_keys(entry: dict, allowed: set[str], where: str, required: set[str] = frozenset()):
+def _known_keys(
+    entry: dict, allowed: set[str], where: str, required: frozenset[str] | set[str] = frozenset()
+) -> None:
     unknown = set(entry) - allowed
     if unknown:
         raise _fail(
