@@ -23,8 +23,14 @@ def make_cms(folder: Path, rows: dict[str, list[dict]]) -> str:
     """Create every contract table in a new SQLite file and insert ``rows``; returns its URL."""
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'cms.db'}"
+    return write_cms(url, rows)
+
+
+def write_cms(url: str, rows: dict[str, list[dict]]) -> str:
+    """(Re)create every contract table at any SQLAlchemy URL and insert ``rows``."""
     engine = sa.create_engine(url)
     md = metadata()
+    md.drop_all(engine)
     md.create_all(engine)
     with engine.begin() as conn:
         for table, recs in rows.items():

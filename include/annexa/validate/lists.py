@@ -9,6 +9,7 @@ or free text ever reach logs or XCom.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import math
@@ -20,6 +21,12 @@ from annexa.dates import Windows
 from annexa.paths import expectations_dir
 
 ID_COLUMN = "_record_id"
+MIN_DATE = dt.date(1900, 1, 2)
+
+
+def _day_number(d: dt.date) -> int:
+    """Days since 1970-01-01: GX compares these reliably, whatever pandas' datetime unit."""
+    return (d - dt.date(1970, 1, 1)).days
 SAMPLE = 20
 
 
@@ -63,10 +70,10 @@ def list_expectations(number: int, version: str, windows: Windows,
             out.append({"type": "expect_column_values_to_be_in_set",
                         "kwargs": {"column": c.key,
                                    "value_set": reference.code_strings(c.codes, version)}})
-        if c.type == "date":
+        if c.type == "date":  # dates are validated as day numbers (see _day_number)
             out.append({"type": "expect_column_values_to_be_between",
-                        "kwargs": {"column": c.key, "min_value": "1900-01-02",
-                                   "max_value": windows.as_at.isoformat()},
+                        "kwargs": {"column": c.key, "min_value": _day_number(MIN_DATE),
+                                   "max_value": _day_number(windows.as_at)},
                         "meta": {"rule": "date not after the as-at date"}})
         if c.type == "integer" and (c.min is not None or c.max is not None):
             out.append({"type": "expect_column_values_to_be_between",
@@ -104,7 +111,8 @@ def validate_lists(lists: dict[int, Path], windows: Windows, *, version: str = "
         df = pd.read_parquet(lists[number])
         for col in reference.list_spec(number, version).columns:
             if col.type == "date" and col.key in df:
-                df[col.key] = pd.to_datetime(df[col.key])
+                df[col.key] = df[col.key].map(
+                    lambda d: None if d is None or pd.isna(d) else _day_number(d)).astype("Int64")
         hidden = [c for c in df.columns if c.startswith("_")]
         specs = list_expectations(number, version, windows, hidden) + _extra_expectations(name)
         suite = gx.ExpectationSuite(name=name)
@@ -120,7 +128,9 @@ def validate_lists(lists: dict[int, Path], windows: Windows, *, version: str = "
         if ID_COLUMN in df:
             fmt["unexpected_index_column_names"] = [ID_COLUMN]
         run = vd.run(batch_parameters={"dataframe": df}, result_format=fmt)
-        for r, e in zip(run.results, specs, strict=True):
+        for r in run.results:  # GX does not keep the suite's order: read each result's config
+            cfg = r.expectation_config
+            e = {"type": cfg.type, "kwargs": dict(cfg.kwargs), "meta": dict(cfg.meta or {})}
             res = r.result or {}
             ids = [row.get(ID_COLUMN) for row in res.get("partial_unexpected_index_list") or []
                    if isinstance(row, dict)]
