@@ -1,0 +1,37 @@
+-- The leaving-care record that stands for each young person at A (source_contract.md §5.10).
+-- Grain: one row per person with a care-leaver record dated on or before A.
+-- Selection: latest clea_care_leaver_latest_contact on or before A; records without a contact
+-- date rank after dated ones; records whose contact date is after A did not exist at A (D3) and
+-- are left out. Remaining ties are broken on the mapped values, never on clea_table_id (it is
+-- regenerated on every SSD build).
+with care_leavers as (
+    select * from stg_ssd__care_leavers
+    where person_id is not null
+),
+
+dated_by_a as (
+    select *
+    from care_leavers
+    where latest_contact_date is null or latest_contact_date <= as_at()
+),
+
+latest as (
+    select *
+    from dated_by_a
+    qualify row_number() over (
+        partition by person_id
+        order by
+            latest_contact_date desc nulls last,
+            eligibility_code nulls last,
+            in_touch_code nulls last,
+            accommodation_code nulls last,
+            suitability_code nulls last,
+            activity_code nulls last,
+            pathway_plan_review_date desc nulls last,
+            allocated_team_id nulls last,
+            worker_id nulls last,
+            personal_advisor_id nulls last
+    ) = 1
+)
+
+select * from latest
