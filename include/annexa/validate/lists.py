@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from annexa import reference
-from annexa.dates import Windows
+from annexa.dates import Windows, add_months
 from annexa.paths import expectations_dir
 
 ID_COLUMN = "_record_id"
@@ -71,9 +71,12 @@ def list_expectations(number: int, version: str, windows: Windows,
                         "kwargs": {"column": c.key,
                                    "value_set": reference.code_strings(c.codes, version)}})
         if c.type == "date":  # dates are validated as day numbers (see _day_number)
+            # an unborn child's Date of Birth is the expected date, after A (annex_a.md §3.7)
+            latest = (add_months(windows.as_at, 10) if c.key == "date_of_birth"
+                      else windows.as_at)
             out.append({"type": "expect_column_values_to_be_between",
                         "kwargs": {"column": c.key, "min_value": _day_number(MIN_DATE),
-                                   "max_value": _day_number(windows.as_at)},
+                                   "max_value": _day_number(latest)},
                         "meta": {"rule": "date not after the as-at date"}})
         if c.type == "integer" and (c.min is not None or c.max is not None):
             out.append({"type": "expect_column_values_to_be_between",
