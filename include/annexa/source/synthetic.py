@@ -25,13 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from annexa.source.contract import TABLES
-from annexa.source.synthetic_io import Writer, recreate
+from annexa.source.synthetic_io import WORKER_ID_COLUMNS, Writer, recreate
 from annexa.source.synthetic_model import (
     Batch,
     Calendar,
@@ -51,7 +51,7 @@ DEFAULT_AS_AT = dt.date(2026, 3, 31)
 # Open cases a team kind holds per 1,000 referrals a year (measured from the model at the
 # default parameters); posts = cases / CASELOAD, so the average caseload comes out near 15.
 _CASES_PER_1000_REFERRALS = {
-    "MASH": 12.0, "ASSESS": 110.0, "CIN": 330.0, "CIC": 128.0, "DCT": 98.0, "LC": 150.0,
+    "MASH": 12.0, "ASSESS": 115.0, "CIN": 345.0, "CIC": 135.0, "DCT": 103.0, "LC": 150.0,
     "ADOPT": 45.0, "EH": 300.0,
 }
 CASELOAD = 15.0
@@ -59,16 +59,21 @@ CASELOAD = 15.0
 
 @dataclass(frozen=True)
 class Scale:
-    """Size of the synthetic local authority.
+    """Size of the synthetic local authority (one entry per scale in ``SCALES``).
 
-    contacts_per_year, referrals_per_year: the front door's yearly volumes the model is calibrated
-    to; cic_target: children in care expected at the as-at date (the model's care-entry and
-    duration parameters give about this many; it is documentation, not a constraint);
-    history_years: the SSD history window written (episodes open in it are kept);
-    burn_in_years: years simulated before the window so that long stays in care and care leavers
-    exist; uasc_per_year: unaccompanied asylum-seeking children arriving; adopters_per_year:
-    adopter households not matched with a Synthshire child (in process, left, other LAs'
-    children); cohort_children: children simulated per flushed batch (bounds memory).
+    * contacts_per_year, referrals_per_year: the front door's yearly volumes the model is
+      calibrated to (arrival rates are derived from them).
+    * cic_target: children in care expected at the as-at date; documentation of what the model
+      gives at the default parameters, not a constraint.
+    * history_years: the SSD history window written (records open in it are kept).
+    * uasc_per_year: unaccompanied asylum-seeking children arriving each year.
+    * adopters_per_year: adopter households not matched with a Synthshire child (in process,
+      left the process, matched with other LAs' children).
+    * care_scale: relative chance of entering care from CIN and CP work (larger LAs look after
+      fewer children per referral).
+    * burn_in_years: years simulated before the window so that long stays in care, repeat plans
+      and care leavers exist.
+    * cohort_children: children simulated per flushed batch (bounds memory).
     """
 
     contacts_per_year: int
@@ -77,6 +82,7 @@ class Scale:
     history_years: int
     uasc_per_year: float
     adopters_per_year: float
+    care_scale: float = 1.0
     burn_in_years: int = 12
     cohort_children: int = 5000
 
@@ -91,11 +97,11 @@ SCALES: dict[str, Scale] = {
     "small": Scale(6_000, 1_100, 155, history_years=6, uasc_per_year=4.0, adopters_per_year=6.0),
     # a mid-sized authority: ~25,000 contacts, ~5,000 referrals a year, ~600 children in care
     "medium": Scale(25_000, 5_000, 620, history_years=6, uasc_per_year=18.0,
-                    adopters_per_year=25.0),
+                    adopters_per_year=25.0, care_scale=0.9),
     # the largest county: ~100,000 contacts, ~19,000 referrals a year, ~2,400 children in care,
     # 10 years of history (several million rows)
-    "large": Scale(100_000, 19_000, 2_400, history_years=10, uasc_per_year=110.0,
-                   adopters_per_year=90.0, cohort_children=10_000),
+    "large": Scale(100_000, 19_000, 2_400, history_years=10, uasc_per_year=90.0,
+                   adopters_per_year=90.0, care_scale=0.85, cohort_children=10_000),
 }
 
 
@@ -123,6 +129,21 @@ def _arrivals(rng: random.Random, sc: Scale, p: Params, sim_start: int, window_s
     return out
 
 
+_WORKER_INDEX = {t.name: tuple(i for i, c in enumerate(t.columns) if c.name in WORKER_ID_COLUMNS)
+                 for t in TABLES}
+
+
+def _collect_workers(batch: Batch, used: set[str]) -> None:
+    """Professional ids referenced by a batch (clean rows), so the workforce table holds them."""
+    for table, rows in batch.items():
+        idx = _WORKER_INDEX.get(table)
+        if idx:
+            for r in rows:
+                for i in idx:
+                    if r[i] is not None:
+                        used.add(r[i])
+
+
 def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEFAULT_AS_AT,
              messy: bool = False, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """(Re)create every contract table at ``url`` and fill it; returns row counts per table.
@@ -134,7 +155,7 @@ def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEF
         raise ValueError(f"scale must be one of {', '.join(SCALES)}: {scale!r}")
     sc = SCALES[scale]
     say = progress or (lambda _msg: None)
-    p = Params()
+    p = replace(Params(), care_scale=sc.care_scale)
     A = as_at.toordinal()
     ws = add_mo(A, -12 * sc.history_years)
     sim_start = add_mo(ws, -12 * sc.burn_in_years)
@@ -175,8 +196,8 @@ def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEF
                 writer.commit()
                 return n
 
-            flush({"ssd_department": wf.departments,
-                   "ssd_professionals": wf.professional_rows(A)})
+            flush({"ssd_department": wf.departments})
+            used: set[str] = set()
             size = sc.cohort_children
             n_cohorts = (len(arrivals) + size - 1) // size
             for i in range(n_cohorts):
@@ -184,11 +205,13 @@ def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEF
                 for day, _seq, kind in arrivals[i * size:(i + 1) * size]:
                     sim.run_child(rng, kind, day)
                 batch, sim.batch = sim.batch, {}
+                _collect_workers(batch, used)
                 n = flush(batch)
                 say(f"cohort {i + 1}/{n_cohorts}: {n:,} rows written")
             arng = random.Random(f"annexa:{seed}:adopters")
             sim.independent_families(arng, sc.adopters_per_year)
-            flush({"ssd_adopters": sim.adopter_rows(arng)})
+            flush({"ssd_adopters": sim.adopter_rows(arng),
+                   "ssd_professionals": wf.professional_rows(A, used)})
         finally:
             writer.close()
     finally:

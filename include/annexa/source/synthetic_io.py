@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from annexa.source.contract import TABLES, Table
 
-_WORKER_ID_COLUMNS = frozenset({
+WORKER_ID_COLUMNS = frozenset({
     "cine_referral_worker_id", "cina_assessment_worker_id", "cinp_cin_plan_worker_id",
     "s47e_s47_completed_by_worker_id", "earl_episode_worker_id", "clea_care_leaver_worker_id",
     "clea_care_leaver_personal_advisor", "invo_professional_id",
@@ -32,7 +32,7 @@ def sql_type(table: Table, column: str, messy: bool) -> sa.types.TypeEngine:
     """
     logical = table.column(column).type
     if logical == "id":
-        return sa.String(100) if column in _WORKER_ID_COLUMNS else sa.String(48)
+        return sa.String(100) if column in WORKER_ID_COLUMNS else sa.String(48)
     if logical == "date":
         return sa.Date()
     if logical == "flag":

@@ -99,7 +99,7 @@ class Params:
     p_earlier_contact: float = 0.32
     p_contact_during_episode: float = 0.22
     # referral and assessment
-    p_referral_nfa: float = 0.066
+    p_referral_nfa: float = 0.068
     p_transfer_in: float = 0.004
     p_s47_at_referral: float = 0.33
     p_icpc: float = 0.27
@@ -110,7 +110,7 @@ class Params:
     p_assess_within_45: float = 0.86
     p_icpc_within_15: float = 0.81
     p_cin_plan: float = 0.82
-    p_emergency_care: float = 0.011
+    p_emergency_care: float = 0.01
     p_rc9: float = 0.15
     # child in need plans
     cin_plan_median_days: float = 160.0
@@ -119,10 +119,10 @@ class Params:
     p_cin_to_care: float = 0.03
     # child protection: number of the review at which a plan ends (0 = before the first review)
     cp_end_review: tuple[tuple[int, float], ...] = (
-        (0, 0.10), (1, 0.22), (2, 0.33), (3, 0.185), (4, 0.11), (5, 0.04), (6, 0.016),
+        (0, 0.10), (1, 0.22), (2, 0.33), (3, 0.185), (4, 0.11), (5, 0.034), (6, 0.013),
     )
     cp_outcome: tuple[tuple[str, float], ...] = (
-        ("stepdown", 0.48), ("close", 0.34), ("care", 0.14), ("transfer", 0.04),
+        ("stepdown", 0.49), ("close", 0.34), ("care", 0.13), ("transfer", 0.04),
     )
     # re-referral: chance of another referral after an episode closes, and the gap
     p_rereferral: float = 0.37
@@ -131,9 +131,9 @@ class Params:
     rereferral_gap_sigma: float = 1.05
     # care
     p_stable_under10: float = 0.85
-    p_stable_10_13: float = 0.7
+    p_stable_10_13: float = 0.72
     p_stable_14plus: float = 0.5
-    stable_median_days: float = 1700.0
+    stable_median_days: float = 1800.0
     unstable_median_days: float = 170.0
     p_emergency_first_placement: float = 0.35
     p_misser_11plus: float = 0.21
@@ -143,7 +143,10 @@ class Params:
     p_adoption_reversed: float = 0.12
     p_ffa: float = 0.1
     p_own_adopters: float = 0.8
-    p_short_breaks: float = 0.5
+    p_short_breaks: float = 0.45
+    # larger authorities look after fewer children per referral (England: ~0.14 in small
+    # unitaries, ~0.125 in large counties); scales entries to care from CIN and CP work
+    care_scale: float = 1.0
 
 
 # ------------------------------------------------------------------------------------------
@@ -275,8 +278,8 @@ class Workforce:
                     slot = Slot(team_id)
                     t0 = first - int(rng.random() * 1500)
                     while t0 <= as_at:
-                        w = self._worker(rng, team_id, dept, titles[int(rng.random() * len(titles))],
-                                         t0, kind)
+                        title = titles[int(rng.random() * len(titles))]
+                        w = self._worker(rng, team_id, dept, title, t0, kind)
                         slot.starts.append(t0)
                         slot.workers.append(w)
                         self.workers.append(w)
@@ -290,7 +293,8 @@ class Workforce:
         n = self._n
         first, last = self._names[(n - 1) % len(self._names)]
         rounds = (n - 1) // len(self._names)
-        name = f"{first} {last}" if rounds == 0 else f"{first} {'BCDFGHJKLMNPRSTVW'[rounds % 17]}. {last}"
+        initial = "BCDFGHJKLMNPRSTVW"[rounds % 17]
+        name = f"{first} {last}" if rounds == 0 else f"{first} {initial}. {last}"
         u = rng.random()
         fte = 1.0 if u < 0.8 else 0.8 if u < 0.88 else 0.6 if u < 0.95 else 0.5
         registered = kind not in ("EH", "LC") or (kind == "LC" and rng.random() < 0.4)
@@ -299,9 +303,13 @@ class Workforce:
         return Worker(str(600000 + n), f"E{20000 + n:05d}", name, team_id, dept, title, fte, reg,
                       agency, start)
 
-    def professional_rows(self, as_at: int) -> list[Row]:
+    def professional_rows(self, as_at: int, used: set[str]) -> list[Row]:
+        """Workers referenced by any row, in post at the as-at date, or managing a team."""
+        in_post = {slot.at(as_at).prof_id for slots in self.slots.values() for slot in slots}
         return [(w.prof_id, w.staff_id, w.name, w.department, w.reg, w.agency, w.title, w.fte)
-                for w in self.workers if w.start <= as_at]
+                for w in self.workers
+                if w.start <= as_at and (w.prof_id in used or w.prof_id in in_post
+                                         or w.title == "Team Manager")]
 
 
 class Segment:
@@ -388,7 +396,8 @@ class Providers:
         """A postcode (and miles from home) inside Synthshire or elsewhere in the UK."""
         pc = self.pc
         if inside:
-            return pc.inside[int(rng.random() * len(pc.inside))], round(0.4 + rng.random() * 13.6, 1)
+            postcode = pc.inside[int(rng.random() * len(pc.inside))]
+            return postcode, round(0.4 + rng.random() * 13.6, 1)
         u = rng.random()
         pool = pc.england if u < 0.86 else pc.wales if u < 0.94 else pc.scotland if u < 0.97 \
             else pc.ni
@@ -441,8 +450,8 @@ class Providers:
 
     def foster(self, rng: random.Random, ptype: str) -> Carer:
         if rng.random() < 0.62:
-            return self.carer(rng, ptype, "PR1", 0.93)
-        return self.carer(rng, ptype, "PR4" if rng.random() < 0.9 else "PR5", 0.55)
+            return self.carer(rng, ptype, "PR1", 0.88)
+        return self.carer(rng, ptype, "PR4" if rng.random() < 0.9 else "PR5", 0.45)
 
     def pick(self, rng: random.Random, pool: list[Carer]) -> Carer:
         c = pool[int(rng.random() * len(pool))]
@@ -505,6 +514,7 @@ class Child:
 class Episode:
     ref: str
     r: int
+    last_auth: int = 0
     rows: Batch = field(default_factory=dict)
     segs: list[Segment] = field(default_factory=list)
 
@@ -618,10 +628,12 @@ class Sim:
             disab: tuple[str, ...] | None = tuple(dict.fromkeys(codes))
         elif kind == "contact":
             v = rng.random()
-            disab = None if v < 0.7 else ("NONE",) if v < 0.98 else (K.DISABILITY.pick(rng.random()),)
+            disab = None if v < 0.7 else ("NONE",) if v < 0.98 else \
+                (K.DISABILITY.pick(rng.random()),)
         else:
             v = rng.random()
-            disab = None if v < 0.3 else ("NONE",) if v < 0.93 else (K.DISABILITY.pick(rng.random()),)
+            disab = None if v < 0.3 else ("NONE",) if v < 0.93 else \
+                (K.DISABILITY.pick(rng.random()),)
         return Child(pid, legacy, dob, edd, gender, eth, kind, disab, add_mo(dob, 216),
                      uasc=kind == "uasc")
 
@@ -694,12 +706,14 @@ class Sim:
             self.contact(rng, c, r - (0 if rng.random() < 0.8 else 1 + int(rng.random() * 3)),
                          source)
         if rng.random() < p.p_earlier_contact:
-            self.contact(rng, c, r - 20 - int(rng.random() * 300), K.CONTACT_SOURCE.pick(rng.random()))
+            self.contact(rng, c, r - 20 - int(rng.random() * 300),
+                         K.CONTACT_SOURCE.pick(rng.random()))
         need = "N2" if c.kind == "disabled" else "N8" if c.kind == "uasc" else \
             K.NEED.pick(rng.random())
         nfa = (c.kind == "general" and not transfer_in and rng.random() < p.p_referral_nfa)
         if rng.random() < p.p_contact_during_episode:
-            self.contact(rng, c, r + 10 + int(rng.random() * 120), K.CONTACT_SOURCE.pick(rng.random()))
+            self.contact(rng, c, r + 10 + int(rng.random() * 120),
+                         K.CONTACT_SOURCE.pick(rng.random()))
 
         if nfa:
             self.seg(rng, e, "MASH", r, None)
@@ -720,7 +734,7 @@ class Sim:
         if c.kind == "uasc" and first:
             care_route = "uasc"
         elif c.kind == "general" and not transfer_in:
-            pe = p.p_emergency_care * (3.0 if self.age(c, r) < 1 else 1.0)
+            pe = p.p_emergency_care * p.care_scale * (4.0 if self.age(c, r) < 1 else 1.0)
             if rng.random() < pe:
                 care_route = "emergency"
         s47_plan = None
@@ -844,6 +858,8 @@ class Sim:
     def close_episode(self, rng: random.Random, c: Child, e: Episode, source: str, nfa: str,
                       need: str, close: int | None, reason: str, team: str, worker: str,
                       outcome: str) -> tuple[int | None, str]:
+        if close is not None and close < e.last_auth:
+            close = e.last_auth + int(rng.random() * 5)  # an episode closes after its assessment
         if close is not None and close > self.A:
             mclose, mreason = None, None
         else:
@@ -899,7 +915,7 @@ class Sim:
                 a = nxt
                 reason = "Worker left the service"
                 j += 1
-            reason = "Reallocated within the team"
+            reason = "Case reallocated"
         return None
 
     # --- assessment, S47, ICPC ----------------------------------------------------------------
@@ -916,6 +932,7 @@ class Sim:
         if s > self.A:
             return
         done = auth <= self.A
+        e.last_auth = max(e.last_auth, auth)
         team, worker = self.worker(e, auth if done else s)
         u = rng.random()
         seen = "Y" if u < 0.94 else "N" if u < 0.99 else None
@@ -953,7 +970,7 @@ class Sim:
         if not icpc:
             return None
         assert idate is not None
-        plan = rng.random() < self.p.p_plan_from_icpc
+        plan = rng.random() < self.p.p_plan_from_icpc and idate < c.d18 - 14
         iid = self.icpc(rng, c, e, sid, cal.add_wd(s, 15), idate, plan, False)
         return iid, idate, plan
 
@@ -987,14 +1004,17 @@ class Sim:
         due = add_mo(start, 3)
         held = start
         for _ in range(k):
-            held = due - int(rng.random() * 8) if rng.random() < 0.9 else due + 1 + int(rng.random() * 25)
+            on_time = rng.random() < 0.9
+            held = due - int(rng.random() * 8) if on_time else due + 1 + int(rng.random() * 25)
             reviews.append((due, held))
             due = add_mo(held, 6)
         end = held if k else start + 20 + int(rng.random() * 60)
         nxt = self.cp_outcome.pick(rng.random())
+        if nxt == "care" and rng.random() > self.p.care_scale:
+            nxt = "stepdown"
         if nxt != "care" and self.age(c, start) < 1 and rng.random() < 0.12:
             nxt = "care"
-        if c.kind == "prebirth" and start < c.dob and rng.random() < 0.3:
+        if c.kind == "prebirth" and start < c.dob and rng.random() < 0.42 * self.p.care_scale:
             end, nxt = c.dob + int(rng.random() * 5), "care"  # removal at birth
             reviews = [rv for rv in reviews if rv[1] <= end]
         if nxt == "care" and rng.random() < 0.6 and end - start > 60:
@@ -1047,16 +1067,17 @@ class Sim:
         nxt = "RC7"
         icpc_id = None
         u = rng.random()
-        p_esc = p.p_cin_escalate_s47 * (2.5 if c.cp_plans else 1.0)
+        p_esc = p.p_cin_escalate_s47 * (3.0 if c.cp_plans else 1.0)
         if c.kind != "disabled" and u < p_esc and dur > 30:
             s = start + 20 + int(rng.random() * (dur - 20))
             res = self.s47(rng, c, e, s, p.p_icpc_escalation)
             if rng.random() < 0.4:
                 a_s = self.cal.add_wd(s, int(rng.random() * 3))
-                self.assessment(rng, c, e, a_s, self.cal.add_wd(a_s, self.assessment_wd(rng)), False)
+                a_auth = self.cal.add_wd(a_s, self.assessment_wd(rng))
+                self.assessment(rng, c, e, a_s, a_auth, False)
             if res is not None and res[2]:
                 icpc_id, end, nxt = res[0], res[1], "cp"
-        elif u < p_esc + p.p_cin_to_care and dur > 20:
+        elif u < p_esc + p.p_cin_to_care * p.care_scale and dur > 20:
             end, nxt = start + 10 + int(rng.random() * (dur - 10)), "care"
         elif rng.random() < 0.04:
             nxt = "RC5"
@@ -1118,11 +1139,12 @@ class Sim:
                 if v < 0.2:
                     end, exit_code = t, ("E4A" if rng.random() < 0.6 else "E13")
                     plans.append((s, ("RETURN1M",)))
-                elif v < 0.75:
-                    route = "protect"
                 else:
-                    route = "vol"
-                    legal.append((t, "V2"))
+                    route = "protect" if v < 0.75 else "vol"
+                    if route == "vol":
+                        legal.append((t, "V2"))
+                    if rng.random() < 0.5:
+                        forced.append((t, "move"))  # new order and new carers the same day: B
             else:
                 route = "vol"
         if route == "remand":
@@ -1158,7 +1180,8 @@ class Sim:
             else:
                 if u < 0.55:
                     end = t + 20 + int(rng.random() * 340)
-                    exit_code = "E4A" if rng.random() < 0.6 else "E4B" if rng.random() < 0.4 else "E13"
+                    exit_code = "E4A" if rng.random() < 0.6 else \
+                        "E4B" if rng.random() < 0.4 else "E13"
                     plans.append((s, ("RETURN6M",) if rng.random() < 0.6 else ("RETURNEV",)))
                 elif u < 0.88:
                     plans.append((s, ("SUPPLIV",) if age >= 16 else ("LTFOST18",)
@@ -1174,10 +1197,10 @@ class Sim:
             fh = t + 180 + int(rng.random() * 200)
             u = rng.random()
             if age_t < 1:
-                outcome = "adopt" if u < 0.4 else "sgo" if u < 0.7 else "home" if u < 0.8 \
-                    else "lt" if u < 0.95 else "cao"
+                outcome = "adopt" if u < 0.5 else "sgo" if u < 0.75 else "home" if u < 0.84 \
+                    else "lt" if u < 0.96 else "cao"
             elif age_t < 5:
-                outcome = "adopt" if u < 0.22 else "sgo" if u < 0.52 else "home" if u < 0.67 \
+                outcome = "adopt" if u < 0.3 else "sgo" if u < 0.57 else "home" if u < 0.7 \
                     else "lt" if u < 0.95 else "cao"
             elif age_t < 12:
                 outcome = "adopt" if u < 0.015 else "sgo" if u < 0.27 else "home" if u < 0.58 \
@@ -1194,7 +1217,8 @@ class Sim:
                 adm = t + 80 + int(rng.random() * 140)
                 ffa = rng.random() < p.p_ffa
                 perm["adm"] = adm
-                plans.append((adm, ("ADOPTION", "RETURNEV") if rng.random() < 0.2 else ("ADOPTION",)))
+                dual = rng.random() < 0.2  # parallel planning until the placement order
+                plans.append((adm, ("ADOPTION", "RETURNEV") if dual else ("ADOPTION",)))
                 if ffa:
                     ffa_at = min(adm + 5 + int(rng.random() * 40), fh - 10)
                     perm["ffa_dec"] = ffa_at - 3 - int(rng.random() * 10)
@@ -1219,8 +1243,10 @@ class Sim:
                         outcome = "lt" if rng.random() < 0.7 else "sgo_late"
                     else:
                         matched = fh + (int(rng.random() * 60) if ffa else
-                                        self.lognorm(rng, 150, 0.6))
+                                        self.lognorm(rng, 190, 0.6))
                         placed = matched + 7 + int(rng.random() * 35)
+                        if ffa and rng.random() < 0.4:
+                            matched = placed = fh  # order and adoptive placement together: U
                         order = placed + 120 + int(rng.random() * 300)
                         same = ffa or rng.random() < 0.1
                         perm.update(matched=matched, placed=placed, order=order, type="ADOPTION",
@@ -1313,7 +1339,8 @@ class Sim:
             e.add("ssd_legal_status", (self.ids.new("ssd_legal_status"), c.id, code, s,
                                        self.m(end)))
 
-    def emit_period(self, rng: random.Random, c: Child, e: Episode, s: int, end: int, exit_code: str,
+    def emit_period(self, rng: random.Random, c: Child, e: Episode, s: int, end: int,
+                    exit_code: str,
                     legal: list[tuple[int, str]], plans: list[tuple[int, tuple[str, ...]]],
                     forced: list[tuple[int, str]], kin: bool, route: str, need: str,
                     perm_info: dict[str, Any]) -> str:
@@ -1345,8 +1372,10 @@ class Sim:
             pid = self.ids.new("ssd_cla_placement")
             placement_ids.append(pid)
             if ps <= A:
-                change = K.PLACEMENT_CHANGE_REASONS.pick(rng.random()) \
-                    if i + 1 < len(places) and pend <= A else None
+                change = None
+                if i + 1 < len(places) and pend <= A:
+                    change = "PLACE" if places[i + 1][1].key == carer.key else \
+                        K.PLACEMENT_CHANGE_REASONS.pick(rng.random())
                 e.add("ssd_cla_placement", (pid, period, c.id, ps, self.m(pend), carer.type,
                                             carer.provider, carer.postcode, carer.urn,
                                             carer.distance, change))
@@ -1460,6 +1489,8 @@ class Sim:
                     q = rng.random()
                     prv = "PR1" if q < 0.6 else "PR2" if q < 0.75 else "PR5"
                     cur = prov.carer(rng, "A6" if rng.random() < 0.9 else "A4", prv, 0.5)
+                elif what == "move":
+                    cur = prov.new_placement(rng, max(0, self.age(c, t)))
                 elif what == "p1":
                     cur = prov.carer(rng, "P1", "PR0", 0.95)
                 elif what == "lt":
@@ -1499,7 +1530,8 @@ class Sim:
         n = 0
         while due <= end + 5 and due <= A + 400:
             n += 1
-            held = due - int(rng.random() * 10) if rng.random() < 0.92 else due + 1 + int(rng.random() * 30)
+            on_time = rng.random() < 0.92
+            held = due - int(rng.random() * 10) if on_time else due + 1 + int(rng.random() * 30)
             held = max(held, s + 1)
             if held > end:
                 break
@@ -1611,7 +1643,8 @@ class Sim:
                      need: str) -> None:
         """Agreed short breaks (V3 episodes or a V4 agreement): care periods outside List 8."""
         prov = self.prov
-        home = prov.pick(rng, prov.homes) if rng.random() < 0.6 else prov.carer(rng, "U6", "PR1", 0.95)
+        home = prov.pick(rng, prov.homes) if rng.random() < 0.6 else \
+            prov.carer(rng, "U6", "PR1", 0.95)
         hi = min(end, self.A, c.d18)
         if rng.random() < 0.3:
             # one period per yearly agreement (V4)
@@ -1624,10 +1657,10 @@ class Sim:
         t = s
         if t < self.ws - 60:
             t = self.ws - int(rng.random() * 40)
-        while t <= hi:
+        while t + 4 <= hi:
             pe = t + 1 + int(rng.random() * 3)
             self.simple_period(c, e, t, pe, "V3", home, need)
-            t = pe + 21 + int(rng.random() * 35)
+            t = pe + 28 + int(rng.random() * 45)
 
     def simple_period(self, c: Child, e: Episode, s: int, end: int, legal: str, carer: Carer,
                       need: str) -> None:
@@ -1686,7 +1719,7 @@ class Sim:
         return fam
 
     def independent_families(self, rng: random.Random, per_year: float) -> None:
-        """Adopters not matched with a Synthshire child: in process, left, or other LAs' children."""
+        """Adopters not matched with a Synthshire child: in process, left, other LAs' children."""
         first = self.ws - 3 * 365
         n = int(per_year * (self.A - first) / 365.0)
         for _ in range(n):
@@ -1833,6 +1866,8 @@ class Sim:
             touch = "DIED"
         elif elig == "NONE":
             touch = "NREQ" if rng.random() < 0.6 else "NO"
+        elif in_care_at_a:
+            touch = "YES" if rng.random() < 0.98 else "REFU"
         else:
             u = rng.random()
             base = 0.97 if age_a < 18 else 0.88 if age_a < 22 else 0.76

@@ -74,7 +74,7 @@ def _wd(start: pd.Series, end: pd.Series, hol: np.ndarray) -> np.ndarray:
 
 
 def _pct(num: float, den: float) -> float:
-    return round(100.0 * num / den, 1) if den else float("nan")
+    return round(100.0 * float(num) / float(den), 1) if den else float("nan")
 
 
 def measure_rates(url: str, as_at: dt.date) -> dict[str, float]:
@@ -175,7 +175,8 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     repeat = cp["cppl_cp_plan_start_date"] > first_start
     out["cp_repeat_pct"] = _pct(repeat[started.index].sum(), len(started))
     ended = cp[in_w(cp["cppl_cp_plan_end_date"])]
-    two = ended["cppl_cp_plan_end_date"] >= ended["cppl_cp_plan_start_date"] + pd.DateOffset(years=2)
+    second_anniversary = ended["cppl_cp_plan_start_date"] + pd.DateOffset(years=2)
+    two = ended["cppl_cp_plan_end_date"] >= second_anniversary
     out["cp_2yr_pct"] = _pct(two.sum(), len(ended))
     open_cp = cp[(cp["cppl_cp_plan_start_date"] <= A) &
                  (cp["cppl_cp_plan_end_date"].isna() | (cp["cppl_cp_plan_end_date"] > A))]
