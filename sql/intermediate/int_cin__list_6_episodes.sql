@@ -1,0 +1,6 @@
+-- PLACEHOLDER (being written): one row per child selected for List 6.
+select
+    null::varchar as person_id,
+    null::varchar as referral_id,
+    null::date as case_end_date
+where false

@@ -1,0 +1,7 @@
+-- PLACEHOLDER (being written): one row per child selected for List 8.
+select
+    null::varchar as person_id,
+    null::varchar as period_of_care_id,
+    null::varchar as referral_id,
+    null::date as case_end_date
+where false
