@@ -8,7 +8,7 @@
 -- latest start). Team: the event's team -> dept_team_name; else the involvement's team; else the
 -- shown worker's department text. worker_how / team_how say which step gave the value.
 -- Event date: referral date; for assessments and enquiries (worker "who completed" it) the
--- completion date when completed by A, else A.
+-- completion date when completed by A, else A. Only events dated on or after W6's first day.
 with referrals as (
     select * from stg_ssd__cin_episodes
 ),
@@ -21,23 +21,9 @@ enquiries as (
     select * from stg_ssd__s47_enquiry
 ),
 
-professionals as (
-    select * from stg_ssd__professionals
-),
-
-departments as (
-    select * from stg_ssd__department
-),
-
-involvements as (
-    select * from stg_ssd__involvements
-),
-
-worker_kinds as (
-    select field, kind from ref_worker_kind
-),
-
-events as (
+-- only events that Lists 3-5 can show: dated in W6, or (assessments, enquiries) not completed
+-- by A; the event date is then on or after the first day of W6
+all_events as (
     select
         'ssd_cin_episodes.cine_referral_worker_id' as worker_field,
         referral_id as record_id,
@@ -69,85 +55,30 @@ events as (
     from enquiries
 ),
 
--- one name (and department text) per worker key of each id kind
-worker_keys as (
-    select
-        'professional_id' as kind,
-        professional_id as worker_key,
-        min(professional_name) as worker_name,
-        min(department_name) as department_name
-    from professionals
-    where professional_id is not null and professional_name is not null
-    group by professional_id
-    union all
-    select
-        'staff_id',
-        staff_id,
-        min(professional_name),
-        min(department_name)
-    from professionals
-    where staff_id is not null and professional_name is not null
-    group by staff_id
+events as (
+    select * from all_events
+    where event_date >= w6_start()
 ),
 
 team_names as (
     select team_id, min(team_name) as team_name
-    from departments
+    from stg_ssd__department
     where team_id is not null and team_name is not null
     group by team_id
 ),
 
--- a raw worker value of a field, resolved by the field's declared kind
+-- the event's own worker field, resolved by its declared kind (int_workers__names)
 events_own_worker as (
     select
         e.*,
-        case
-            when k.kind = 'name' then e.worker_raw
-            when k.kind = 'professional_id' then p.worker_name
-            when k.kind = 'staff_id' then s.worker_name
-            else coalesce(p.worker_name, s.worker_name)
-        end as own_worker_name,
-        case
-            when k.kind = 'name' then null
-            when k.kind = 'professional_id' then p.department_name
-            when k.kind = 'staff_id' then s.department_name
-            when p.worker_name is not null then p.department_name
-            else s.department_name
-        end as own_department_name
+        n.worker_name as own_worker_name,
+        n.department_name as own_department_name
     from events as e
-    left join worker_kinds as k on e.worker_field = k.field
-    left join worker_keys as p on p.kind = 'professional_id' and e.worker_raw = p.worker_key
-    left join worker_keys as s on s.kind = 'staff_id' and e.worker_raw = s.worker_key
+    left join int_workers__names as n on e.worker_field = n.field and e.worker_raw = n.raw
 ),
 
--- CW involvements with the worker's name (involvement worker field resolved the same way)
 cw_involvements as (
-    select
-        i.involvement_id,
-        coalesce(i.person_id, r.person_id) as person_id,
-        i.referral_id,
-        i.start_date,
-        i.end_date,
-        i.team_id,
-        case
-            when k.kind = 'name' then i.professional_id
-            when k.kind = 'professional_id' then p.worker_name
-            when k.kind = 'staff_id' then s.worker_name
-            else coalesce(p.worker_name, s.worker_name)
-        end as worker_name,
-        case
-            when k.kind = 'name' then null
-            when k.kind = 'professional_id' then p.department_name
-            when k.kind = 'staff_id' then s.department_name
-            when p.worker_name is not null then p.department_name
-            else s.department_name
-        end as department_name
-    from involvements as i
-    left join referrals as r on i.referral_id = r.referral_id
-    left join worker_kinds as k on k.field = 'ssd_involvements.invo_professional_id'
-    left join worker_keys as p on p.kind = 'professional_id' and i.professional_id = p.worker_key
-    left join worker_keys as s on s.kind = 'staff_id' and i.professional_id = s.worker_key
-    where i.role_code = 'CW'
+    select * from int_workers__cw_involvements
 ),
 
 -- the CW involvement open on the event date (end date inclusive), one per event
