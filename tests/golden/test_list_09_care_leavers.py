@@ -60,8 +60,8 @@ ROWS = {
             plan=D(2026, 5, 1), pa="PR3", team="T2", worker="PR2"),
         # eligible child: in under later, out under 2019
         _cl("T17", "Y17", "ELIGIBLE", "YES", D(2026, 2, 1), "C", "1", "P5"),
-        # latest record on or before A wins; a record dated after A did not exist at A;
-        # a record without a contact date ranks last
+        # latest contact on or before A wins; a contact after A is blank at A (current-state
+        # field, source_contract §7.2), so T18B ranks with the undated T18C, after T18A
         _cl("T18A", "Y18", "QUALIFYING", "YES", D(2026, 3, 1), "D", "1", "F5",
             plan=D(2026, 7, 1)),
         _cl("T18B", "Y18", "RELEVANT", "NO", D(2026, 7, 15)),
@@ -172,3 +172,14 @@ def test_list_9_2019_leaves_out_eligible_and_renders_f4_f5_as_f3(tmp_path):
     assert set(reference.list_spec(9, "2019").keys) <= set(rows[0])
     assert [published(r) for r in rows] == [
         {**Y16, "activity_status": F3}, {**Y18, "activity_status": F3}, Y20, Y25]
+
+
+def test_list_9_contact_after_a_is_blank_and_the_young_person_stays(tmp_path):
+    """A care leaver at A whose latest contact is after A: the date is not known at A (§3.3,
+    source_contract §7.2), but the young person was a care leaver then and is listed."""
+    rows = {"ssd_person": [person("Y19", D(2007, 1, 1))],
+            "ssd_care_leavers": [_cl("T19", "Y19", "RELEVANT", "NO", D(2026, 8, 1))]}
+    got = build_lists(tmp_path, rows, A, lists={9})[9]
+    assert [published(r) for r in got] == [
+        _row("Y19", D(2007, 1, 1), 19, eligibility_category="a) Relevant child",
+             la_in_touch="b) No")]
