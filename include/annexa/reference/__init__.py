@@ -41,6 +41,7 @@ __all__ = [
     "code_lists",
     "code_strings",
     "columns",
+    "field_feeds",
     "field_sets",
     "headers",
     "list_spec",
@@ -213,6 +214,36 @@ def field_sets() -> dict[str, str]:
     return dict(_load().field_sets)
 
 
+@functools.cache
+def _feeds() -> dict[str, tuple[tuple[int, str], ...]]:
+    f = "feeds.yaml"
+    doc = _mapping(_read(f), f)
+    fields = _load().field_sets
+    missing = sorted(set(fields) - set(doc))
+    if missing:
+        raise _fail(f, f"every coded field says what it feeds; missing: {missing}")
+    known = {(s.number, c.key) for v in VERSIONS for s in _load().lists[v] for c in s.columns}
+    out: dict[str, tuple[tuple[int, str], ...]] = {}
+    for field, dests in doc.items():
+        if field not in fields:
+            raise _fail(f"{f} {field}", "not a coded field of national.yaml")
+        if not isinstance(dests, list):
+            raise _fail(f"{f} {field}", "give a list of '<list>.<column key>'")
+        parsed = []
+        for d in dests:
+            n, _, key = str(d).partition(".")
+            if not n.isdigit() or (int(n), key) not in known:
+                raise _fail(f"{f} {field}", f"no such list column: {d!r}")
+            parsed.append((int(n), key))
+        out[field] = tuple(parsed)
+    return out
+
+
+def field_feeds() -> dict[str, list[tuple[int, str]]]:
+    """SSD ``table.column`` -> the (list number, column key) pairs its codes feed (feeds.yaml)."""
+    return {k: list(v) for k, v in _feeds().items()}
+
+
 def builtin_synonyms() -> dict[str, dict[str, str]]:
     """Product-level synonyms per set (raw value -> national code), applied before LA mappings."""
     return {k: dict(v) for k, v in _load().builtin_synonyms.items()}
@@ -266,6 +297,7 @@ def headers(number: int, version: str = "later", layout: str = "ofsted") -> list
 def validate_reference() -> None:
     """Load and check every reference file (raises ReferenceDataError on the first problem)."""
     _load()
+    _feeds()
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,7 +314,11 @@ def _check_layout(layout: str) -> None:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}: {layout!r}")
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's C parser when PyYAML has it (10x faster; same safe constructors)
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses duplicate mapping keys (plain PyYAML keeps the last silently)."""
 
 
