@@ -16,6 +16,7 @@ import tempfile
 
 STEP = r"""
 import json, resource, sys, time, datetime as dt
+from pathlib import Path
 kind, url, scale, dest = sys.argv[1:5]
 t0 = time.time()
 if kind == "generate":

@@ -10,8 +10,14 @@ with permanence as (
     select * from stg_ssd__permanence
 ),
 
+-- the id ssd_permanence holds for the child: the person id, or the legacy id (D6)
 person as (
-    select person_id, legacy_id
+    select
+        person_id,
+        case
+            when child_id_field() = 'pers_legacy_id' then legacy_id
+            else person_id
+        end as join_key
     from stg_ssd__person
     where person_id is not null
 ),
@@ -25,10 +31,7 @@ linked as (
         pm.*,
         pe.person_id
     from permanence as pm
-    inner join person as pe
-        on pm.source_person_id = case
-            when child_id_field() = 'pers_legacy_id' then pe.legacy_id else pe.person_id
-        end
+    inner join person as pe on pm.source_person_id = pe.join_key
 ),
 
 periods as (

@@ -20,8 +20,23 @@ D = dt.date
         (D(2025, 3, 20), D(2025, 5, 28), 45),
     ],
 )
-def test_working_days_worked_examples(start, end, wd):
+def test_working_days_worked_examples(start, end, wd, sql_con):
     assert working_days(start, end) == wd
+    assert sql_con.execute("select wd(?, ?)", [start, end]).fetchone()[0] == wd  # the SQL macro
+
+
+@pytest.fixture(scope="module")
+def sql_con(tmp_path_factory):
+    """The runner's DuckDB connection with its reference tables and macros (wd() et al.)."""
+    from annexa.dates import Windows
+    from annexa.transform.mapping import Mapping
+    from annexa.transform.runner import connect, register_reference
+
+    con = connect(tmp_path_factory.mktemp("duck"))
+    register_reference(con, Windows.for_date(D(2026, 3, 31)), la_code="999", la_name="",
+                       version="later", mapping=Mapping())
+    yield con
+    con.close()
 
 
 def _nth_working_day(start: dt.date, n: int) -> dt.date:

@@ -82,3 +82,47 @@ def test_csv_neutralises_formulas_and_writes_uk_dates(tmp_path, list1):
 def test_csv_safe_prefixes_risky_text(value):
     assert csv_safe(value) == "'" + value
     assert csv_safe("Team A") == "Team A"
+
+
+def test_text_is_escaped_and_every_part_is_well_formed_xml(tmp_path):
+    """Markup, ampersands, quotes, control characters and curly quotes survive as plain text."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    t = pa.table({
+        "child_unique_id": ["<b>&amp;\"'", "A\x01B\x1fC", " lead"],
+        "gender": ["b) Female"] * 3, "ethnicity": ["a) WBRI"] * 3,
+        "date_of_birth": pa.array([D(1900, 3, 1), D(2026, 6, 30), None], pa.date32()),
+        "age": pa.array([0, -1, 2_000_000_000], pa.int64()),
+        "date_of_contact": pa.array([D(2026, 1, 2)] * 3, pa.date32()),
+        "contact_source": ["q) 6: Police", "Child’s ‘x’", "é"],
+    })
+    pq.write_table(t, tmp_path / "l1.parquet")
+    path = tmp_path / "book.xlsx"
+    write_workbook(path, {1: tmp_path / "l1.parquet"}, FACTS)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(z.read(name))  # raises on malformed XML
+    ws = load_workbook(path)["List_1"]
+    assert [ws.cell(r, 1).value for r in (3, 4, 5)] == ["<b>&amp;\"'", "ABC", " lead"]
+    assert ws["D3"].value == dt.datetime(1900, 3, 1) and ws["D4"].value == dt.datetime(2026, 6, 30)
+    assert [ws.cell(r, 5).value for r in (3, 4, 5)] == [0, -1, 2_000_000_000]
+    assert ws["G4"].value == "Child’s ‘x’" and ws["G5"].value == "é"
+    assert ws.auto_filter.ref == "A2:G5"
+    wb = load_workbook(path)
+    assert wb["List_7"].max_row == 2 and wb["List_7"]["A2"].value == "Child Unique ID"
+    headers = [c.value for c in wb["List_8"][2]]
+    assert ("Number of Episodes the Child has been ‘Missing’ from their Placement in the last "
+            "12 months") in headers
+    assert "Date Ceased to be Looked After " in headers  # trailing space kept (annex_a §5)
+
+
+def test_read_only_readers_see_full_width_rows(tmp_path, list1):
+    """The sheet declares its used range, so streaming readers (openpyxl read-only, pandas)
+    pad rows whose last cells are blank to the full width."""
+    path = tmp_path / "book.xlsx"
+    write_workbook(path, list1, FACTS)
+    ws = load_workbook(path, read_only=True)["List_1"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert {len(r) for r in rows} == {7} and len(rows) == 4

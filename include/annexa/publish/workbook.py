@@ -1,4 +1,4 @@
-"""The Annex A workbook (openpyxl, write-only so the largest county streams) and CSVs.
+"""The Annex A workbook (streamed SpreadsheetML, see annexa.publish.xlsx) and CSVs.
 
 Layouts (annex_a.md §6): ``ofsted`` (Front_Sheet, Codes_used, List_1..List_11 with the title
 in row 1, headers in row 2, data from row 3) and ``liia`` (List 1..List 11, headers in row 1).
@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from annexa import reference
+from annexa.publish.xlsx import (
+    STYLE_BOLD,
+    STYLE_HEADER,
+    STYLE_TITLE,
+    Sheet,
+    XlsxWriter,
+    col_letter,
+    row_xml,
+)
 
 LAYOUTS = ("ofsted", "liia")
 FREE_TEXT = ("id", "text", "postcode")
@@ -66,37 +71,11 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(RISKY_PREFIXES) else value
 
 
-def _cell(ws, value, col_type: str) -> WriteOnlyCell:
-    if value is None:
-        return WriteOnlyCell(ws, value=None)
-    if col_type == "date":
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if col_type == "integer":
-        return WriteOnlyCell(ws, value=int(value))
-    cell = WriteOnlyCell(ws, value=str(value))
-    cell.data_type = "s"  # text, whatever its first character: never a formula
-    return cell
+def _width(col_type: str) -> float:
+    return 12 if col_type in ("date", "integer") else 28 if col_type == "code" else 22
 
 
-def _widths(ws, specs) -> None:
-    for i, col in enumerate(specs, start=1):
-        width = 12 if col.type in ("date", "integer") else 22
-        if col.type == "code":
-            width = 28
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def _front_sheet(wb: Workbook, facts: ReturnFacts, counts: dict[int, int],
-                 specs: list) -> None:
-    ws = wb.create_sheet("Front_Sheet")
-    ws.column_dimensions["A"].width = 38
-    ws.column_dimensions["B"].width = 48
-    title = WriteOnlyCell(ws, value="Annex A - Child level data")
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
-    ws.append([])
+def _front_sheet(facts: ReturnFacts, counts: dict[int, int], specs: list) -> Sheet:
     rows = [
         ("Local authority", facts.la_name or facts.la_code),
         ("LA code", facts.la_code),
@@ -106,74 +85,70 @@ def _front_sheet(wb: Workbook, facts: ReturnFacts, counts: dict[int, int],
         ("Annex A version", facts.version),
         ("Generated", facts.generated_at.strftime("%d/%m/%Y %H:%M:%S UTC")),
     ]
+    head = [row_xml(1, ["Annex A - Child level data"], STYLE_TITLE)]
+    r = 3
     for label, value in rows:
-        ws.append([_cell(ws, label, "text"),
-                   _cell(ws, value, "date" if isinstance(value, dt.date) else "text")])
-    ws.append([])
-    header = WriteOnlyCell(ws, value="Rows per list")
-    header.font = Font(bold=True)
-    ws.append([header])
+        head.append(row_xml(r, [label, value]))
+        r += 1
+    head.append(row_xml(r + 1, ["Rows per list"], STYLE_BOLD))
+    r += 2
     for spec in specs:
-        ws.append([_cell(ws, spec.title, "text"), counts.get(spec.number, 0)])
+        head.append(row_xml(r, [spec.title, counts.get(spec.number, 0)]))
+        r += 1
+    return Sheet("Front_Sheet", widths=[38, 48], head=head, dimension=f"A1:B{r - 1}")
 
 
-def _codes_sheet(wb: Workbook, specs: list, version: str) -> None:
-    ws = wb.create_sheet("Codes_used")
-    ws.column_dimensions["A"].width = 80
+def _codes_sheet(specs: list, version: str) -> Sheet:
+    head: list[str] = []
     seen: set[tuple[str, str]] = set()
+    r = 1
     for spec in specs:
         for col in spec.columns:
             if col.type != "code" or not col.codes or (col.header, col.codes) in seen:
                 continue
             seen.add((col.header, col.codes))
-            head = WriteOnlyCell(ws, value=f"{spec.sheet}: {col.header.strip()}")
-            head.font = Font(bold=True)
-            ws.append([head])
-            for s in reference.code_strings(col.codes, version):
-                ws.append([_cell(ws, s, "text")])
-            ws.append([])
+            head.append(row_xml(r, [f"{spec.sheet}: {col.header.strip()}"], STYLE_BOLD))
+            r += 1
+            for code in reference.code_strings(col.codes, version):
+                head.append(row_xml(r, [code]))
+                r += 1
+            r += 1
+    return Sheet("Codes_used", widths=[80], head=head, dimension=f"A1:A{max(r - 1, 1)}")
 
 
 def write_workbook(path: Path, lists: dict[int, Path], facts: ReturnFacts,
                    layout: str = "ofsted") -> dict[int, int]:
-    """Write the workbook for every list of the version; returns rows written per list."""
+    """Write the workbook for every list of the version; returns rows written per list.
+
+    Rows stream from each list's Parquet file (annexa.publish.xlsx), so memory stays flat at any
+    scale. Text cells are inline strings: a value starting with '=' stays text (§6.5)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}: {layout!r}")
     specs = reference.list_specs(facts.version)
     counts = {s.number: _count(lists.get(s.number)) for s in specs}
-    wb = Workbook(write_only=True)
-    wb.properties.title = f"Annex A - {facts.la_name or facts.la_code} - {facts.as_at:%d/%m/%Y}"
-    wb.properties.creator = facts.la_name or ""
+    book = XlsxWriter(title=f"Annex A - {facts.la_name or facts.la_code} - "
+                            f"{facts.as_at:%d/%m/%Y}", creator=facts.la_name or "")
     if layout == "ofsted":
-        _front_sheet(wb, facts, counts, specs)
-        _codes_sheet(wb, specs, facts.version)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        book.add(_front_sheet(facts, counts, specs))
+        book.add(_codes_sheet(specs, facts.version))
     for spec in specs:
-        ws = wb.create_sheet(spec.sheet if layout == "ofsted" else spec.liia_sheet)
         cols = spec.columns
-        last = get_column_letter(len(cols))
-        _widths(ws, cols)
+        last = col_letter(len(cols))
         header_row = 2 if layout == "ofsted" else 1
-        ws.freeze_panes = f"A{header_row + 1}"
-        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + counts[spec.number]}"
+        sheet = Sheet(spec.sheet if layout == "ofsted" else spec.liia_sheet,
+                      widths=[_width(c.type) for c in cols], freeze_row=header_row + 1,
+                      auto_filter=f"A{header_row}:{last}{header_row + counts[spec.number]}",
+                      dimension=f"A1:{last}{header_row + counts[spec.number]}")
         if layout == "ofsted":
-            title = WriteOnlyCell(ws, value=spec.title)
-            title.font = bold
-            ws.append([title])
-            ws.merged_cells.add(f"A1:{last}1")
-        headers = []
-        for col in cols:
-            c = WriteOnlyCell(ws, value=col.header if layout == "ofsted" else col.liia_header)
-            c.data_type = "s"
-            c.font, c.alignment = bold, wrap
-            headers.append(c)
-        ws.append(headers)
-        types = [c.type for c in cols]
-        for row in _rows(lists.get(spec.number), [c.key for c in cols]):
-            ws.append([_cell(ws, v, t) for v, t in zip(row, types, strict=True)])
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        wb.save(f)
+            sheet.head.append(row_xml(1, [spec.title], STYLE_BOLD))
+            sheet.merged.append(f"A1:{last}1")
+        sheet.head.append(row_xml(header_row, [c.header_for(layout) for c in cols],
+                                  STYLE_HEADER))
+        if lists.get(spec.number) is not None:
+            sheet.parquet = (lists[spec.number], [(c.key, c.type) for c in cols],
+                             header_row + 1)
+        book.add(sheet)
+    book.save(path)
     return counts
 
 
