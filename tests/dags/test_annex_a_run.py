@@ -55,3 +55,33 @@ def test_failed_validation_publishes_nothing(airflow_db, tmp_path):
     state, _ = run_dag(url, AS_AT, out, la_code="999")
     assert state != "success"
     assert not (out / "999" / "2026-03-31").exists()
+
+
+def test_dag_run_on_the_synthetic_cms_publishes_all_eleven_lists(airflow_db, small_cms,
+                                                                  tmp_path):
+    """Issue 2/3 'done when': the DAG on a generated small CMS publishes every list, every
+    column in the spec's order, with valid codes (validation passed) and nothing unmapped."""
+    from annexa import reference
+
+    url, as_at = small_cms
+    out = tmp_path / "out"
+    state, _ = run_dag(url, as_at, out, la_code="999", la_name="Synthshire")
+    assert state == "success"
+    folder = out / "999" / as_at.isoformat()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["validation"]["errors"] == 0
+    assert manifest["unmapped"] == []
+    wb = load_workbook(folder / f"annex_a_999_{as_at}.xlsx", read_only=True)
+    assert wb.sheetnames[0] == "Front_Sheet"
+    for spec in reference.list_specs("later"):
+        ws = wb[spec.sheet]
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[0][0] == spec.title
+        assert list(rows[1]) == spec.headers("ofsted"), spec.sheet
+        assert len(rows) - 2 == manifest["row_counts"][str(spec.number)]
+        assert len(rows) - 2 > 0, f"{spec.sheet} is empty on the synthetic CMS"
+        codes = {i: set(reference.code_strings(c.codes, "later"))
+                 for i, c in enumerate(spec.columns) if c.type == "code"}
+        for row in rows[2:]:
+            for i, allowed in codes.items():
+                assert row[i] is None or row[i] in allowed, (spec.sheet, i, row[i])
