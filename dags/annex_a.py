@@ -13,6 +13,8 @@ import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from annexa.notify import AnnexaFailureNotifier
+
 RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/annex_a")
 
 
@@ -25,7 +27,9 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
     doc_md=__doc__,
     tags=["annex-a", "ofsted"],
     default_args={"owner": "data-team", "retries": 2,
-                  "retry_delay": pendulum.duration(minutes=5)},
+                  "retry_delay": pendulum.duration(minutes=5),
+                  # after the last retry: a data-free summary by SMTP or webhook (annexa_notify)
+                  "on_failure_callback": AnnexaFailureNotifier()},
     params={
         "as_at": Param(None, type=["null", "string"], format="date",
                        description="As-at date YYYY-MM-DD; empty = the scheduled day"),
@@ -36,6 +40,8 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
         "out_dir": Param(None, type=["null", "string"], description="Output folder"),
         "source_conn_id": Param("annexa_cms", type="string"),
         "mapping": Param(None, type=["null", "string"], description="LA code-mapping YAML"),
+        "waivers": Param(None, type=["null", "string"],
+                         description="Waiver YAML (ANNEXA_WAIVERS); see docs/runbook.md"),
     },
 )
 def annex_a():
@@ -70,7 +76,8 @@ def annex_a():
 
         try:
             return validate_step(cfg, built)
-        except ValidationFailed as exc:
+        except ValidationFailed as exc:  # the notifier reads the summary's path from XCom
+            get_current_context()["ti"].xcom_push(key="validation", value=exc.summary_path)
             raise AirflowFailException(str(exc)) from None
 
     @task(multiple_outputs=False, outlets=[RETURN_PUBLISHED])

@@ -73,6 +73,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     url = _check_url(args.url)
     as_at = args.as_at or _today_london()
+    faults = getattr(args, "faults", None)
+    if faults is not None and args.messy:
+        raise SystemExit("annexa: --faults needs a clean CMS (its record choices assume clean "
+                         "codes); drop --messy")
+    manifest = _faults_file(url, faults) if faults is not None else None
     _say(f"Generating a {args.scale} synthetic CMS (seed {args.seed}, as at {as_at}, "
          f"{'messy' if args.messy else 'clean'}) into {safe_url(url)}")
     t0 = time.time()
@@ -80,12 +85,44 @@ def cmd_generate(args: argparse.Namespace) -> int:
                       progress=lambda m: _say(f"  {m}"))
     _say(f"Done in {time.time() - t0:.1f}s: {sum(counts.values()):,} rows in "
          f"{len(counts)} tables")
+    if manifest is not None:
+        return inject_faults(url, as_at, args.seed, manifest)
+    return 0
+
+
+def _faults_file(url: str, given: str) -> Path:
+    """Where the fault manifest goes: FILE when given, else beside a SQLite database."""
+    from sqlalchemy.engine import make_url
+
+    if given:
+        return Path(given).expanduser().resolve()
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        return Path(u.database).expanduser().resolve().parent / "faults.json"
+    raise SystemExit("annexa: --faults needs a FILE for the manifest unless --url is a SQLite "
+                     "database file (then it defaults to faults.json beside it)")
+
+
+def inject_faults(url: str, as_at: dt.date, seed: int, path: Path) -> int:
+    """Corrupt the freshly generated CMS with every fault class; write the manifest."""
+    from annexa.source.faults import FaultError, inject, write_manifest
+
+    _say(f"Injecting faults (seed {seed}, as at {as_at})")
+    try:
+        manifest = inject(url, as_at, seed=seed)
+    except FaultError as exc:
+        raise SystemExit(f"annexa: {exc}") from None
+    for name, f in manifest.items():
+        short = "" if f["injected"] == f["requested"] else f" (of {f['requested']} asked)"
+        _say(f"  {name}: {f['injected']} record(s){short}, to be caught by {f['rule']}")
+    write_manifest(path, manifest)
+    _say(f"Fault manifest: {path}")
     return 0
 
 
 def run_dag(source: str, as_at: dt.date, out: Path, *, la_code: str, la_name: str = "",
             version: str = "later", layout: str = "ofsted", mapping: str | None = None,
-            cms: str | None = None) -> tuple[str, dict]:
+            cms: str | None = None, waivers: str | None = None) -> tuple[str, dict]:
     """Run the annex_a DAG once through Airflow; returns (state, publish result or {})."""
     airflow_env(annexa_home())
     os.environ["AIRFLOW_CONN_ANNEXA_CMS"] = json.dumps(
@@ -100,7 +137,8 @@ def run_dag(source: str, as_at: dt.date, out: Path, *, la_code: str, la_name: st
     dag = bag.dags["annex_a"]
     conf = {"as_at": as_at.isoformat(), "la_code": la_code, "la_name": la_name,
             "annex_version": version, "layout": layout, "out_dir": str(out),
-            "source_conn_id": "annexa_cms", "mapping": mapping, "cms": cms}
+            "source_conn_id": "annexa_cms", "mapping": mapping, "cms": cms,
+            "waivers": waivers}
     dr = dag.test(run_conf=conf)
     state = str(getattr(dr, "state", "failed"))
     published = Path(out) / la_code / as_at.isoformat()
@@ -117,7 +155,7 @@ def cmd_run(args: argparse.Namespace) -> int:
          f"source {safe_url(url)}, output {out}")
     state, result = run_dag(url, args.as_at, out, la_code=args.la_code, la_name=args.la_name,
                             version=args.annex_version, layout=args.layout,
-                            mapping=args.mapping, cms=args.cms)
+                            mapping=args.mapping, cms=args.cms, waivers=args.waivers)
     if state != "success" or not result:
         _say(f"annexa: the run did not succeed (state: {state}); nothing new was published. "
              "See the task logs above and docs/runbook.md.")
@@ -132,24 +170,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
     demo_dir = home / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     as_at = args.as_at or _today_london()
-    db = demo_dir / f"cms_{args.scale}_seed{args.seed}_{as_at.isoformat()}.db"
+    faults = getattr(args, "faults", False)
+    stem = f"cms_{args.scale}_seed{args.seed}_{as_at.isoformat()}{'_faults' if faults else ''}"
+    db = demo_dir / f"{stem}.db"
+    manifest = demo_dir / f"{stem}.faults.json"
     url = f"sqlite:///{db}"
-    if not db.exists() or args.regenerate:
+    if not db.exists() or args.regenerate or (faults and not manifest.exists()):
         tmp = db.with_suffix(".tmp.db")
         tmp.unlink(missing_ok=True)
         rc = cmd_generate(argparse.Namespace(url=f"sqlite:///{tmp}", scale=args.scale,
-                                             seed=args.seed, as_at=as_at, messy=False))
+                                             seed=args.seed, as_at=as_at, messy=False,
+                                             faults=str(manifest) if faults else None))
         if rc:
             return rc
         tmp.rename(db)
     else:
         _say(f"Reusing the synthetic CMS at {db}")
+    if faults:
+        _say(f"This CMS holds injected faults (manifest: {manifest}): the run should fail "
+             "validation and publish nothing.")
     out = Path(args.out).expanduser().resolve() if args.out else home / "published"
+    runs = home / "runs" / "999" / as_at.isoformat()
+    before = set(runs.iterdir()) if runs.is_dir() else set()
     rc = cmd_run(argparse.Namespace(source=url, as_at=as_at, out=str(out), la_code="999",
                                     la_name="Synthshire (synthetic)", annex_version="later",
                                     layout="ofsted", mapping=None, cms=None))
     if rc == 0:
         _say(f"Latest return: {out / '999' / 'latest'}")
+    if faults:
+        new = sorted((p for p in runs.iterdir() if p not in before and p.is_dir()),
+                     key=lambda p: p.stat().st_mtime) if runs.is_dir() else []
+        folder = new[-1] if new else None
+        reports = [folder / n for n in ("report.html", "worklist.csv", "validation.json")
+                   if folder is not None and (folder / n).exists()]
+        if folder is not None:
+            _say(f"Run folder: {folder}")
+            for path in reports:
+                _say(f"  {path.name}: {path}")
+        if rc == 0:
+            _say("annexa: the faulted CMS passed validation and was published: the gate missed "
+                 f"the faults listed in {manifest}")
+            return 1
+        if not reports:
+            _say("annexa: the run failed before validation reported (see the task logs above)")
+            return rc
+        _say(f"As expected, validation stopped the run; compare its report with {manifest}")
+        return 0
     return rc
 
 
@@ -164,6 +230,9 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--as-at", type=_date_arg, default=None, help="YYYY-MM-DD (default today)")
     g.add_argument("--messy", action="store_true",
                    help="render values as a real Liquidlogic SSD build would")
+    g.add_argument("--faults", nargs="?", const="", default=None, metavar="FILE",
+                   help="then inject every fault class and write their manifest to FILE "
+                        "(default: faults.json beside a SQLite database)")
     g.set_defaults(func=cmd_generate)
 
     r = sub.add_parser("run", help="run the annex_a DAG through Airflow for one as-at date")
@@ -178,6 +247,8 @@ def parser() -> argparse.ArgumentParser:
                    help="LA code-mapping YAML (default: identity)")
     r.add_argument("--cms", choices=("liquidlogic", "mosaic", "eclipse"), default=None,
                    help="CMS build, for its column aliases")
+    r.add_argument("--waivers", default=os.environ.get("ANNEXA_WAIVERS"),
+                   help="waiver YAML (accepted anomalies; docs/validation.md)")
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("demo", help="generate a synthetic CMS and publish its return")
@@ -186,8 +257,30 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--as-at", type=_date_arg, default=None)
     d.add_argument("--out", default=None)
     d.add_argument("--regenerate", action="store_true")
+    d.add_argument("--faults", action="store_true",
+                   help="inject faults into the CMS: the run must fail validation and publish "
+                        "nothing")
     d.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("suites", help="check (default) or regenerate expectations/ from the "
+                                      "reference data")
+    s.add_argument("--write", action="store_true", help="regenerate the suite files")
+    s.set_defaults(func=cmd_suites)
     return p
+
+
+def cmd_suites(args: argparse.Namespace) -> int:
+    from annexa.validate.suites import stale_suites, write_suites
+
+    if args.write:
+        _say(f"wrote {len(write_suites())} suites to expectations/")
+        return 0
+    stale = stale_suites()
+    if stale:
+        _say(f"out of date (run `annexa suites --write`): {', '.join(stale)}")
+        return 1
+    _say("expectation suites match the reference data")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

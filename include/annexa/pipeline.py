@@ -30,6 +30,10 @@ _KEY = re.compile(r"[^A-Za-z0-9_.-]+")
 class ValidationFailed(RuntimeError):
     """Validation found errors that are not waived: nothing may be published."""
 
+    def __init__(self, message: str, summary_path: str | None = None) -> None:
+        super().__init__(message)
+        self.summary_path = summary_path
+
 
 @dataclass(frozen=True)
 class RunConfig:
@@ -45,6 +49,7 @@ class RunConfig:
     mapping: str | None
     run_key: str
     cms: str | None = None
+    waivers: str | None = None
 
     @property
     def as_at_date(self) -> dt.date:
@@ -93,6 +98,7 @@ def resolve_run(params: dict, *, run_id: str, data_interval_start: dt.datetime |
         mapping=params.get("mapping") or os.environ.get("ANNEXA_MAPPING") or None,
         run_key=_KEY.sub("_", run_id)[:120],
         cms=params.get("cms") or None,
+        waivers=params.get("waivers") or os.environ.get("ANNEXA_WAIVERS") or None,
     )
     if cfg.version not in ("later", "2019"):
         raise ValueError(f"annex_version must be 'later' or '2019', not {cfg.version!r}")
@@ -122,7 +128,9 @@ def extract_step(cfg: dict, source_url: str, *,
 
 def build_step(cfg: dict, snapshot: str, *,
                progress: Callable[[str], None] | None = None) -> dict:
-    """Run the SQL models over the snapshot; lists land as Parquet in the run's work folder."""
+    """Run the SQL models over the snapshot; lists land as Parquet in the run's work folder,
+    with the source check frames the validation gate reads."""
+    from annexa.source.extract import read_manifest
     from annexa.transform.mapping import load_mapping
     from annexa.transform.runner import build
 
@@ -130,34 +138,61 @@ def build_step(cfg: dict, snapshot: str, *,
     result = build(Path(snapshot), c.work_dir(), c.windows, la_code=c.la_code,
                    la_name=c.la_name, version=c.version, mapping=load_mapping(c.mapping),
                    progress=progress)
-    return result.to_dict()
+    started = read_manifest(Path(snapshot)).get("started_at") or dt.datetime.now(dt.UTC).isoformat()
+    return result.to_dict() | {"extracted_on": _london_date(started).isoformat()}
 
 
-def validate_step(cfg: dict, build: dict) -> dict:
-    """Validate every built list with Great Expectations; raise when errors remain."""
-    from annexa.validate.lists import validate_lists
+def _london_date(iso: str) -> dt.date:
+    moment = dt.datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo("Europe/London")).date()
+
+
+def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> dict:
+    """The gate: run every rule (lists, source tables, cross-list, unmapped values), apply live
+    waivers, write validation.json, the HTML report and the CSV worklist into the run folder, and
+    raise ValidationFailed when errors remain that no waiver covers."""
+    from annexa.transform.mapping import load_mapping
+    from annexa.validate.gate import GateInputs, run_gate
+    from annexa.validate.report import summary_text, write_report, write_worklist
+    from annexa.validate.waivers import load_waivers
 
     c = RunConfig(**cfg)
-    lists = {int(k): Path(v) for k, v in build["lists"].items()}
-    summary = validate_lists(lists, c.windows, version=c.version)
-    # CMS values the mapping cannot code (decision P9: warnings; the blank cells they leave in
-    # required columns are errors of the list suites above)
-    summary["unmapped"] = build.get("unmapped", [])
-    summary["warnings"] += len(summary["unmapped"])
-    if summary["unmapped"]:
-        log.warning("%d CMS value(s) have no mapping, in %d field(s); see %s",
-                    len(summary["unmapped"]), len({u["field"] for u in summary["unmapped"]}),
-                    c.work_dir() / "validation.json")
-    path = c.work_dir() / "validation.json"
-    path.write_text(json.dumps(summary, indent=2))
-    os.chmod(path, 0o600)
-    if summary["errors"]:
-        failed = ", ".join(f"{r['list']}:{r['rule']} ({r['unexpected_count']})"
-                           for r in summary["results"] if not r["success"])
-        raise ValidationFailed(f"{summary['errors']} validation error(s); nothing published. "
-                               f"Failed: {failed}. Report: {path}")
-    return {"validation": str(path), "errors": summary["errors"],
-            "warnings": summary["warnings"], "unmapped": summary["unmapped"]}
+    mapping = load_mapping(c.mapping)
+    today = today or dt.datetime.now(ZoneInfo("Europe/London")).date()
+    inputs = GateInputs(
+        lists={int(k): Path(v) for k, v in build["lists"].items()},
+        checks={k: Path(v) for k, v in (build.get("checks") or {}).items()},
+        windows=c.windows, version=c.version,
+        extracted_on=dt.date.fromisoformat(build.get("extracted_on") or today.isoformat()),
+        placeholders=[p.lower() for p in mapping.placeholder_text],
+        placeholder_before=mapping.date_before,
+        unmapped=build.get("unmapped", []), waivers=load_waivers(c.waivers), today=today)
+    summary, items = run_gate(inputs)
+    blocked = summary["errors"] > 0
+    summary = {"la_code": c.la_code, "la_name": c.la_name, "as_at": c.as_at, "run": c.run_key,
+               "published": not blocked, **summary}
+    folder = c.work_dir()
+    path = folder / "validation.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when a re-run overwrites an older file
+    with os.fdopen(fd, "w") as f:
+        json.dump(summary, f, indent=2)
+    report = write_report(folder / "report.html", summary, items)
+    worklist = write_worklist(folder / "worklist.csv", items)
+    text = summary_text(summary)
+    if blocked:
+        log.error("%s", text)
+        raise ValidationFailed(f"{text}\nNothing published. Report: {report}; worklist: "
+                               f"{worklist}", str(path))
+    log.info("%s", text)
+    return {"validation": str(path), "report": str(report), "worklist": str(worklist),
+            "errors": summary["errors"], "warnings": summary["warnings"],
+            "waived_records": summary["waived_records"],
+            "waivers_applied": summary["waivers_applied"], "unmapped": summary["unmapped"],
+            "failing_rules": {r["id"]: r["unexpected_count"] for r in summary["rules"]
+                              if not r["success"]}}
 
 
 def _code_version() -> str:
@@ -203,7 +238,11 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
                        "rows": extract.get("rows")},
             "validation": {"errors": validation.get("errors"),
                            "warnings": validation.get("warnings"),
-                           "report": validation.get("validation")},
+                           "waived_records": validation.get("waived_records"),
+                           "failing_rules": validation.get("failing_rules", {}),
+                           "summary": validation.get("validation"),
+                           "report": validation.get("report")},
+            "waivers_applied": validation.get("waivers_applied", []),
             "mapping": c.mapping,
             "unmapped": validation.get("unmapped", []),
         }

@@ -33,6 +33,7 @@ from annexa.source.contract import TABLES
 from annexa.transform.calendar import calendar_table
 from annexa.transform.mapping import Mapping, code_map_table
 from annexa.transform.unmapped import Unmapped, find_unmapped
+from annexa.validate.source import write_check_frames
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +48,15 @@ class BuildResult:
     row_counts: dict[int, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
+    checks: dict[str, str] = field(default_factory=dict)  # source table -> check frame
 
     def to_dict(self) -> dict:
         return {"work_dir": str(self.work_dir),
                 "lists": {str(k): str(v) for k, v in self.lists.items()},
                 "row_counts": {str(k): v for k, v in self.row_counts.items()},
                 "seconds": self.seconds,
-                "unmapped": [u.to_dict() for u in self.unmapped]}
+                "unmapped": [u.to_dict() for u in self.unmapped],
+                "checks": self.checks}
 
 
 def manifest() -> dict[str, list[str]]:
@@ -234,6 +237,9 @@ def build(snapshot: Path, work_dir: Path, windows: Windows, *, la_code: str,
         t1 = time.time()
         result.unmapped = find_unmapped(con)
         result.seconds["unmapped_check"] = round(time.time() - t1, 3)
+        t2 = time.time()
+        result.checks = write_check_frames(con, work_dir / "checks")
+        result.seconds["check_frames"] = round(time.time() - t2, 3)
     finally:
         con.close()
     result.seconds["total"] = round(time.time() - t0, 3)

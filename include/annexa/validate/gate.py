@@ -1,0 +1,230 @@
+"""The validation gate (issue 4): every rule on the built lists, the source tables and across
+lists; severities and waivers; the summary (counts and ids) and the worklist (one row per
+failing record, for team managers).
+
+* List and source suites are the generated Great Expectations suites in ``expectations/``
+  (``annexa.validate.suites``), run by GX on the list Parquet files and the source check frames.
+* Cross-list rules are SQL in ``sql/cross/`` run by DuckDB over the lists (a single table cannot
+  see them); ``CROSS_RULES`` gives each its severity and reason (docs/validation.md).
+* Unmapped CMS values (``annexa.transform.unmapped``) are warnings (decision P9).
+* A waiver accepts named failing records of one rule, with a reason, an owner and an expiry
+  date; an expired waiver stops applying by itself (``annexa.validate.waivers``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from annexa import reference
+from annexa.dates import Windows
+from annexa.paths import sql_dir
+from annexa.validate.findings import RuleResult, WorkItem
+from annexa.validate.gx_runner import GXRunner, SuiteRun
+from annexa.validate.suites import ID_COLUMN, day_number, list_suite_name, load_suite, resolve
+from annexa.validate.waivers import Waiver, apply_waivers
+
+SAMPLE = 20
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    family: str
+    severity: str
+    description: str
+
+
+CROSS_RULES = (
+    CrossRule("icpc_plan_in_list_7", "error",
+              "a List 5 ICPC that resulted in a CP plan has that plan on List 7 (started on or "
+              "after the ICPC)"),
+    CrossRule("looked_after_case_status", "error",
+              "a child looked after at the as-at date (List 8) shows case status "
+              "'a) Looked after child' on List 6"),
+    CrossRule("dob_agrees", "error",
+              "a child's Date of Birth is the same on every list"),
+)
+
+
+@dataclass(frozen=True)
+class GateInputs:
+    lists: dict[int, Path]
+    checks: dict[str, Path]  # source table -> check frame
+    windows: Windows
+    version: str
+    extracted_on: dt.date
+    placeholders: list[str]
+    placeholder_before: dt.date
+    unmapped: list[dict]
+    waivers: list[Waiver]
+    today: dt.date
+
+
+def _age(dob: dt.date | None, at: dt.date):
+    if dob is None or pd.isna(dob):
+        return None
+    if dob > at:
+        return -1
+    return at.year - dob.year - ((at.month, at.day) < (dob.month, dob.day))
+
+
+def _list_frame(path: Path, number: int, version: str, at: dt.date) -> pd.DataFrame:
+    df = pd.read_parquet(path)
+    if "date_of_birth" in df and "age" in df:
+        df["_age_from_dob"] = df["date_of_birth"].map(lambda d: _age(d, at)).astype("Int64")
+    for col in reference.list_spec(number, "later").columns:
+        if col.type == "date" and col.key in df:
+            df[col.key] = df[col.key].map(
+                lambda d: None if d is None or pd.isna(d) else day_number(d)).astype("Int64")
+    return df
+
+
+def _expectations(suite: dict, g: GateInputs, columns: list[str] | None = None) -> list[dict]:
+    out = []
+    for e in suite["expectations"]:
+        kwargs = resolve(e["kwargs"], version=g.version, windows=g.windows,
+                         extracted_on=g.extracted_on, placeholders=g.placeholders,
+                         placeholder_before=g.placeholder_before)
+        if "column_list" in kwargs and kwargs["column_list"] is None:
+            kwargs["column_list"] = columns
+        out.append({"type": e["type"], "kwargs": kwargs, "meta": e.get("meta", {})})
+    return out
+
+
+def _published_keys(number: int, version: str) -> list[str]:
+    return reference.list_spec(number, version).keys
+
+
+def _value_text(v, is_date: bool) -> str | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if is_date:
+        return (dt.date(1970, 1, 1) + dt.timedelta(days=int(v))).isoformat()
+    return str(v)
+
+
+def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
+    by_id = df.drop_duplicates(ID_COLUMN).set_index(ID_COLUMN, drop=False)
+    dates = {c.key for c in reference.list_spec(number, "later").columns if c.type == "date"}
+    items = []
+    for r in run.results:
+        for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
+            row = by_id.loc[rid] if rid in by_id.index else None
+            col = r.column if r.column and row is not None and r.column in row else None
+            items.append(WorkItem(
+                rule=r.id, severity=r.severity, target=r.target, column=r.column,
+                record_id=rid,
+                child_id=None if row is None else _value_text(row.get("child_unique_id"), False),
+                value=None if col is None else _value_text(row[col], col in dates),
+                team=None if row is None else _value_text(row.get("allocated_team"), False),
+                worker=None if row is None else _value_text(row.get("allocated_worker"), False),
+                description=r.description))
+    return items
+
+
+def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
+    by_id = df.drop_duplicates(key).set_index(key, drop=False)
+    items = []
+    for r in run.results:
+        for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
+            row = by_id.loc[rid] if rid in by_id.index else None
+            value = None
+            if row is not None and r.column:
+                if f"_text__{r.column}" in row:
+                    value = _value_text(row[f"_text__{r.column}"], False)
+                elif r.column in row and r.column != key:
+                    value = _value_text(row[r.column], pd.api.types.is_integer_dtype(
+                        df[r.column]) and r.family in ("placeholder_value", "future_date"))
+                else:
+                    value = rid
+            items.append(WorkItem(
+                rule=r.id, severity=r.severity, target=r.target, column=r.column,
+                record_id=rid, child_id=None if row is None else _value_text(
+                    row.get("_child_id"), False),
+                value=value, team=None, worker=None, description=r.description))
+    return items
+
+
+def _cross(g: GateInputs) -> tuple[list[RuleResult], list[WorkItem]]:
+    from annexa.transform.mapping import Mapping
+    from annexa.transform.runner import register_reference
+
+    con = duckdb.connect(":memory:")
+    try:
+        register_reference(con, g.windows, la_code="", la_name="", version=g.version,
+                           mapping=Mapping())
+        for n, path in g.lists.items():
+            lit = str(path).replace("'", "''")
+            con.execute(f"create view list_{int(n)} as select * from read_parquet('{lit}')")
+        results, items = [], []
+        for rule in CROSS_RULES:
+            rows = con.execute((sql_dir() / "cross" / f"{rule.family}.sql").read_text()).fetchall()
+            rid = f"cross:{rule.family}"
+            ids = [str(r[0]) for r in rows]
+            results.append(RuleResult(
+                id=rid, target="cross", family=rule.family, column=None,
+                severity=rule.severity, description=rule.description, success=not rows,
+                unexpected_count=len(rows), sample_ids=ids[:SAMPLE]))
+            items += [WorkItem(rule=rid, severity=rule.severity, target="cross", column=r[2],
+                               record_id=str(r[0]), child_id=r[1], value=r[3], team=None,
+                               worker=None, description=rule.description) for r in rows]
+        return results, items
+    finally:
+        con.close()
+
+
+def _unmapped_results(unmapped: list[dict]) -> list[RuleResult]:
+    by_field: dict[str, list[dict]] = {}
+    for u in unmapped:
+        by_field.setdefault(u["field"], []).append(u)
+    out = []
+    for field, values in sorted(by_field.items()):
+        table, column = field.split(".")
+        out.append(RuleResult(
+            id=f"{table}:unmapped_code:{column}", target=table, family="unmapped_code",
+            column=column, severity="warning",
+            description=f"{len(values)} CMS value(s) of {field} have no mapping to a code "
+                        "(see the unmapped values section)",
+            success=False, unexpected_count=sum(int(v["rows"]) for v in values)))
+    return out
+
+
+def run_gate(g: GateInputs) -> tuple[dict, list[WorkItem]]:
+    """Run every rule; returns the summary (JSON-able, counts and ids only) and the worklist."""
+    gx = GXRunner()
+    results: list[RuleResult] = []
+    items: list[WorkItem] = []
+    for number in sorted(g.lists):
+        name = list_suite_name(number)
+        df = _list_frame(g.lists[number], number, g.version, g.windows.as_at)
+        hidden = [c for c in df.columns if c.startswith("_")]
+        columns = _published_keys(number, "later") + hidden
+        run = gx.run(name, df, _expectations(load_suite(name), g, columns), ID_COLUMN)
+        results += run.results
+        items += _list_items(run, df, number)
+    from annexa.source.contract import TABLES_BY_NAME
+
+    for table, path in sorted(g.checks.items()):
+        df = pd.read_parquet(path)
+        key = TABLES_BY_NAME[table].key
+        run = gx.run(table, df, _expectations(load_suite(table), g), key)
+        results += run.results
+        items += _source_items(run, df, key)
+    cross_results, cross_items = _cross(g)
+    results += cross_results
+    items += cross_items
+    results += _unmapped_results(g.unmapped)
+    applied = apply_waivers(results, items, g.waivers, g.today)
+    summary = {
+        "errors": sum(1 for r in results if r.blocking),
+        "warnings": sum(1 for r in results if not r.success and r.severity == "warning"),
+        "waived_records": sum(r.waived_count for r in results),
+        "rules": [r.to_dict() for r in results],
+        "waivers_applied": applied,
+        "unmapped": g.unmapped,
+    }
+    return summary, items

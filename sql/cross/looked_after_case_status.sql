@@ -1,0 +1,13 @@
+-- Cross-list rule: a child looked after at A (on List 8, not ceased) who is on List 6 shows the
+-- case status "a) Looked after child" there (annex_a D18: the first status that applies).
+-- Failing rows: the List 6 row (its _record_id).
+select
+    l6._record_id as record_id,
+    l6._person_id as child_id,
+    'case_status' as column_name,
+    l6.case_status as value
+from list_6 as l6
+inner join list_8 as l8 on l6._person_id = l8._person_id
+where
+    l8.date_ceased_looked_after is null
+    and l6.case_status is distinct from annex_code('CS-CASESTATUS', 'LAC')

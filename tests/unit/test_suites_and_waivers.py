@@ -1,0 +1,114 @@
+"""Expectation suites are generated from the reference data; waivers are strict and expire."""
+
+import datetime as dt
+
+import pytest
+
+from annexa import reference
+from annexa.dates import Windows
+from annexa.validate.findings import RuleResult, WorkItem
+from annexa.validate.suites import all_suites, load_suite, resolve, stale_suites
+from annexa.validate.waivers import WaiverError, apply_waivers, load_waivers
+
+D = dt.date
+
+
+def test_committed_suites_match_the_reference_data():
+    """`expectations/` is what `annexa suites --write` generates: one suite per list and per
+    SSD table, each rule with an id, a severity and a description."""
+    assert stale_suites() == []
+    suites = all_suites()
+    assert len([n for n in suites if n.startswith("annex_a_list_")]) == 11
+    assert len([n for n in suites if n.startswith("ssd_")]) == 28  # every SSD table
+    for suite in suites.values():
+        for e in suite["expectations"]:
+            assert e["meta"]["severity"] in ("error", "warning")
+            assert e["meta"]["rule"].count(":") >= 1 and e["meta"]["description"]
+        ids = [e["meta"]["rule"] for e in suite["expectations"]]
+        assert len(ids) == len(set(ids)), suite["name"]
+
+
+def test_code_sets_come_from_the_reference_data_at_run_time():
+    suite = load_suite("annex_a_list_06_children_in_need")
+    rc = next(e for e in suite["expectations"]
+              if e["meta"]["rule"] == "list_6:code_in_list:reason_for_closure")
+    assert rc["kwargs"]["value_set"] == {"$codes": "CS-RC"}  # a reference, not a copy
+    w = Windows.for_date(D(2026, 3, 31))
+    args = {"windows": w, "extracted_on": D(2026, 4, 1), "placeholders": ["ssd_ph"],
+            "placeholder_before": D(1901, 1, 1)}
+    later = resolve(rc["kwargs"], version="later", **args)["value_set"]
+    old = resolve(rc["kwargs"], version="2019", **args)["value_set"]
+    assert later == reference.code_strings("CS-RC", "later")
+    assert "RC9 - Case closed after assessment, referred to early help" in later
+    assert "RC9 - Case closed after assessment, referred to early help" not in old
+    dob = next(e for e in load_suite("ssd_person")["expectations"]
+               if e["meta"]["rule"] == "ssd_person:placeholder_value:pers_dob")
+    assert resolve(dob["kwargs"], version="later", **args)["min_value"] == (
+        D(1901, 1, 1) - D(1970, 1, 1)).days
+
+
+def _write(tmp_path, doc) -> str:
+    p = tmp_path / "waivers.yaml"
+    p.write_text(doc)
+    return str(p)
+
+
+def test_waivers_apply_to_named_records_of_one_rule_until_they_expire(tmp_path):
+    path = _write(tmp_path, """
+waivers:
+  - rule: list_8:required:date_of_birth
+    records: ["P1", 7]
+    reason: Age-assessed, DOB awaited
+    owner: CiC team manager
+    expires: 2026-11-30
+  - rule: list_8:required:date_of_birth
+    records: ["P9"]
+    reason: old
+    owner: someone
+    expires: 2026-01-31
+""")
+    waivers = load_waivers(path)
+    assert [w.records for w in waivers] == [("P1", "7"), ("P9",)]
+    rule = RuleResult(id="list_8:required:date_of_birth", target="list_8", family="required",
+                      column="date_of_birth", severity="error", description="d",
+                      success=False, unexpected_count=3)
+    items = [WorkItem(rule=rule.id, severity="error", target="list_8", column="date_of_birth",
+                      record_id=rid, child_id=None, value=None, team=None, worker=None,
+                      description="d") for rid in ("P1", "7", "P9")]
+    applied = apply_waivers([rule], items, waivers, today=D(2026, 11, 30))  # last day: live
+    assert rule.waived_count == 2 and rule.blocking  # P9's waiver expired: still blocking
+    assert [i.waived for i in items] == [True, True, False]
+    assert applied == [{"rule": rule.id, "record_ids": ["7", "P1"],
+                        "reason": "Age-assessed, DOB awaited", "owner": "CiC team manager",
+                        "expires": "2026-11-30"}]
+    apply_waivers([rule], items, waivers, today=D(2026, 12, 1))  # the day after: expired
+    assert rule.waived_count == 0
+    other = RuleResult(id="list_7:required:age", target="list_7", family="required",
+                       column="age", severity="error", description="d", success=False,
+                       unexpected_count=1)
+    item = WorkItem(rule=other.id, severity="error", target="list_7", column="age",
+                    record_id="P1", child_id=None, value=None, team=None, worker=None,
+                    description="d")
+    apply_waivers([other], [item], waivers, today=D(2026, 11, 1))
+    assert not item.waived and other.blocking  # a waiver covers one rule only
+
+
+@pytest.mark.parametrize(("doc", "message"), [
+    ("waivers:\n  - rule: list_8:required:date_of_birth\n    records: [P1]\n", "missing"),
+    ("waivers:\n  - {rule: x, records: [P1], reason: r, owner: o, expires: 2026-01-01}\n",
+     "rule id"),
+    ("waivers:\n  - {rule: 'a:b', records: ['*'], reason: r, owner: o, expires: 2026-01-01}\n",
+     "wildcards"),
+    ("waivers:\n  - {rule: 'a:b', records: [1], reason: r, owner: o, expires: soon}\n",
+     "YYYY-MM-DD"),
+    ("waivers: nope\n", "'waivers:' list"),
+])
+def test_malformed_waiver_files_fail_with_a_clear_message(tmp_path, doc, message):
+    with pytest.raises(WaiverError, match=message):
+        load_waivers(_write(tmp_path, doc))
+
+
+def test_no_waiver_file_means_no_waivers(tmp_path):
+    assert load_waivers(None) == [] and load_waivers("") == []
+    with pytest.raises(WaiverError, match="not found"):
+        load_waivers(tmp_path / "missing.yaml")
