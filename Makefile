@@ -8,7 +8,7 @@ export ANNEXA_HOME ?= $(CURDIR)/.annexa
 export AIRFLOW_HOME ?= $(ANNEXA_HOME)/airflow
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install demo test test-unit test-dags test-integration test-golden lint format bench clean
+.PHONY: help install demo demo-faults test test-unit test-dags test-integration test-golden lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ install: $(VENV)/.installed ## create .venv and install the locked dependencies
 
 demo: install ## generate a synthetic CMS, run the DAG through Airflow, publish the return
 	$(BIN)/annexa demo
+
+demo-faults: install ## the same CMS with faults injected: the run must fail and publish nothing
+	$(BIN)/annexa demo --faults
 
 test: install ## run every test tier (unit, dags, golden, integration)
 	$(BIN)/python -m pytest -q

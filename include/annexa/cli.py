@@ -194,7 +194,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     before = set(runs.iterdir()) if runs.is_dir() else set()
     rc = cmd_run(argparse.Namespace(source=url, as_at=as_at, out=str(out), la_code="999",
                                     la_name="Synthshire (synthetic)", annex_version="later",
-                                    layout="ofsted", mapping=None, cms=None))
+                                    layout="ofsted", mapping=None, cms=None,
+                                    waivers=None))
     if rc == 0:
         _say(f"Latest return: {out / '999' / 'latest'}")
     if faults:

@@ -168,7 +168,8 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
         extracted_on=dt.date.fromisoformat(build.get("extracted_on") or today.isoformat()),
         placeholders=[p.lower() for p in mapping.placeholder_text],
         placeholder_before=mapping.date_before,
-        unmapped=build.get("unmapped", []), waivers=load_waivers(c.waivers), today=today)
+        unmapped=build.get("unmapped", []), waivers=load_waivers(c.waivers), today=today,
+        renderings_2019=tuple(build.get("renderings_2019") or ()))
     summary, items = run_gate(inputs)
     blocked = summary["errors"] > 0
     summary = {"la_code": c.la_code, "la_name": c.la_name, "as_at": c.as_at, "run": c.run_key,

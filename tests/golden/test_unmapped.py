@@ -66,3 +66,32 @@ def test_unmapped_values_are_reported_with_counts_and_destinations(tmp_path):
     genders = {r["child_unique_id"]: r["gender"]
                for r in pq.read_table(result.lists[1]).to_pylist()}
     assert genders["P1"] is None and genders["P2"] is None and genders["P3"] == "a) Male"
+
+
+def test_2019_renderings_of_later_only_codes_are_counted(tmp_path):
+    """annex_a §7, D11, D12: under 2019, later-only codes are written as older ones (or left
+    out), each reported with a count; under the later revision nothing is reported."""
+    rows = {
+        "ssd_person": [person("P1"), person("P2")],
+        "ssd_contacts": [_contact("C1", "P1", "5D", None), _contact("C2", "P2", "5D", None),
+                         _contact("C3", "P2", "6", None)],
+        "ssd_cin_episodes": [
+            {"cine_referral_id": "R1", "cine_person_id": "P1",
+             "cine_referral_date": D(2026, 1, 5), "cine_referral_nfa": "N",
+             "cine_close_date": D(2026, 3, 1), "cine_close_reason": "RC9"}],
+    }
+    url = make_cms(tmp_path / "cms", rows)
+    snap = extract(url, tmp_path / "snap")
+    old = build(snap, tmp_path / "w2019", Windows.for_date(A), la_code="999", version="2019",
+                mapping=load_mapping(None))
+    assert old.renderings_2019 == [
+        {"field": "ssd_cin_episodes.cine_close_reason", "code": "RC9", "rows": 1,
+         "written_as": "RC8 - Case closed after assessment, no further action"},
+        {"field": "ssd_contacts.cont_contact_source_code", "code": "5D", "rows": 2,
+         "written_as": "o) 5B: LA services"},
+    ]
+    sources = [r["contact_source"] for r in pq.read_table(old.lists[1]).to_pylist()]
+    assert sources.count("o) 5B: LA services") == 2
+    later = build(snap, tmp_path / "wlater", Windows.for_date(A), la_code="999",
+                  mapping=load_mapping(None))
+    assert later.renderings_2019 == []

@@ -32,7 +32,7 @@ from annexa.paths import private_dir, sql_dir
 from annexa.source.contract import TABLES
 from annexa.transform.calendar import calendar_table
 from annexa.transform.mapping import Mapping, code_map_table
-from annexa.transform.unmapped import Unmapped, find_unmapped
+from annexa.transform.unmapped import Unmapped, find_2019_renderings, find_unmapped
 from annexa.validate.source import write_check_frames
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
     checks: dict[str, str] = field(default_factory=dict)  # source table -> check frame
+    renderings_2019: list[dict] = field(default_factory=list)  # later-only codes under 2019
 
     def to_dict(self) -> dict:
         return {"work_dir": str(self.work_dir),
@@ -56,7 +57,8 @@ class BuildResult:
                 "row_counts": {str(k): v for k, v in self.row_counts.items()},
                 "seconds": self.seconds,
                 "unmapped": [u.to_dict() for u in self.unmapped],
-                "checks": self.checks}
+                "checks": self.checks,
+                "renderings_2019": self.renderings_2019}
 
 
 def manifest() -> dict[str, list[str]]:
@@ -236,6 +238,7 @@ def build(snapshot: Path, work_dir: Path, windows: Windows, *, la_code: str,
             result.lists[n] = path
         t1 = time.time()
         result.unmapped = find_unmapped(con)
+        result.renderings_2019 = find_2019_renderings(con, version)
         result.seconds["unmapped_check"] = round(time.time() - t1, 3)
         t2 = time.time()
         result.checks = write_check_frames(con, work_dir / "checks")

@@ -91,3 +91,41 @@ def by_list_column(found: list[Unmapped]) -> list[dict]:
                          "rows": u.rows})
     rows.sort(key=lambda r: (r["list"], r["column"], -r["rows"], r["value"]))
     return rows
+
+
+def find_2019_renderings(con: duckdb.DuckDBPyConnection, version: str) -> list[dict]:
+    """Under ``2019``, source values whose later-only code is written as an older one or left
+    out (annex_a §7, D11, D12): one entry per field and code with the count of source rows, so
+    each rendering is reported as a warning with a count. Empty under ``later``."""
+    if version != "2019":
+        return []
+    later_only: dict[str, list[tuple[str, str | None]]] = {}  # national set -> (code, as)
+    for cl in reference.code_lists().values():
+        for code in cl.codes:
+            if cl.national_set and not code.valid_in("2019"):
+                later_only.setdefault(cl.national_set, []).append(
+                    (code.national, code.render_2019))
+    present = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables").fetchall()}
+    out = []
+    for field, set_name in sorted(reference.field_sets().items()):
+        codes = dict(later_only.get(set_name, []))
+        table, column = field.split(".")
+        if not codes or f"raw_{table}" not in present:
+            continue
+        if column not in {r[0] for r in con.execute(f"describe raw_{table}").fetchall()}:
+            continue
+        rows = con.execute(
+            f"""
+            select code, count(*) from (
+                select map_code(?, {column}) as code from raw_{table} where {column} is not null
+            )
+            where list_contains(?, code)
+            group by code order by code
+            """,
+            [field, sorted(codes)],
+        ).fetchall()
+        for code, n in rows:
+            out.append({"field": field, "code": code, "rows": int(n),
+                        "written_as": codes[code] or "(left out of the list)"})
+    return out

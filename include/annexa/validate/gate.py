@@ -62,6 +62,7 @@ class GateInputs:
     unmapped: list[dict]
     waivers: list[Waiver]
     today: dt.date
+    renderings_2019: tuple[dict, ...] = ()
 
 
 def _age(dob: dt.date | None, at: dt.date):
@@ -193,6 +194,20 @@ def _unmapped_results(unmapped: list[dict]) -> list[RuleResult]:
     return out
 
 
+def _rendering_results(renderings: tuple[dict, ...]) -> list[RuleResult]:
+    """annex_a §7, D11, D12: under 2019 a later-only code is written as an older one (or the
+    record is left out), each reported as a warning with a count."""
+    out = []
+    for r in renderings:
+        table, column = r["field"].split(".")
+        out.append(RuleResult(
+            id=f"{table}:rendered_2019:{column}:{r['code']}", target=table,
+            family="rendered_2019", column=column, severity="warning",
+            description=f"under the 2019 revision, code {r['code']} is written as "
+                        f"'{r['written_as']}'", success=False, unexpected_count=int(r["rows"])))
+    return out
+
+
 def run_gate(g: GateInputs) -> tuple[dict, list[WorkItem]]:
     """Run every rule; returns the summary (JSON-able, counts and ids only) and the worklist."""
     gx = GXRunner()
@@ -218,6 +233,7 @@ def run_gate(g: GateInputs) -> tuple[dict, list[WorkItem]]:
     results += cross_results
     items += cross_items
     results += _unmapped_results(g.unmapped)
+    results += _rendering_results(tuple(g.renderings_2019))
     applied = apply_waivers(results, items, g.waivers, g.today)
     summary = {
         "errors": sum(1 for r in results if r.blocking),

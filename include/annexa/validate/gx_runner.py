@@ -74,11 +74,12 @@ class GXRunner:
             meta = dict(cfg.meta or {})
             rule = meta.get("rule") or f"{name}:{cfg.type}"
             res = r.result or {}
-            ids = [str(row.get(id_column)) for row in res.get("unexpected_index_list") or []
-                   if isinstance(row, dict)]
+            ids = list(dict.fromkeys(  # distinct, in order (a duplicated key fails twice)
+                str(row.get(id_column)) for row in res.get("unexpected_index_list") or []
+                if isinstance(row, dict)))
             failed_to_run = bool((r.exception_info or {}).get("raised_exception"))
             # failing *records*: distinct ids (a duplicated key fails on every copy)
-            count = len(set(ids)) if ids else res.get("unexpected_count")
+            count = len(ids) if ids else res.get("unexpected_count")
             if count is None:
                 count = 0 if r.success else 1
             target, family, *col = rule.split(":", 2)
