@@ -68,6 +68,7 @@ if validate:
         waivers=[], today=dt.date.today()))
     t["validate"] = time.time() - t4
     t["validation_errors"] = summary["errors"]
+t["checks"] = result.seconds.get("check_frames", 0) + result.seconds.get("unmapped_check", 0)
 print(json.dumps({"seconds": t, "rows": sum(result.row_counts.values()),
                   "per_list": result.row_counts, "peak_mb_build_workbook": peak,
                   "xlsx_mb": (out / "annex_a.xlsx").stat().st_size / 1e6,
@@ -92,8 +93,11 @@ def main() -> None:
     tmp_ctx = tempfile.TemporaryDirectory(prefix="annexa-bench-")
     root = Path(args.keep) if args.keep else Path(tmp_ctx.name)
     root.mkdir(parents=True, exist_ok=True)
-    print(f"{'scale':7} {'list rows':>10} {'build s':>8} {'xlsx s':>7} {'csv s':>6} "
-          f"{'total s':>8} {'peak MB':>8} {'xlsx MB':>8} {'GX s':>6}")
+    print("lists s = SQL models and Parquet export; checks s = source check frames and the\n"
+          "unmapped-value scan, done in the same DuckDB pass for the validation gate;\n"
+          "lists+xlsx = the issue-3 target (< 10 s at large); gate s = Great Expectations etc.")
+    print(f"{'scale':7} {'list rows':>10} {'lists s':>8} {'checks s':>9} {'xlsx s':>7} "
+          f"{'csv s':>6} {'lists+xlsx':>11} {'peak MB':>8} {'xlsx MB':>8} {'gate s':>7}")
     for scale in args.scales.split(","):
         snaps = sorted((root / scale).glob("snapshot*/manifest.json"))
         if snaps:
@@ -105,10 +109,11 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix=f"build-{scale}-", dir=root))
         r = json.loads(run(BUILD, snap, str(work), AS_AT, "0" if args.no_validate else "1"))
         s = r["seconds"]
-        total = s["build"] + s["workbook"] + s["csv"]
-        print(f"{scale:7} {r['rows']:>10,} {s['build']:>8.1f} {s['workbook']:>7.1f} "
-              f"{s['csv']:>6.1f} {total:>8.1f} {r['peak_mb_build_workbook']:>8.0f} "
-              f"{r['xlsx_mb']:>8.1f} {s.get('validate', float('nan')):>6.1f}", flush=True)
+        lists = s["build"] - s["checks"]
+        print(f"{scale:7} {r['rows']:>10,} {lists:>8.1f} {s['checks']:>9.1f} "
+              f"{s['workbook']:>7.1f} {s['csv']:>6.1f} {lists + s['workbook']:>11.1f} "
+              f"{r['peak_mb_build_workbook']:>8.0f} {r['xlsx_mb']:>8.1f} "
+              f"{s.get('validate', float('nan')):>7.1f}", flush=True)
         print(f"        rows per list: {r['per_list']}; slowest models: "
               + ", ".join(f"{k} {v:.2f}s" for v, k in r["slowest_models"]), flush=True)
     tmp_ctx.cleanup()

@@ -58,6 +58,15 @@ linked_icpc as (
     qualify row_number() over (partition by enquiry_id order by icpc_date, icpc_id) = 1
 ),
 
+-- linked ICPCs whose plan is a temporary plan held for another LA (D20: not on List 7), for
+-- the cross-list check that a conference's plan is on List 7 (sql/cross)
+icpc_other_la_plan as (
+    select distinct i.enquiry_id
+    from linked_icpc as i
+    inner join cp_plans as p on p.icpc_id = i.icpc_id
+    where p.ola_flag = 'Y'
+),
+
 on_plan_at_start as (
     select distinct e.enquiry_id
     from open_in_window as e
@@ -132,7 +141,8 @@ final as (
         k.worker_how as _worker_how,
         k.team_how as _team_how,
         i.icpc_id as _icpc_id,
-        ch.dob_basis as _dob_basis
+        ch.dob_basis as _dob_basis,
+        ol.enquiry_id is not null as _icpc_plan_other_la
     from open_in_window as w
     inner join children as ch on w.person_id = ch.person_id
     left join linked_icpc as i on w.enquiry_id = i.enquiry_id
@@ -140,6 +150,7 @@ final as (
     left join enquiries_last_12_months as n on w.person_id = n.person_id
     left join icpcs_last_12_months as q on w.person_id = q.person_id
     left join workers as k on w.enquiry_id = k.record_id
+    left join icpc_other_la_plan as ol on w.enquiry_id = ol.enquiry_id
 )
 
 select *

@@ -1,7 +1,8 @@
 -- Cross-list rule: an ICPC on List 5 that resulted in a CP plan has that plan on List 7.
 -- A child whose ICPC (held by A) resulted in a plan has a List 7 row whose plan started on or
 -- after that ICPC: the plan started after the first day of W6, so it is open in W6 and in
--- List 7's scope; a later plan of the same child starts later still. Failing rows: the List 5
+-- List 7's scope; a later plan of the same child starts later still. A plan held temporarily
+-- for another LA is not on List 7 (D20), so its ICPC is not checked. Failing rows: the List 5
 -- enquiry (its _record_id).
 select
     l5._record_id as record_id,
@@ -12,6 +13,7 @@ from list_5 as l5
 where
     l5.icpc_resulted_in_cp_plan = annex_code('CS-YN', 'Y')
     and l5.icpc_date is not null
+    and not l5._icpc_plan_other_la
     and not exists (
         select 1
         from list_7 as l7

@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
 from annexa.paths import private_dir
 from annexa.source.contract import TABLES, Table
@@ -63,10 +62,10 @@ def write_check_frames(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str
     out = {}
     for table in TABLES:
         path = folder / f"{table.name}.parquet"
-        reader = con.sql(_frame_sql(table)).to_arrow_reader(100_000)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f, pq.ParquetWriter(f, reader.schema) as w:
-            for batch in reader:
-                w.write_batch(batch)
+        # DuckDB's own writer (parallel); the folder is owner-only (0700) and the file is
+        # made owner-only as soon as it exists
+        lit = str(path).replace("'", "''")
+        con.execute(f"copy ({_frame_sql(table)}) to '{lit}' (format parquet)")
+        os.chmod(path, 0o600)
         out[table.name] = str(path)
     return out
