@@ -1,0 +1,128 @@
+"""Compute the pack's indicators: every ``sql/indicators/*.sql`` on a built connection.
+
+Each SQL file is one ``select`` returning exactly one row (indicator_id, numerator,
+denominator, value, period_start, period_end) from the staging, intermediate and list tables
+that ``annexa.transform.runner.run_models`` made on the same connection. The rows are joined to
+the catalogue (``reference/indicators.yaml``) and compared with the latest England value of the
+same unit, respecting polarity (spec indicators.md §1.5, §7.4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from annexa.pack.catalogue import load_catalogue
+from annexa.paths import sql_dir
+
+COLUMNS = ("indicator_id", "numerator", "denominator", "value", "period_start", "period_end")
+PERIOD_LABELS = {"W6": "6 months to {end}", "W12": "12 months to {end}", "at_A": "at {end}"}
+
+
+class IndicatorError(RuntimeError):
+    """An indicator's SQL failed or broke the one-row contract."""
+
+
+def indicator_files() -> list[Path]:
+    return sorted((sql_dir() / "indicators").glob("*.sql"))
+
+
+def run_indicator(con: duckdb.DuckDBPyConnection, path: Path) -> dict:
+    """Run one indicator file; returns its single row as a dict of COLUMNS."""
+    try:
+        rel = con.sql(path.read_text())
+        cols = tuple(rel.columns)
+        rows = rel.fetchall()
+    except duckdb.Error as exc:
+        raise IndicatorError(f"indicator {path.name} failed: {exc}") from exc
+    if cols != COLUMNS:
+        raise IndicatorError(f"indicator {path.name} returns columns {cols}, expected {COLUMNS}")
+    if len(rows) != 1:
+        raise IndicatorError(f"indicator {path.name} returns {len(rows)} rows, expected 1")
+    row = dict(zip(COLUMNS, rows[0], strict=True))
+    if row["indicator_id"] is None or path.stem != str(row["indicator_id"]).lower():
+        raise IndicatorError(f"indicator {path.name} returns id {row['indicator_id']!r}")
+    for k in ("numerator", "denominator", "value"):
+        if row[k] is not None:
+            row[k] = float(row[k])
+    return row
+
+
+def comparable(entry: dict, value: dict) -> bool:
+    """A benchmark value is compared only in the indicator's own unit and when not marked
+    ``compare: false`` (a different measure shown for context)."""
+    return value.get("unit", entry["unit"]) == entry["unit"] and value.get("compare", True)
+
+
+def latest_england(entry: dict) -> dict | None:
+    """The latest comparable England value, else the latest England value of any kind."""
+    values = entry.get("england") or []
+    pool = [v for v in values if comparable(entry, v)] or values
+    return max(pool, key=lambda v: v["year"]) if pool else None
+
+
+def compare(value: float | None, benchmark: float | None, polarity: str,
+            band_lower: float | None = None) -> str:
+    """Marker against a benchmark (§1.5, §7.4): better | worse | same (equal at one decimal
+    place) | n/a; context indicators say higher | lower; band indicators say warning below
+    their lower bound, else as low."""
+    if value is None or benchmark is None:
+        return "n/a"
+    if polarity == "band" and band_lower is not None and round(value, 1) < band_lower:
+        return "warning"
+    a, b = round(value, 1), round(benchmark, 1)
+    if a == b:
+        return "same"
+    if polarity == "context":
+        return "higher" if a > b else "lower"
+    higher_is_better = polarity == "high"
+    return "better" if (a > b) == higher_is_better else "worse"
+
+
+def _label(period: str, start: dt.date | None, end: dt.date | None) -> str:
+    fmt = PERIOD_LABELS.get(period, "{start} to {end}")
+    return fmt.format(start=start.strftime("%d/%m/%Y") if start else "",
+                      end=end.strftime("%d/%m/%Y") if end else "")
+
+
+def compute_indicators(con: duckdb.DuckDBPyConnection, *,
+                       catalogue: dict[str, dict] | None = None) -> list[dict]:
+    """Run every indicator SQL file (sorted by name) and return one dict per indicator, in
+    file order, with its catalogue entry's title, area, unit and polarity, the period, the
+    latest England value of the same unit (and its year) and the marker against it."""
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    out = []
+    for path in indicator_files():
+        row = run_indicator(con, path)
+        ind_id = row["indicator_id"]
+        entry = catalogue.get(ind_id)
+        if entry is None:
+            raise IndicatorError(f"indicator {ind_id} ({path.name}) is not in the catalogue")
+        eng = latest_england(entry)
+        eng_unit = eng.get("unit", entry["unit"]) if eng else None
+        is_comparable = eng is not None and comparable(entry, eng)
+        out.append({
+            "id": ind_id,
+            "title": entry["title"],
+            "area": entry["area"],
+            "value": row["value"],
+            "numerator": row["numerator"],
+            "denominator": row["denominator"],
+            "unit": entry["unit"],
+            "polarity": entry["polarity"],
+            "period": entry["period"],
+            "period_start": row["period_start"],
+            "period_end": row["period_end"],
+            "period_label": _label(entry["period"], row["period_start"], row["period_end"]),
+            "basis": entry["basis"],
+            "england_value": eng["value"] if eng else None,
+            "england_year": eng["year"] if eng else None,
+            "england_unit": eng_unit,
+            "england_status": eng.get("status") if eng else None,
+            "england_comparable": is_comparable,
+            "marker": compare(row["value"], eng["value"] if is_comparable else None,
+                              entry["polarity"], entry.get("band_lower")),
+        })
+    return out
