@@ -84,7 +84,11 @@ def annex_a():
     def publish(cfg: dict, built: dict, checked: dict, snap: dict) -> dict:
         from annexa.pipeline import publish_step
 
-        return publish_step(cfg, built, checked, snap)
+        result = publish_step(cfg, built, checked, snap)
+        # tells the pack DAG (annex_a_pack, scheduled on this asset) which return to pack
+        get_current_context()["outlet_events"][RETURN_PUBLISHED].extra = {
+            "la_code": cfg["la_code"], "as_at": cfg["as_at"], "out_dir": cfg["out_dir"]}
+        return result
 
     cfg = configure()
     snap = extract(cfg)

@@ -22,10 +22,10 @@ set variable prefix_map = (
     from ref_code_map
     where prefix_rule
 );
--- calendar day -> working-day index (ref_calendar)
-set variable wd_index = (
-    select map_from_entries(list(struct_pack(k := d, v := wd_index))) from ref_calendar
-);
+-- working-day index by day offset from the calendar's first day (ref_calendar): a list lookup
+-- is ~6x cheaper than a map lookup per call
+set variable wd_first = (select min(d) from ref_calendar);
+set variable wd_list = (select list(wd_index order by d) from ref_calendar);
 -- "code list|national code" -> Annex A string of the run's version
 set variable annex_map = (
     select map_from_entries(list(struct_pack(k := code_list || '|' || national, v := string)))
@@ -62,7 +62,8 @@ create or replace macro age_at(dob, a) as
     end;
 -- Working days after s up to and including e (start day = day 0; indicators.md §6.2).
 create or replace macro wd(s, e) as
-    getvariable('wd_index')[e] - getvariable('wd_index')[s];
+    getvariable('wd_list')[cast(e - getvariable('wd_first') as integer) + 1]
+    - getvariable('wd_list')[cast(s - getvariable('wd_first') as integer) + 1];
 
 -- Code mapping (source_contract.md §6) ------------------------------------------------------
 create or replace macro norm_raw(v) as

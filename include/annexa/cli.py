@@ -145,6 +145,70 @@ def run_dag(source: str, as_at: dt.date, out: Path, *, la_code: str, la_name: st
     return state, ({"published": str(published)} if published.exists() else {})
 
 
+def run_pack_dag(out: Path, la_code: str, as_at: dt.date | None = None,
+                 suppress_below: int | None = None) -> tuple[str, Path | None]:
+    """Run the annex_a_pack DAG once through Airflow for a published return."""
+    airflow_env(annexa_home())
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.utils.db import initdb
+
+    initdb()
+    bag = DagBag(dag_folder=str(dags_dir() / "annex_a_pack.py"))
+    if bag.import_errors:
+        raise SystemExit(f"annexa: DAG import errors: {bag.import_errors}")
+    dr = bag.dags["annex_a_pack"].test(run_conf={
+        "la_code": la_code, "out_dir": str(out), "as_at": as_at.isoformat() if as_at else None,
+        "suppress_below": suppress_below})
+    state = str(getattr(dr, "state", "failed"))
+    folder = Path(out) / la_code / "packs" / (as_at.isoformat() if as_at else "latest")
+    return state, (folder.resolve() if folder.exists() else None)
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser().resolve()
+    state, folder = run_pack_dag(out, args.la_code, args.as_at, args.suppress_below)
+    if state != "success" or folder is None:
+        _say(f"annexa: the pack run did not succeed (state: {state}); see the task log above.")
+        return 1
+    _say(f"Intelligence pack: {folder / 'pack.html'} (and pack.xlsx)")
+    return 0
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The month-end dates from ``first``'s month to ``last`` (inclusive)."""
+    import calendar
+
+    out, y, m = [], first.year, first.month
+    while True:
+        d = dt.date(y, m, calendar.monthrange(y, m)[1])
+        if d > last:
+            return out
+        if d >= first:
+            out.append(d)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """The CLI equivalent of `airflow backfill create --dag-id annex_a ...` for month ends:
+    one annex_a run per month end, oldest first, so the pack has its trend history."""
+    url = _check_url(args.source)
+    out = Path(args.out).expanduser().resolve()
+    dates = month_ends(args.from_date, args.to_date)
+    if not dates:
+        _say("annexa: no month end between those dates")
+        return 2
+    failed = []
+    for i, d in enumerate(dates, start=1):
+        _say(f"[{i}/{len(dates)}] annex_a as at {d}")
+        state, _ = run_dag(url, d, out, la_code=args.la_code, la_name=args.la_name,
+                           mapping=args.mapping, waivers=args.waivers)
+        if state != "success":
+            failed.append(d.isoformat())
+    _say(f"Backfilled {len(dates) - len(failed)} of {len(dates)} month ends"
+         + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from annexa.publish.workbook import workbook_name
     from annexa.source.extract import safe_url
@@ -198,6 +262,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                     waivers=None))
     if rc == 0:
         _say(f"Latest return: {out / '999' / 'latest'}")
+        state, pack = run_pack_dag(out, "999", as_at)
+        if state != "success" or pack is None:
+            _say("annexa: the intelligence pack failed (the return is published); see above.")
+            return 1
+        _say(f"Intelligence pack: {pack / 'pack.html'} (and pack.xlsx)")
     if faults:
         new = sorted((p for p in runs.iterdir() if p not in before and p.is_dir()),
                      key=lambda p: p.stat().st_mtime) if runs.is_dir() else []
@@ -262,6 +331,27 @@ def parser() -> argparse.ArgumentParser:
                    help="inject faults into the CMS: the run must fail validation and publish "
                         "nothing")
     d.set_defaults(func=cmd_demo)
+
+    k = sub.add_parser("pack", help="render the intelligence pack of a published return "
+                                     "(runs the annex_a_pack DAG)")
+    k.add_argument("--out", required=True, help="the published returns folder")
+    k.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
+    k.add_argument("--as-at", type=_date_arg, default=None, help="default: the latest return")
+    k.add_argument("--suppress-below", type=int, default=None,
+                   help="also write an aggregate-only pack with small numbers suppressed")
+    k.set_defaults(func=cmd_pack)
+
+    b = sub.add_parser("backfill", help="run annex_a as at every month end between two dates "
+                                        "(trend history for the pack)")
+    b.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS")
+    b.add_argument("--from", dest="from_date", type=_date_arg, required=True)
+    b.add_argument("--to", dest="to_date", type=_date_arg, required=True)
+    b.add_argument("--out", required=True)
+    b.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
+    b.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
+    b.add_argument("--mapping", default=os.environ.get("ANNEXA_MAPPING"))
+    b.add_argument("--waivers", default=os.environ.get("ANNEXA_WAIVERS"))
+    b.set_defaults(func=cmd_backfill)
 
     s = sub.add_parser("suites", help="check (default) or regenerate expectations/ from the "
                                       "reference data")

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -112,8 +113,6 @@ def resolve_run(params: dict, *, run_id: str, data_interval_start: dt.datetime |
 def extract_step(cfg: dict, source_url: str, *,
                  progress: Callable[[str], None] | None = None) -> dict:
     """Snapshot the CMS for this run (replacing a failed earlier attempt of the same run)."""
-    import shutil
-
     from annexa.source.extract import extract, read_manifest
 
     c = RunConfig(**cfg)
@@ -226,6 +225,11 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
         counts = write_workbook(folder / book, lists, facts, layout=c.layout)
         csvs = write_csvs(folder, lists, facts)
         files = [folder / book, *csvs.values()]
+        for name, src in (build.get("pack_inputs") or {}).items():  # the pack's numbers
+            dest = folder / f"{name}.json"
+            shutil.copyfile(src, dest)
+            os.chmod(dest, 0o600)
+            files.append(dest)
         manifest = {
             "kind": "annexa-return",
             "la_code": c.la_code, "la_name": c.la_name, "as_at": c.as_at,
@@ -246,6 +250,7 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
             "waivers_applied": validation.get("waivers_applied", []),
             "mapping": c.mapping,
             "unmapped": validation.get("unmapped", []),
+            "pack_error": build.get("pack_error"),
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
 

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,6 +32,16 @@ def test_every_task_has_owner_and_retries(dagbag):
                 assert t.retries >= 2, t.task_id
 
 
+def test_pack_dag_runs_when_a_return_is_published(dagbag):
+    """annex_a's publish task emits the asset that schedules annex_a_pack (issue 5.6)."""
+    pack = dagbag.dags["annex_a_pack"]
+    publish = dagbag.dags["annex_a"].get_task("publish")
+    assert [a.name for a in publish.outlets] == ["annex_a_return"]
+    assert type(pack.timetable).__name__ == "AssetTriggeredTimetable"
+    assert [a.name for a in pack.timetable.asset_condition.objects] == ["annex_a_return"]
+    assert pack.params["as_at"] is None and pack.catchup is False
+
+
 def test_task_order(dagbag):
     dag = dagbag.dags["annex_a"]
     assert dag.get_task("publish").upstream_task_ids >= {"validate", "build"}
@@ -45,11 +57,12 @@ def test_params_have_safe_defaults(dagbag):
     assert params["source_conn_id"] == "annexa_cms"
 
 
-def test_dag_file_parses_quickly_without_heavy_imports_or_secrets():
+@pytest.mark.parametrize("dag_file", ["annex_a.py", "annex_a_pack.py"])
+def test_dag_file_parses_quickly_without_heavy_imports_or_secrets(dag_file):
     """Parsing imports no pandas/GX/openpyxl/duckdb and needs no connection, DB or secret."""
     code = (
         "import sys, time; t=time.time(); import runpy; "
-        f"runpy.run_path({str(ROOT / 'dags' / 'annex_a.py')!r}); "
+        f"runpy.run_path({str(ROOT / 'dags' / dag_file)!r}); "
         "heavy=[m for m in ('pandas','great_expectations','openpyxl','duckdb') "
         "if m in sys.modules]; print(round(time.time()-t,2), heavy)"
     )

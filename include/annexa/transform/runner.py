@@ -50,6 +50,8 @@ class BuildResult:
     unmapped: list[Unmapped] = field(default_factory=list)
     checks: dict[str, str] = field(default_factory=dict)  # source table -> check frame
     renderings_2019: list[dict] = field(default_factory=list)  # later-only codes under 2019
+    pack_inputs: dict[str, str] = field(default_factory=dict)  # name -> JSON file for the pack
+    pack_error: str | None = None
 
     def to_dict(self) -> dict:
         return {"work_dir": str(self.work_dir),
@@ -58,7 +60,8 @@ class BuildResult:
                 "seconds": self.seconds,
                 "unmapped": [u.to_dict() for u in self.unmapped],
                 "checks": self.checks,
-                "renderings_2019": self.renderings_2019}
+                "renderings_2019": self.renderings_2019,
+                "pack_inputs": self.pack_inputs, "pack_error": self.pack_error}
 
 
 def manifest() -> dict[str, list[str]]:
@@ -213,6 +216,31 @@ def _export(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     return rows
 
 
+def _write_json(path: Path, doc) -> str:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(doc, f, indent=1, default=str)
+    return str(path)
+
+
+def _pack_inputs(con: duckdb.DuckDBPyConnection, folder: Path, result: BuildResult) -> None:
+    """The intelligence pack's numbers, computed on this connection (issue 5): indicators and
+    lines of enquiry. A failure here is recorded, never raised: the pack must not stop a return."""
+    from annexa.pack.drilldowns import run_drilldowns
+    from annexa.pack.indicators import compute_indicators
+
+    folder = private_dir(folder)
+    try:
+        result.pack_inputs["indicators"] = _write_json(folder / "indicators.json",
+                                                       compute_indicators(con))
+        result.pack_inputs["drilldowns"] = _write_json(folder / "drilldowns.json",
+                                                       run_drilldowns(con))
+    except Exception as exc:  # noqa: BLE001 - reported in the build result and the manifest
+        log.error("intelligence pack inputs failed: %s", type(exc).__name__)
+        result.pack_error = f"{type(exc).__name__}: {exc}"[:500]
+
+
 def build(snapshot: Path, work_dir: Path, windows: Windows, *, la_code: str,
           la_name: str = "", version: str = "later", mapping: Mapping | None = None,
           only_lists: set[int] | None = None,
@@ -243,6 +271,9 @@ def build(snapshot: Path, work_dir: Path, windows: Windows, *, la_code: str,
         t2 = time.time()
         result.checks = write_check_frames(con, work_dir / "checks")
         result.seconds["check_frames"] = round(time.time() - t2, 3)
+        t3 = time.time()
+        _pack_inputs(con, work_dir / "pack", result)
+        result.seconds["pack_inputs"] = round(time.time() - t3, 3)
     finally:
         con.close()
     result.seconds["total"] = round(time.time() - t0, 3)

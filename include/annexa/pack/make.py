@@ -1,0 +1,150 @@
+"""Assemble and publish the intelligence pack for a published return (issue 5).
+
+Inputs are only what was published (so the pack shows what inspectors will see): the release's
+``indicators.json`` and ``drilldowns.json`` (computed by the build from the same snapshot), its
+list CSVs, and the LA's earlier published returns for the trends (month-end returns, made by
+backfilling the ``annex_a`` DAG) and the "what changed" diff (the previous published return).
+The pack lands in ``<out>/<la>/packs/<as-at>/`` (``pack.html``, ``pack.xlsx``), written aside
+and moved into place, with ``packs/latest`` pointing at the newest; owner-only.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from annexa.paths import private_dir
+
+TREND_MONTHS = 36
+
+
+class PackError(RuntimeError):
+    """The return cannot be packed (not published, or published without pack inputs)."""
+
+
+def published_dates(out_root: Path, la_code: str) -> list[dt.date]:
+    """As-at dates with a published return for the LA, oldest first."""
+    folder = Path(out_root) / la_code
+    dates = []
+    if folder.is_dir():
+        for p in folder.iterdir():
+            try:
+                d = dt.date.fromisoformat(p.name)
+            except ValueError:
+                continue
+            if (p / "manifest.json").is_file():
+                dates.append(d)
+    return sorted(dates)
+
+
+def _is_month_end(d: dt.date) -> bool:
+    return d.day == calendar.monthrange(d.year, d.month)[1]
+
+
+def _load(path: Path, default=None):
+    return json.loads(path.read_text()) if path.is_file() else default
+
+
+def history(out_root: Path, la_code: str, as_at: dt.date,
+            months: int = TREND_MONTHS) -> dict[str, list[dict]]:
+    """Indicator values of the month-end returns in the ``months`` before ``as_at`` (and of
+    ``as_at`` itself), per indicator id, oldest first."""
+    first = dt.date(as_at.year - months // 12, as_at.month, 1)
+    out: dict[str, list[dict]] = {}
+    for d in published_dates(out_root, la_code):
+        if not (first <= d <= as_at) or not (_is_month_end(d) or d == as_at):
+            continue
+        for row in _load(Path(out_root) / la_code / d.isoformat() / "indicators.json", []):
+            out.setdefault(row["id"], []).append({
+                "as_at": d.isoformat(), "value": row["value"],
+                # for small-number suppression of trend points in the aggregate-only view
+                "numerator": row.get("numerator"), "denominator": row.get("denominator")})
+    return out
+
+
+def assemble(out_root: Path, la_code: str, as_at: dt.date | None = None, *,
+             suppress_below: int | None = None) -> dict:
+    """The pack dict for the return published as at ``as_at`` (default: the latest)."""
+    from annexa.pack.diff import diff_returns, published_csvs
+
+    dates = published_dates(out_root, la_code)
+    if not dates:
+        raise PackError(f"no published return for LA {la_code} under {out_root}")
+    as_at = as_at or dates[-1]
+    if as_at not in dates:
+        raise PackError(f"no published return for LA {la_code} as at {as_at}")
+    release = Path(out_root) / la_code / as_at.isoformat()
+    manifest = _load(release / "manifest.json", {})
+    indicators = _load(release / "indicators.json")
+    if indicators is None:
+        raise PackError(f"the return as at {as_at} has no indicators.json (published before "
+                        "the pack existed, or its pack inputs failed: see its manifest)")
+    earlier = [d for d in dates if d < as_at]
+    previous = earlier[-1] if earlier else None
+    changes = diff_returns(
+        published_csvs(release),
+        published_csvs(Path(out_root) / la_code / previous.isoformat()) if previous else None)
+    changes["previous_as_at"] = previous.isoformat() if previous else None
+    return {
+        "la_code": la_code, "la_name": manifest.get("la_name") or "",
+        "as_at": as_at.isoformat(), "generated_at": dt.datetime.now(dt.UTC).isoformat(),
+        "indicators": indicators,
+        "history": history(out_root, la_code, as_at),
+        "drilldowns": _load(release / "drilldowns.json", []),
+        "changes": changes,
+        "suppress_below": suppress_below,
+    }
+
+
+def make_pack(out_root: str | Path, la_code: str, as_at: dt.date | None = None, *,
+              suppress_below: int | None = None) -> Path:
+    """Render and publish the pack; returns its folder ``<out>/<la>/packs/<as-at>``. With
+    ``suppress_below``, an aggregate-only variant for wider sharing is written beside it."""
+    from annexa.pack.render import write_pack_html, write_pack_xlsx
+
+    out_root = Path(out_root)
+    pack = assemble(out_root, la_code, as_at, suppress_below=suppress_below)
+    packs = private_dir(out_root / la_code / "packs")
+    tmp = Path(tempfile.mkdtemp(prefix=".pack-", dir=packs))
+    os.chmod(tmp, 0o700)
+    write_pack_html(tmp / "pack.html", pack | {"suppress_below": None})
+    write_pack_xlsx(tmp / "pack.xlsx", pack | {"suppress_below": None})
+    if suppress_below is not None:
+        write_pack_html(tmp / f"pack_aggregate_{suppress_below}.html", pack)
+        write_pack_xlsx(tmp / f"pack_aggregate_{suppress_below}.xlsx", pack)
+    (tmp / "pack.json").write_text(json.dumps(
+        {k: pack[k] for k in ("la_code", "as_at", "generated_at", "suppress_below")}))
+    final = packs / pack["as_at"]
+    if final.exists():  # re-packing a date replaces it wholesale
+        old = packs / f".old-{pack['as_at']}-{os.getpid()}"
+        os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, final)
+    newest = max(p.name for p in packs.iterdir() if not p.name.startswith((".", "latest")))
+    link = packs / ".latest-tmp"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(newest)
+    os.replace(link, packs / "latest")
+    return final
+
+
+def pack_from_context(params: dict, event: dict) -> dict:
+    """The pack DAG's task: which return to pack comes from the triggering asset event (the
+    publishing run's LA, as-at date and output folder), else from the params and environment."""
+    from annexa.paths import default_output_dir
+
+    la = event.get("la_code") or params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999"
+    out = event.get("out_dir") or params.get("out_dir") or str(default_output_dir())
+    raw = event.get("as_at") or params.get("as_at")
+    as_at = dt.date.fromisoformat(raw) if raw else None
+    suppress = params.get("suppress_below")
+    folder = make_pack(out, la, as_at, suppress_below=int(suppress) if suppress else None)
+    return {"pack": str(folder), "la_code": la, "as_at": folder.name}

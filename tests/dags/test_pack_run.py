@@ -1,0 +1,48 @@
+"""The intelligence pack end to end through Airflow (issue 5): two month-end returns published
+by the annex_a DAG, then the annex_a_pack DAG renders the pack beside them with the indicators,
+a trend over both month ends and what changed since the previous return."""
+
+import datetime as dt
+import json
+import os
+import stat
+
+from openpyxl import load_workbook
+
+from annexa.cli import run_dag, run_pack_dag
+
+LA = "999"
+
+
+def test_pack_dag_renders_the_pack_for_the_latest_return(airflow_db, small_cms, tmp_path):
+    url, as_at = small_cms  # generated as at 2026-03-31
+    out = tmp_path / "out"
+    previous = dt.date(2026, 2, 28)
+    for d in (previous, as_at):
+        state, _ = run_dag(url, d, out, la_code=LA, la_name="Synthshire")
+        assert state == "success"
+    release = out / LA / as_at.isoformat()
+    indicators = json.loads((release / "indicators.json").read_text())
+    assert {"HP03", "HP05", "HP09", "CIC02"} <= {i["id"] for i in indicators}
+    assert json.loads((release / "manifest.json").read_text())["pack_error"] is None
+
+    state, folder = run_pack_dag(out, LA)
+    assert state == "success"
+    assert folder == (out / LA / "packs" / as_at.isoformat()).resolve()
+    html = (folder / "pack.html").read_text()
+    assert stat.S_IMODE(os.stat(folder / "pack.html").st_mode) == 0o600
+    hp05 = next(i for i in indicators if i["id"] == "HP05")
+    assert hp05["title"] in html and "<svg" in html
+    assert "http://" not in html and "https://" not in html  # self-contained
+    wb = load_workbook(folder / "pack.xlsx", read_only=True)
+    assert "Indicators" in wb.sheetnames
+    pack = json.loads((folder / "pack.json").read_text())
+    assert pack["as_at"] == as_at.isoformat()
+    # trend and diff come from the two published month-end returns
+    from annexa.pack.make import assemble
+
+    assembled = assemble(out, LA)
+    assert [p["as_at"] for p in assembled["history"]["HP05"]] == [previous.isoformat(),
+                                                                  as_at.isoformat()]
+    assert assembled["changes"]["previous_as_at"] == previous.isoformat()
+    assert sum(x["added"] for x in assembled["changes"]["lists"]) > 0
