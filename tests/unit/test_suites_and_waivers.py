@@ -112,3 +112,37 @@ def test_no_waiver_file_means_no_waivers(tmp_path):
     assert load_waivers(None) == [] and load_waivers("") == []
     with pytest.raises(WaiverError, match="not found"):
         load_waivers(tmp_path / "missing.yaml")
+
+
+def test_the_list_suite_catches_rows_outside_the_window_and_wrong_ages(tmp_path):
+    """Run List 1's committed suite with Great Expectations on a hand-made list: a contact
+    before W6's first day and an age that does not match the date of birth are caught, with
+    exactly those record ids; the clean row passes every rule."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from annexa.validate.gate import _expectations, _list_frame
+    from annexa.validate.gx_runner import GXRunner
+
+    w = Windows.for_date(D(2026, 3, 31))  # W6 starts 30/09/2025
+    t = pa.table({
+        "child_unique_id": ["1", "2", "3"], "gender": ["a) Male"] * 3,
+        "ethnicity": ["a) WBRI"] * 3,
+        "date_of_birth": pa.array([D(2010, 3, 31), D(2010, 4, 1), D(2012, 1, 1)], pa.date32()),
+        "age": pa.array([16, 16, 14], pa.int64()),  # row 2 turns 16 on 01/04: still 15
+        "date_of_contact": pa.array([D(2025, 9, 30), D(2026, 1, 1), D(2025, 9, 29)],
+                                    pa.date32()),
+        "contact_source": ["q) 6: Police"] * 3,
+        "_record_id": ["C1", "C2", "C3"], "_person_id": ["1", "2", "3"],
+    })
+    pq.write_table(t, tmp_path / "l1.parquet")
+    df = _list_frame(tmp_path / "l1.parquet", 1, "later", w.as_at)
+    g = type("G", (), {"version": "later", "windows": w, "extracted_on": D(2026, 4, 1),
+                       "placeholders": [], "placeholder_before": D(1901, 1, 1)})()
+    cols = reference.list_spec(1, "later").keys + ["_record_id", "_person_id", "_age_from_dob"]
+    run = GXRunner().run("annex_a_list_01_contacts", df,
+                         _expectations(load_suite("annex_a_list_01_contacts"), g, cols),
+                         "_record_id")
+    failing = {r.id: run.failing_ids.get(r.id) for r in run.results if not r.success}
+    assert failing == {"list_1:in_window:date_of_contact": ["C3"],
+                       "list_1:age_matches_dob:age": ["C2"]}

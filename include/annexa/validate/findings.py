@@ -17,9 +17,9 @@ SEVERITIES = ("error", "warning")
 
 # rule families (the middle part of a rule id), by kind of target
 SOURCE_FAMILIES = ("key_unique", "key_not_null", "child_joins", "worker_joins", "team_joins",
-                   "placeholder_value", "future_date", "unmapped_code")
+                   "placeholder_value", "future_date", "unmapped_code", "rendered_2019")
 LIST_FAMILIES = ("columns_in_order", "row_key_unique", "required", "code_in_list",
-                 "date_in_range", "date_order", "event_after_birth", "age_matches_dob",
+                 "date_in_range", "in_window", "date_order", "event_after_birth", "age_matches_dob",
                  "integer_bounds")
 CROSS_FAMILIES = ("icpc_plan_in_list_7", "looked_after_case_status", "dob_agrees")
 

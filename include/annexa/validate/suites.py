@@ -44,6 +44,18 @@ DATE_ORDER: dict[int, list[tuple[str, str]]] = {
          ("date_decision_placed_for_adoption", "date_adoption_order")],
 }
 
+# dates that, when present, must fall inside the list's window (W6): the event that puts a row
+# in scope (a contact, a referral) or the end of a record that must be open in W6
+IN_WINDOW: dict[int, list[str]] = {
+    1: ["date_of_contact"],
+    2: ["assessment_completion_date"],
+    3: ["date_of_referral"],
+    4: ["assessment_authorisation_date"],
+    6: ["cin_closure_date"],
+    7: ["cp_plan_end_date"],
+    8: ["date_ceased_looked_after"],
+}
+
 # the event each child list dates, checked against the date of birth; an error where the child
 # must be born (a child in care), a warning elsewhere (contacts and referrals about an unborn
 # child predate its birth)
@@ -121,6 +133,12 @@ def list_suite(number: int) -> dict:
                             f"'{cols[start].header.strip()}'",
                             column_A=end, column_B=start, or_equal=True,
                             ignore_row_if="either_value_is_missing"))
+    for key in IN_WINDOW.get(number, []):
+        if key in cols:
+            out.append(_exp("column_values_to_be_between", f"{t}:in_window:{key}", "error",
+                            f"'{cols[key].header.strip()}' is inside the 6-month window "
+                            "(on or after its first day)",
+                            column=key, min_value={"$day": "w6_start"}))
     if number in EVENT_AFTER_BIRTH and "date_of_birth" in cols:
         event, severity = EVENT_AFTER_BIRTH[number]
         out.append(_exp("column_pair_values_a_to_be_greater_than_b",
@@ -263,6 +281,7 @@ def resolve(value, *, version: str, windows: Windows, extracted_on: dt.date,
         return placeholders
     if "$day" in value:
         days = {"as_at": windows.as_at, "as_at+10m": add_months(windows.as_at, 10),
+                "w6_start": windows.w6_start,
                 "min_date": MIN_DATE, "extracted_on": extracted_on,
                 "placeholder_before": placeholder_before}
         return day_number(days[value["$day"]])
