@@ -126,6 +126,15 @@ indicators:
     assert latest_england(hp05)["year"] == 2026
     # the product's catalogue is untouched by a merge
     assert [v["value"] for v in load_catalogue()["HP05"]["england"]] == [85.7]
+    # the pack shows the latest neighbour value beside England's
+    from annexa.pack.indicators import other_benchmarks
+    from annexa.pack.render import england_text
+
+    others = other_benchmarks(hp05)
+    assert others == {"statistical_neighbours": {"value": 84.1, "year": 2025}}
+    row = {"unit": "percent", "value": 86.0, "england_value": 86.0, "england_year": 2026,
+           "england_comparable": True, "other_benchmarks": others}
+    assert england_text(row) == "86.0% (2026); statistical neighbours 84.1% (2025)"
 
 
 @pytest.mark.parametrize("text, message", [

@@ -66,11 +66,13 @@ def pack(tmp_path_factory):
 
 
 def test_every_computed_indicator_has_a_row(pack):
-    rows, seconds = pack
+    rows, _seconds = pack  # timing is measured in bench/, never asserted
     cat = load_catalogue()
-    assert set(rows) == {i for i, e in cat.items() if e["computed"]}
-    assert seconds < 30
+    assert set(rows) == set(cat)  # every indicator of the spec is in the pack
     for r in rows.values():
+        if not cat[r["id"]]["computed"]:  # shown with why it is not computed
+            assert r["value"] is None and r["period_label"].startswith("not computed: ")
+            continue
         assert r["period_end"] == A
         assert r["marker"] in {"better", "worse", "same", "n/a", "warning", "higher", "lower"}
         if r["unit"] == "percent":

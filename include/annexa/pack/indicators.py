@@ -10,6 +10,7 @@ same unit, respecting polarity (spec indicators.md §1.5, §7.4).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import duckdb
@@ -92,7 +93,8 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, *,
     """Run every indicator SQL file (sorted by name) and return one dict per indicator, in
     file order, with its catalogue entry's title, area, unit and polarity, the period, the
     latest England value of the same unit (and its year) and the marker against it."""
-    catalogue = catalogue if catalogue is not None else load_catalogue()
+    if catalogue is None:  # an LA's statistical neighbours / region / own targets, if given
+        catalogue = load_catalogue(benchmarks=os.environ.get("ANNEXA_BENCHMARKS") or None)
     out = []
     for path in indicator_files():
         row = run_indicator(con, path)
@@ -125,5 +127,37 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, *,
             "england_comparable": is_comparable,
             "marker": compare(row["value"], eng["value"] if is_comparable else None,
                               entry["polarity"], entry.get("band_lower")),
+            "other_benchmarks": other_benchmarks(entry),
         })
+    done = {r["id"] for r in out}
+    for ind_id, entry in catalogue.items():  # every indicator of the spec appears in the pack
+        if ind_id in done:
+            continue
+        eng = latest_england(entry)
+        out.append({
+            "id": ind_id, "title": entry["title"], "area": entry["area"],
+            "definition": entry.get("definition"), "value": None, "numerator": None,
+            "denominator": None, "unit": entry["unit"], "polarity": entry["polarity"],
+            "period": entry["period"], "period_start": None, "period_end": None,
+            "period_label": "not computed: " + str(entry.get("reason") or "no SQL yet"),
+            "basis": entry["basis"],
+            "england_value": eng["value"] if eng else None,
+            "england_year": eng["year"] if eng else None,
+            "england_unit": eng.get("unit", entry["unit"]) if eng else None,
+            "england_status": eng.get("status") if eng else None,
+            "england_comparable": False, "marker": "n/a",
+            "other_benchmarks": other_benchmarks(entry),
+        })
+    return out
+
+
+def other_benchmarks(entry: dict) -> dict[str, dict]:
+    """The latest statistical-neighbour, region and LA-target values an LA added (same unit)."""
+    out = {}
+    for key in ("statistical_neighbours", "region", "la"):
+        vals = [v for v in entry.get(key) or []
+                if v.get("unit", entry["unit"]) == entry["unit"] and v.get("value") is not None]
+        if vals:
+            v = max(vals, key=lambda x: x["year"])
+            out[key] = {"value": v["value"], "year": v["year"]}
     return out

@@ -242,9 +242,23 @@ def england_text(row: dict) -> str:
     mark = STATUS_MARKS.get(str(row.get("england_status")))
     if mark:
         text += f" {mark}"
-    if not row.get("england_comparable", True):
+    if not row.get("england_comparable", True) and row.get("value") is not None:
         text += " - different measure, not compared"
-    return text
+    return text + other_benchmarks_text(row)
+
+
+OTHER_BENCHMARKS = {"statistical_neighbours": "statistical neighbours", "region": "region",
+                    "la": "LA target"}
+
+
+def other_benchmarks_text(row: dict) -> str:
+    """'; statistical neighbours 20.1% (2025)' for the values an LA added (catalogue merge)."""
+    parts = []
+    for key, label in OTHER_BENCHMARKS.items():
+        b = (row.get("other_benchmarks") or {}).get(key)
+        if b and _num(b.get("value")) is not None:
+            parts.append(f"{label} {fmt_value(b['value'], row.get('unit'))} ({b.get('year')})")
+    return "".join(f"; {p}" for p in parts)
 
 
 def _iso_date(value: Any) -> Any:
