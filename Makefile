@@ -55,6 +55,7 @@ format: install ## ruff format
 
 bench: install ## benchmarks (print figures; never pass/fail)
 	$(BIN)/python bench/bench_source.py
+	$(BIN)/python bench/bench_build.py
 
 clean: ## remove the virtualenv and local run data
 	rm -rf $(VENV) .annexa

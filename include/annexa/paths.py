@@ -1,7 +1,9 @@
 """Where the product's files live: repository folders (sql/, expectations/) and run data.
 
-SQL and expectation suites live at the top of the repository (one concept, one home). An editable
-install finds them there; a wheel carries copies inside the package (see pyproject.toml).
+SQL and expectation suites live at the top of the repository (one concept, one home); the
+installs this project makes (`make`, CI) are editable and find them there. A package folder of
+the same name (``annexa/sql``, ``annexa/expectations``) would win, for a packaged install that
+copies them in; the wheel built from pyproject.toml does not do that yet.
 """
 
 from __future__ import annotations

@@ -1,138 +1,69 @@
 -- Allocated team, worker and personal adviser names for List 9 (annex_a.md §3.10;
 -- source_contract.md §5.10, §6.4). Grain: one row per person in int_care_leavers__latest_record.
 -- Worker: the person's CW involvement open at A, else the record's worker field. Team: the
--- record's team field, else the CW involvement's team, else the resolved worker's department
+-- record's team field, else the CW involvement's team, else the shown worker's department
 -- text. Personal adviser: the record's PA field, else a 16PLUS (PA) involvement open at A.
--- Record worker fields resolve by the LA's declared kind (ref_worker_kind); by default as a
--- professional id, then as a staff id. Where several involvements are open at A, the latest
--- started wins (then the highest involvement id). Reads the raw workforce tables directly.
+-- Every worker id is resolved by the kind the LA declares for its field (int_workers__names).
+-- Where several involvements are open at A, the latest started wins (then the highest id).
 with records as (
     select person_id, worker_id, personal_advisor_id, allocated_team_id
     from int_care_leavers__latest_record
 ),
 
-professionals as (
-    select
-        clean_text(prof_professional_id) as professional_id,
-        clean_text(prof_staff_id) as staff_id,
-        clean_text(prof_professional_name) as professional_name,
-        clean_text(prof_professional_department) as department_name
-    from raw_ssd_professionals
+names as (
+    select field, raw, worker_name, department_name from int_workers__names
 ),
 
 teams as (
-    select
-        clean_text(dept_team_id) as team_id,
-        clean_text(dept_team_name) as team_name
-    from raw_ssd_department
+    select team_id, min(team_name) as team_name
+    from stg_ssd__department
+    where team_id is not null and team_name is not null
+    group by team_id
 ),
 
-involvements_open_at_a as (
+-- the latest CW and PA involvement of each person open at A (no end on or before A, D2)
+open_at_a as (
     select
-        clean_text(invo_involvements_id) as involvement_id,
-        clean_text(invo_person_id) as person_id,
-        clean_text(invo_professional_id) as professional_id,
-        clean_text(invo_professional_team) as team_id,
-        map_code('ssd_involvements.invo_professional_role_id', invo_professional_role_id)
-            as role_code,
-        clean_date(invo_involvement_start_date) as start_date
-    from raw_ssd_involvements
+        i.person_id,
+        i.role_code,
+        i.team_id,
+        n.worker_name,
+        n.department_name
+    from stg_ssd__involvements as i
+    left join names as n
+        on n.field = 'ssd_involvements.invo_professional_id' and i.professional_id = n.raw
     where
-        clean_date(invo_involvement_start_date) <= as_at()
-        and (
-            clean_date(invo_involvement_end_date) is null
-            or clean_date(invo_involvement_end_date) > as_at()
-        )
-),
-
-current_case_worker as (
-    select person_id, professional_id, team_id
-    from involvements_open_at_a
-    where role_code = 'CW' and person_id is not null
+        i.role_code in ('CW', 'PA')
+        and i.person_id is not null
+        and i.start_date <= as_at()
+        and (i.end_date is null or i.end_date > as_at())
     qualify row_number() over (
-        partition by person_id order by start_date desc, involvement_id desc
-    ) = 1
-),
-
-current_personal_adviser as (
-    select person_id, professional_id
-    from involvements_open_at_a
-    where role_code = 'PA' and person_id is not null
-    qualify row_number() over (
-        partition by person_id order by start_date desc, involvement_id desc
-    ) = 1
-),
-
-declared_kinds as (
-    select
-        coalesce(
-            (
-                select min(kind) from ref_worker_kind
-                where field = 'ssd_care_leavers.clea_care_leaver_worker_id'
-            ),
-            'default'
-        ) as worker_kind,
-        coalesce(
-            (
-                select min(kind) from ref_worker_kind
-                where field = 'ssd_care_leavers.clea_care_leaver_personal_advisor'
-            ),
-            'default'
-        ) as adviser_kind
-),
-
-record_workers as (
-    select
-        r.person_id,
-        r.allocated_team_id,
-        case
-            when k.worker_kind = 'name' then r.worker_id
-            when k.worker_kind = 'staff_id' then ws.professional_name
-            when k.worker_kind = 'professional_id' then wp.professional_name
-            else coalesce(wp.professional_name, ws.professional_name)
-        end as record_worker_name,
-        case
-            when k.worker_kind = 'staff_id' then ws.department_name
-            when k.worker_kind = 'professional_id' then wp.department_name
-            when k.worker_kind = 'default'
-                then coalesce(wp.department_name, ws.department_name)
-        end as record_worker_department,
-        case
-            when k.adviser_kind = 'name' then r.personal_advisor_id
-            when k.adviser_kind = 'staff_id' then ps.professional_name
-            when k.adviser_kind = 'professional_id' then pp.professional_name
-            else coalesce(pp.professional_name, ps.professional_name)
-        end as record_adviser_name
-    from records as r
-    cross join declared_kinds as k
-    left join professionals as wp on r.worker_id = wp.professional_id
-    left join professionals as ws on r.worker_id = ws.staff_id
-    left join professionals as pp on r.personal_advisor_id = pp.professional_id
-    left join professionals as ps on r.personal_advisor_id = ps.staff_id
-    qualify row_number() over (
-        partition by r.person_id
-        order by wp.professional_id, ws.professional_id, pp.professional_id, ps.professional_id
+        partition by i.person_id, i.role_code order by i.start_date desc, i.involvement_id desc
     ) = 1
 ),
 
 final as (
     select
-        rw.person_id,
-        coalesce(rt.team_name, it.team_name, cwp.department_name, rw.record_worker_department)
+        r.person_id,
+        coalesce(rt.team_name, it.team_name, cw.department_name, wn.department_name)
             as allocated_team,
-        coalesce(cwp.professional_name, rw.record_worker_name) as allocated_worker,
-        coalesce(rw.record_adviser_name, pap.professional_name) as allocated_personal_advisor,
+        coalesce(cw.worker_name, wn.worker_name) as allocated_worker,
+        coalesce(pn.worker_name, pa.worker_name) as allocated_personal_advisor,
         case
-            when cwp.professional_name is not null then 'involvement'
-            when rw.record_worker_name is not null then 'record'
+            when cw.worker_name is not null then 'involvement'
+            when wn.worker_name is not null then 'record'
         end as worker_basis
-    from record_workers as rw
-    left join teams as rt on rw.allocated_team_id = rt.team_id
-    left join current_case_worker as cw on rw.person_id = cw.person_id
-    left join professionals as cwp on cw.professional_id = cwp.professional_id
+    from records as r
+    left join teams as rt on r.allocated_team_id = rt.team_id
+    left join open_at_a as cw on r.person_id = cw.person_id and cw.role_code = 'CW'
     left join teams as it on cw.team_id = it.team_id
-    left join current_personal_adviser as pa on rw.person_id = pa.person_id
-    left join professionals as pap on pa.professional_id = pap.professional_id
+    left join open_at_a as pa on r.person_id = pa.person_id and pa.role_code = 'PA'
+    left join names as wn
+        on wn.field = 'ssd_care_leavers.clea_care_leaver_worker_id' and r.worker_id = wn.raw
+    left join names as pn
+        on
+            pn.field = 'ssd_care_leavers.clea_care_leaver_personal_advisor'
+            and r.personal_advisor_id = pn.raw
 )
 
 select * from final

@@ -19,6 +19,12 @@ with raw_values as (
     union
     select distinct 'ssd_involvements.invo_professional_id', professional_id
     from stg_ssd__involvements
+    union
+    select distinct 'ssd_care_leavers.clea_care_leaver_worker_id', worker_id
+    from stg_ssd__care_leavers
+    union
+    select distinct 'ssd_care_leavers.clea_care_leaver_personal_advisor', personal_advisor_id
+    from stg_ssd__care_leavers
 ),
 
 professionals as (

@@ -14,6 +14,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from annexa.source.contract import TABLES, metadata
+from annexa.validate.suites import NOT_EVENTS
 
 # table -> the date that brings the record into existence (row deleted when after D)
 STARTS: dict[str, str] = {
@@ -58,9 +59,9 @@ DEPENDENTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("ssd_adopters", "adop_placed_date"): ("adop_children_placed",),
 }
 
-# dates that are not events in time (a due date or an expected birth may lie after D)
-KEEP = {"pers_dob", "pers_expected_dob", "icpc_icpc_target_date", "cppr_cp_review_due",
-        "clar_cla_review_due_date"}
+# dates that are not events in time (a due date or an expected birth may lie after D): the
+# same set the source suites exempt from the future-date rule
+KEEP = NOT_EVENTS
 
 
 def rewind(url: str, d: dt.date) -> dict[str, int]:

@@ -60,3 +60,12 @@ def test_cross_rules(tmp_path):
     assert sorted(i.record_id for i in items if i.rule == icpc.id) == ["S2", "S4"]
     assert by_rule["cross:dob_agrees"].success
     assert by_rule["cross:looked_after_case_status"].success
+
+
+def test_every_cross_rule_has_its_sql_and_a_known_family():
+    from annexa.paths import sql_dir
+    from annexa.validate.findings import CROSS_FAMILIES
+    from annexa.validate.gate import CROSS_RULES
+
+    assert [r.family for r in CROSS_RULES] == list(CROSS_FAMILIES)
+    assert sorted(p.stem for p in (sql_dir() / "cross").glob("*.sql")) == sorted(CROSS_FAMILIES)

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from annexa import reference
 from annexa.publish.publisher import published_dates
-from annexa.publish.workbook import RISKY_PREFIXES, _csv_value
+from annexa.publish.workbook import RISKY_PREFIXES, csv_value
 
 EXAMPLES = 10
 CHILD_LEVEL = frozenset({6, 7, 8, 9, 10})
@@ -97,7 +97,7 @@ def read_list(number: int, path: Path) -> list[dict[str, str]]:
     types = _column_types(number)
     table = pq.read_table(path)
     cols = [c for c in table.column_names if not c.startswith("_")]
-    return [{k: _csv_value(r[k], types.get(k, "text")) for k in cols}
+    return [{k: csv_value(r[k], types.get(k, "text")) for k in cols}
             for r in table.select(cols).to_pylist()]
 
 

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from annexa.paths import private_dir
+from annexa.publish.publisher import published_dates as _published_dates
 
 TREND_MONTHS = 36
 
@@ -29,17 +30,7 @@ class PackError(RuntimeError):
 
 def published_dates(out_root: Path, la_code: str) -> list[dt.date]:
     """As-at dates with a published return for the LA, oldest first."""
-    folder = Path(out_root) / la_code
-    dates = []
-    if folder.is_dir():
-        for p in folder.iterdir():
-            try:
-                d = dt.date.fromisoformat(p.name)
-            except ValueError:
-                continue
-            if (p / "manifest.json").is_file():
-                dates.append(d)
-    return sorted(dates)
+    return _published_dates(Path(out_root) / la_code)
 
 
 def _is_month_end(d: dt.date) -> bool:

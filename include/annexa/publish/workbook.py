@@ -163,12 +163,12 @@ def write_csvs(folder: Path, lists: dict[int, Path], facts: ReturnFacts) -> dict
             w = csv.writer(f)
             w.writerow([c.header for c in cols])
             for row in _rows(lists.get(spec.number), [c.key for c in cols]):
-                w.writerow([_csv_value(v, c.type) for v, c in zip(row, cols, strict=True)])
+                w.writerow([csv_value(v, c.type) for v, c in zip(row, cols, strict=True)])
         out[spec.number] = path
     return out
 
 
-def _csv_value(value, col_type: str) -> str:
+def csv_value(value, col_type: str) -> str:
     if value is None:
         return ""
     if col_type == "date":

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from annexa import reference
-from annexa.dates import Windows
+from annexa.dates import Windows, age_at
 from annexa.paths import sql_dir
 from annexa.validate.findings import RuleResult, WorkItem
 from annexa.validate.gx_runner import GXRunner, SuiteRun
@@ -68,9 +68,7 @@ class GateInputs:
 def _age(dob: dt.date | None, at: dt.date):
     if dob is None or pd.isna(dob):
         return None
-    if dob > at:
-        return -1
-    return at.year - dob.year - ((at.month, at.day) < (dob.month, dob.day))
+    return -1 if dob > at else age_at(dob, at)  # -1: unborn at A (annex_a §3.7)
 
 
 def _list_frame(path: Path, number: int, version: str, at: dt.date) -> pd.DataFrame:

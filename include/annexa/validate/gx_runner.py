@@ -8,26 +8,12 @@ failing rule, every failing record id (for the worklist, which lives in owner-on
 from __future__ import annotations
 
 import logging
-import math
 import os
 from dataclasses import dataclass, field
 
 from annexa.validate.findings import RuleResult
 
 SAMPLE = 20
-
-
-def jsonable(v):
-    """numpy scalars -> Python, NaN/inf -> None, anything unknown -> str."""
-    if isinstance(v, dict):
-        return {str(k): jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
 
 
 @dataclass

@@ -89,11 +89,7 @@ def _is_failing(rule: dict) -> bool:
 
 
 def _is_blocking(rule: dict) -> bool:
-    if "blocking" in rule:
-        return bool(rule["blocking"])
-    return rule.get("severity") == "error" and (
-        bool(rule.get("failed_to_run"))
-        or int(rule.get("unexpected_count") or 0) > int(rule.get("waived_count") or 0))
+    return bool(rule.get("blocking"))  # decided once, by RuleResult.blocking
 
 
 def counts(summary: dict) -> dict[str, int]:
