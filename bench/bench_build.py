@@ -94,31 +94,46 @@ def main() -> None:
     tmp_ctx = tempfile.TemporaryDirectory(prefix="annexa-bench-")
     root = Path(args.keep) if args.keep else Path(tmp_ctx.name)
     root.mkdir(parents=True, exist_ok=True)
-    print("lists s = SQL models and Parquet export; checks s = source check frames and the\n"
-          "unmapped-value scan, done in the same DuckDB pass for the validation gate;\n"
-          "pack s = indicators and lines of enquiry for the intelligence pack (same pass);\n"
-          "lists+xlsx = the issue-3 target (< 10 s at large); gate s = Great Expectations etc.")
-    print(f"{'scale':7} {'list rows':>10} {'lists s':>8} {'checks s':>9} {'pack s':>7} "
-          f"{'xlsx s':>7} "
-          f"{'csv s':>6} {'lists+xlsx':>11} {'peak MB':>8} {'xlsx MB':>8} {'gate s':>7}")
+    print(
+        "lists s = SQL models and Parquet export; checks s = source check frames and the\n"
+        "unmapped-value scan, done in the same DuckDB pass for the validation gate;\n"
+        "pack s = indicators and lines of enquiry for the intelligence pack (same pass);\n"
+        "lists+xlsx = the issue-3 target (< 10 s at large); gate s = Great Expectations etc."
+    )
+    print(
+        f"{'scale':7} {'list rows':>10} {'lists s':>8} {'checks s':>9} {'pack s':>7} "
+        f"{'xlsx s':>7} "
+        f"{'csv s':>6} {'lists+xlsx':>11} {'peak MB':>8} {'xlsx MB':>8} {'gate s':>7}"
+    )
     for scale in args.scales.split(","):
         snaps = sorted((root / scale).glob("snapshot*/manifest.json"))
         if snaps:
             snap = str(snaps[-1].parent)
         else:
             (root / scale).mkdir(exist_ok=True)
-            snap = run(PREPARE, f"sqlite:///{root / scale / 'cms.db'}", scale,
-                       str(root / scale / "snapshot"), AS_AT)
+            snap = run(
+                PREPARE,
+                f"sqlite:///{root / scale / 'cms.db'}",
+                scale,
+                str(root / scale / "snapshot"),
+                AS_AT,
+            )
         work = Path(tempfile.mkdtemp(prefix=f"build-{scale}-", dir=root))
         r = json.loads(run(BUILD, snap, str(work), AS_AT, "0" if args.no_validate else "1"))
         s = r["seconds"]
         lists = s["build"] - s["checks"] - s["pack"]
-        print(f"{scale:7} {r['rows']:>10,} {lists:>8.1f} {s['checks']:>9.1f} {s['pack']:>7.1f} "
-              f"{s['workbook']:>7.1f} {s['csv']:>6.1f} {lists + s['workbook']:>11.1f} "
-              f"{r['peak_mb_build_workbook']:>8.0f} {r['xlsx_mb']:>8.1f} "
-              f"{s.get('validate', float('nan')):>7.1f}", flush=True)
-        print(f"        rows per list: {r['per_list']}; slowest models: "
-              + ", ".join(f"{k} {v:.2f}s" for v, k in r["slowest_models"]), flush=True)
+        print(
+            f"{scale:7} {r['rows']:>10,} {lists:>8.1f} {s['checks']:>9.1f} {s['pack']:>7.1f} "
+            f"{s['workbook']:>7.1f} {s['csv']:>6.1f} {lists + s['workbook']:>11.1f} "
+            f"{r['peak_mb_build_workbook']:>8.0f} {r['xlsx_mb']:>8.1f} "
+            f"{s.get('validate', float('nan')):>7.1f}",
+            flush=True,
+        )
+        print(
+            f"        rows per list: {r['per_list']}; slowest models: "
+            + ", ".join(f"{k} {v:.2f}s" for v, k in r["slowest_models"]),
+            flush=True,
+        )
     tmp_ctx.cleanup()
 
 

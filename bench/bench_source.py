@@ -32,16 +32,23 @@ print(json.dumps({"seconds": time.time() - t0, "rows": rows,
 
 
 def step(kind: str, url: str, scale: str, dest: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", STEP, kind, url, scale, dest],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", STEP, kind, url, scale, dest],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scales", default="small,medium,large")
-    p.add_argument("--postgres", default=None,
-                   help="also run against this PostgreSQL URL (tables are replaced)")
+    p.add_argument(
+        "--postgres",
+        default=None,
+        help="also run against this PostgreSQL URL (tables are replaced)",
+    )
     args = p.parse_args()
     print(f"{'scale':8} {'target':10} {'step':9} {'rows':>11} {'seconds':>9} {'peak MB':>9}")
     with tempfile.TemporaryDirectory(prefix="annexa-bench-") as tmp:
@@ -52,8 +59,11 @@ def main() -> None:
             for name, url in targets:
                 for kind in ("generate", "extract"):
                     r = step(kind, url, scale, f"{tmp}/snap_{scale}_{name}")
-                    print(f"{scale:8} {name:10} {kind:9} {r['rows']:>11,} {r['seconds']:>9.1f} "
-                          f"{r['peak_mb']:>9.0f}", flush=True)
+                    print(
+                        f"{scale:8} {name:10} {kind:9} {r['rows']:>11,} {r['seconds']:>9.1f} "
+                        f"{r['peak_mb']:>9.0f}",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":

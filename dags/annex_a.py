@@ -26,13 +26,20 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
     max_active_runs=1,
     doc_md=__doc__,
     tags=["annex-a", "ofsted"],
-    default_args={"owner": "data-team", "retries": 2,
-                  "retry_delay": pendulum.duration(minutes=5),
-                  # after the last retry: a data-free summary by SMTP or webhook (annexa_notify)
-                  "on_failure_callback": AnnexaFailureNotifier()},
+    default_args={
+        "owner": "data-team",
+        "retries": 2,
+        "retry_delay": pendulum.duration(minutes=5),
+        # after the last retry: a data-free summary by SMTP or webhook (annexa_notify)
+        "on_failure_callback": AnnexaFailureNotifier(),
+    },
     params={
-        "as_at": Param(None, type=["null", "string"], format="date",
-                       description="As-at date YYYY-MM-DD; empty = the scheduled day"),
+        "as_at": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="As-at date YYYY-MM-DD; empty = the scheduled day",
+        ),
         "la_code": Param(None, type=["null", "string"], description="LA code (ANNEXA_LA_CODE)"),
         "la_name": Param(None, type=["null", "string"], description="LA name for the front sheet"),
         "annex_version": Param("later", enum=["later", "2019"]),
@@ -40,8 +47,11 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
         "out_dir": Param(None, type=["null", "string"], description="Output folder"),
         "source_conn_id": Param("annexa_cms", type="string"),
         "mapping": Param(None, type=["null", "string"], description="LA code-mapping YAML"),
-        "waivers": Param(None, type=["null", "string"],
-                         description="Waiver YAML (ANNEXA_WAIVERS); see docs/runbook.md"),
+        "waivers": Param(
+            None,
+            type=["null", "string"],
+            description="Waiver YAML (ANNEXA_WAIVERS); see docs/runbook.md",
+        ),
     },
 )
 def annex_a():
@@ -51,9 +61,12 @@ def annex_a():
 
         ctx = get_current_context()
         dr = ctx["dag_run"]
-        return resolve_run(dict(ctx["params"]), run_id=dr.run_id,
-                           data_interval_start=ctx.get("data_interval_start"),
-                           run_after=getattr(dr, "run_after", None))
+        return resolve_run(
+            dict(ctx["params"]),
+            run_id=dr.run_id,
+            data_interval_start=ctx.get("data_interval_start"),
+            run_after=getattr(dr, "run_after", None),
+        )
 
     @task(multiple_outputs=False)
     def extract(cfg: dict) -> dict:
@@ -87,7 +100,10 @@ def annex_a():
         result = publish_step(cfg, built, checked, snap)
         # tells the pack DAG (annex_a_pack, scheduled on this asset) which return to pack
         get_current_context()["outlet_events"][RETURN_PUBLISHED].extra = {
-            "la_code": cfg["la_code"], "as_at": cfg["as_at"], "out_dir": cfg["out_dir"]}
+            "la_code": cfg["la_code"],
+            "as_at": cfg["as_at"],
+            "out_dir": cfg["out_dir"],
+        }
         return result
 
     cfg = configure()

@@ -26,17 +26,27 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
     max_active_runs=1,
     doc_md=__doc__,
     tags=["annex-a", "ofsted", "pack"],
-    default_args={"owner": "data-team", "retries": 2,
-                  "retry_delay": pendulum.duration(minutes=2),
-                  "on_failure_callback": AnnexaFailureNotifier()},
+    default_args={
+        "owner": "data-team",
+        "retries": 2,
+        "retry_delay": pendulum.duration(minutes=2),
+        "on_failure_callback": AnnexaFailureNotifier(),
+    },
     params={
         "la_code": Param(None, type=["null", "string"], description="LA code (ANNEXA_LA_CODE)"),
         "out_dir": Param(None, type=["null", "string"], description="Published returns folder"),
-        "as_at": Param(None, type=["null", "string"], format="date",
-                       description="As-at date of the return; empty = the latest"),
-        "suppress_below": Param(None, type=["null", "integer"], minimum=1,
-                                description="Also write an aggregate-only pack with counts "
-                                            "below this suppressed"),
+        "as_at": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="As-at date of the return; empty = the latest",
+        ),
+        "suppress_below": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            description="Also write an aggregate-only pack with counts below this suppressed",
+        ),
     },
 )
 def annex_a_pack():

@@ -27,8 +27,13 @@ os.environ |= {
 os.makedirs(f"{HOME}/airflow", exist_ok=True)
 PG_URL = os.environ.get("ANNEXA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-_TIER = {"unit": "unit", "dags": "dags", "integration": "integration", "golden": "golden",
-         "pack": "golden"}  # the pack's indicators are hand-worked golden scenarios too
+_TIER = {
+    "unit": "unit",
+    "dags": "dags",
+    "integration": "integration",
+    "golden": "golden",
+    "pack": "golden",
+}  # the pack's indicators are hand-worked golden scenarios too
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-_SCHEMES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg",
-            "mssql": "mssql+pyodbc", "sqlite": "sqlite", "mysql": "mysql+pymysql"}
+_SCHEMES = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "mssql": "mssql+pyodbc",
+    "sqlite": "sqlite",
+    "mysql": "mysql+pymysql",
+}
 
 
 def source_url(conn_id: str) -> str:
@@ -19,7 +24,8 @@ def source_url(conn_id: str) -> str:
     except Exception as exc:  # noqa: BLE001 - Airflow raises its own not-found type
         raise RuntimeError(
             f"Airflow connection {conn_id!r} is not defined: create it, or set "
-            f"AIRFLOW_CONN_{conn_id.upper()} (see README, 'Connecting to your CMS')") from exc
+            f"AIRFLOW_CONN_{conn_id.upper()} (see README, 'Connecting to your CMS')"
+        ) from exc
     url = (conn.extra_dejson or {}).get("sqlalchemy_url")
     if url:
         return str(url)

@@ -45,7 +45,8 @@ def _check_url(url: str) -> str:
     except ArgumentError:
         raise SystemExit(
             f"annexa: not a SQLAlchemy URL: {url!r} "
-            "(e.g. sqlite:////abs/cms.db or postgresql+psycopg://user@host/db)") from None
+            "(e.g. sqlite:////abs/cms.db or postgresql+psycopg://user@host/db)"
+        ) from None
     return url
 
 
@@ -60,8 +61,9 @@ def airflow_env(home: Path) -> None:
     """Point Airflow at a local SQLite metadata DB unless the caller configured one."""
     af_home = Path(os.environ.setdefault("AIRFLOW_HOME", str(home / "airflow")))
     af_home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.environ.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
-                          f"sqlite:///{af_home / 'airflow.db'}")
+    os.environ.setdefault(
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{af_home / 'airflow.db'}"
+    )
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(dags_dir()))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -75,16 +77,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
     as_at = args.as_at or _today_london()
     faults = getattr(args, "faults", None)
     if faults is not None and args.messy:
-        raise SystemExit("annexa: --faults needs a clean CMS (its record choices assume clean "
-                         "codes); drop --messy")
+        raise SystemExit(
+            "annexa: --faults needs a clean CMS (its record choices assume clean "
+            "codes); drop --messy"
+        )
     manifest = _faults_file(url, faults) if faults is not None else None
-    _say(f"Generating a {args.scale} synthetic CMS (seed {args.seed}, as at {as_at}, "
-         f"{'messy' if args.messy else 'clean'}) into {safe_url(url)}")
+    _say(
+        f"Generating a {args.scale} synthetic CMS (seed {args.seed}, as at {as_at}, "
+        f"{'messy' if args.messy else 'clean'}) into {safe_url(url)}"
+    )
     t0 = time.time()
-    counts = generate(url, scale=args.scale, seed=args.seed, as_at=as_at, messy=args.messy,
-                      progress=lambda m: _say(f"  {m}"))
-    _say(f"Done in {time.time() - t0:.1f}s: {sum(counts.values()):,} rows in "
-         f"{len(counts)} tables")
+    counts = generate(
+        url,
+        scale=args.scale,
+        seed=args.seed,
+        as_at=as_at,
+        messy=args.messy,
+        progress=lambda m: _say(f"  {m}"),
+    )
+    _say(f"Done in {time.time() - t0:.1f}s: {sum(counts.values()):,} rows in {len(counts)} tables")
     if manifest is not None:
         return inject_faults(url, as_at, args.seed, manifest)
     return 0
@@ -99,8 +110,10 @@ def _faults_file(url: str, given: str) -> Path:
     u = make_url(url)
     if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
         return Path(u.database).expanduser().resolve().parent / "faults.json"
-    raise SystemExit("annexa: --faults needs a FILE for the manifest unless --url is a SQLite "
-                     "database file (then it defaults to faults.json beside it)")
+    raise SystemExit(
+        "annexa: --faults needs a FILE for the manifest unless --url is a SQLite "
+        "database file (then it defaults to faults.json beside it)"
+    )
 
 
 def inject_faults(url: str, as_at: dt.date, seed: int, path: Path) -> int:
@@ -120,13 +133,24 @@ def inject_faults(url: str, as_at: dt.date, seed: int, path: Path) -> int:
     return 0
 
 
-def run_dag(source: str, as_at: dt.date, out: Path, *, la_code: str, la_name: str = "",
-            version: str = "later", layout: str = "ofsted", mapping: str | None = None,
-            cms: str | None = None, waivers: str | None = None) -> tuple[str, dict]:
+def run_dag(
+    source: str,
+    as_at: dt.date,
+    out: Path,
+    *,
+    la_code: str,
+    la_name: str = "",
+    version: str = "later",
+    layout: str = "ofsted",
+    mapping: str | None = None,
+    cms: str | None = None,
+    waivers: str | None = None,
+) -> tuple[str, dict]:
     """Run the annex_a DAG once through Airflow; returns (state, publish result or {})."""
     airflow_env(annexa_home())
     os.environ["AIRFLOW_CONN_ANNEXA_CMS"] = json.dumps(
-        {"conn_type": "generic", "extra": {"sqlalchemy_url": source}})
+        {"conn_type": "generic", "extra": {"sqlalchemy_url": source}}
+    )
     from airflow.dag_processing.dagbag import DagBag
     from airflow.utils.db import initdb
 
@@ -135,18 +159,27 @@ def run_dag(source: str, as_at: dt.date, out: Path, *, la_code: str, la_name: st
     if bag.import_errors:
         raise SystemExit(f"annexa: DAG import errors: {bag.import_errors}")
     dag = bag.dags["annex_a"]
-    conf = {"as_at": as_at.isoformat(), "la_code": la_code, "la_name": la_name,
-            "annex_version": version, "layout": layout, "out_dir": str(out),
-            "source_conn_id": "annexa_cms", "mapping": mapping, "cms": cms,
-            "waivers": waivers}
+    conf = {
+        "as_at": as_at.isoformat(),
+        "la_code": la_code,
+        "la_name": la_name,
+        "annex_version": version,
+        "layout": layout,
+        "out_dir": str(out),
+        "source_conn_id": "annexa_cms",
+        "mapping": mapping,
+        "cms": cms,
+        "waivers": waivers,
+    }
     dr = dag.test(run_conf=conf)
     state = str(getattr(dr, "state", "failed"))
     published = Path(out) / la_code / as_at.isoformat()
     return state, ({"published": str(published)} if published.exists() else {})
 
 
-def run_pack_dag(out: Path, la_code: str, as_at: dt.date | None = None,
-                 suppress_below: int | None = None) -> tuple[str, Path | None]:
+def run_pack_dag(
+    out: Path, la_code: str, as_at: dt.date | None = None, suppress_below: int | None = None
+) -> tuple[str, Path | None]:
     """Run the annex_a_pack DAG once through Airflow for a published return."""
     airflow_env(annexa_home())
     from airflow.dag_processing.dagbag import DagBag
@@ -156,9 +189,14 @@ def run_pack_dag(out: Path, la_code: str, as_at: dt.date | None = None,
     bag = DagBag(dag_folder=str(dags_dir() / "annex_a_pack.py"))
     if bag.import_errors:
         raise SystemExit(f"annexa: DAG import errors: {bag.import_errors}")
-    dr = bag.dags["annex_a_pack"].test(run_conf={
-        "la_code": la_code, "out_dir": str(out), "as_at": as_at.isoformat() if as_at else None,
-        "suppress_below": suppress_below})
+    dr = bag.dags["annex_a_pack"].test(
+        run_conf={
+            "la_code": la_code,
+            "out_dir": str(out),
+            "as_at": as_at.isoformat() if as_at else None,
+            "suppress_below": suppress_below,
+        }
+    )
     state = str(getattr(dr, "state", "failed"))
     folder = Path(out) / la_code / "packs" / (as_at.isoformat() if as_at else "latest")
     return state, (folder.resolve() if folder.exists() else None)
@@ -200,12 +238,21 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     failed = []
     for i, d in enumerate(dates, start=1):
         _say(f"[{i}/{len(dates)}] annex_a as at {d}")
-        state, _ = run_dag(url, d, out, la_code=args.la_code, la_name=args.la_name,
-                           mapping=args.mapping, waivers=args.waivers)
+        state, _ = run_dag(
+            url,
+            d,
+            out,
+            la_code=args.la_code,
+            la_name=args.la_name,
+            mapping=args.mapping,
+            waivers=args.waivers,
+        )
         if state != "success":
             failed.append(d.isoformat())
-    _say(f"Backfilled {len(dates) - len(failed)} of {len(dates)} month ends"
-         + (f"; failed: {', '.join(failed)}" if failed else ""))
+    _say(
+        f"Backfilled {len(dates) - len(failed)} of {len(dates)} month ends"
+        + (f"; failed: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 
@@ -215,14 +262,27 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     url = _check_url(args.source)
     out = Path(args.out).expanduser().resolve()
-    _say(f"Running the annex_a DAG: LA {args.la_code}, as at {args.as_at}, "
-         f"source {safe_url(url)}, output {out}")
-    state, result = run_dag(url, args.as_at, out, la_code=args.la_code, la_name=args.la_name,
-                            version=args.annex_version, layout=args.layout,
-                            mapping=args.mapping, cms=args.cms, waivers=args.waivers)
+    _say(
+        f"Running the annex_a DAG: LA {args.la_code}, as at {args.as_at}, "
+        f"source {safe_url(url)}, output {out}"
+    )
+    state, result = run_dag(
+        url,
+        args.as_at,
+        out,
+        la_code=args.la_code,
+        la_name=args.la_name,
+        version=args.annex_version,
+        layout=args.layout,
+        mapping=args.mapping,
+        cms=args.cms,
+        waivers=args.waivers,
+    )
     if state != "success" or not result:
-        _say(f"annexa: the run did not succeed (state: {state}); nothing new was published. "
-             "See the task logs above and docs/runbook.md.")
+        _say(
+            f"annexa: the run did not succeed (state: {state}); nothing new was published. "
+            "See the task logs above and docs/runbook.md."
+        )
         return 1
     folder = Path(result["published"])
     _say(f"Published: {folder / workbook_name(args.la_code, args.as_at)}")
@@ -242,24 +302,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not db.exists() or args.regenerate or (faults and not manifest.exists()):
         tmp = db.with_suffix(".tmp.db")
         tmp.unlink(missing_ok=True)
-        rc = cmd_generate(argparse.Namespace(url=f"sqlite:///{tmp}", scale=args.scale,
-                                             seed=args.seed, as_at=as_at, messy=False,
-                                             faults=str(manifest) if faults else None))
+        rc = cmd_generate(
+            argparse.Namespace(
+                url=f"sqlite:///{tmp}",
+                scale=args.scale,
+                seed=args.seed,
+                as_at=as_at,
+                messy=False,
+                faults=str(manifest) if faults else None,
+            )
+        )
         if rc:
             return rc
         tmp.rename(db)
     else:
         _say(f"Reusing the synthetic CMS at {db}")
     if faults:
-        _say(f"This CMS holds injected faults (manifest: {manifest}): the run should fail "
-             "validation and publish nothing.")
+        _say(
+            f"This CMS holds injected faults (manifest: {manifest}): the run should fail "
+            "validation and publish nothing."
+        )
     out = Path(args.out).expanduser().resolve() if args.out else home / "published"
     runs = home / "runs" / "999" / as_at.isoformat()
     before = set(runs.iterdir()) if runs.is_dir() else set()
-    rc = cmd_run(argparse.Namespace(source=url, as_at=as_at, out=str(out), la_code="999",
-                                    la_name="Synthshire (synthetic)", annex_version="later",
-                                    layout="ofsted", mapping=None, cms=None,
-                                    waivers=None))
+    rc = cmd_run(
+        argparse.Namespace(
+            source=url,
+            as_at=as_at,
+            out=str(out),
+            la_code="999",
+            la_name="Synthshire (synthetic)",
+            annex_version="later",
+            layout="ofsted",
+            mapping=None,
+            cms=None,
+            waivers=None,
+        )
+    )
     if rc == 0:
         _say(f"Latest return: {out / '999' / 'latest'}")
         state, pack = run_pack_dag(out, "999", as_at)
@@ -268,18 +347,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 1
         _say(f"Intelligence pack: {pack / 'pack.html'} (and pack.xlsx)")
     if faults:
-        new = sorted((p for p in runs.iterdir() if p not in before and p.is_dir()),
-                     key=lambda p: p.stat().st_mtime) if runs.is_dir() else []
+        new = (
+            sorted(
+                (p for p in runs.iterdir() if p not in before and p.is_dir()),
+                key=lambda p: p.stat().st_mtime,
+            )
+            if runs.is_dir()
+            else []
+        )
         folder = new[-1] if new else None
-        reports = [folder / n for n in ("report.html", "worklist.csv", "validation.json")
-                   if folder is not None and (folder / n).exists()]
+        reports = [
+            folder / n
+            for n in ("report.html", "worklist.csv", "validation.json")
+            if folder is not None and (folder / n).exists()
+        ]
         if folder is not None:
             _say(f"Run folder: {folder}")
             for path in reports:
                 _say(f"  {path.name}: {path}")
         if rc == 0:
-            _say("annexa: the faulted CMS passed validation and was published: the gate missed "
-                 f"the faults listed in {manifest}")
+            _say(
+                "annexa: the faulted CMS passed validation and was published: the gate missed "
+                f"the faults listed in {manifest}"
+            )
             return 1
         if not reports:
             _say("annexa: the run failed before validation reported (see the task logs above)")
@@ -298,11 +388,18 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--scale", choices=SCALES, default="small")
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--as-at", type=_date_arg, default=None, help="YYYY-MM-DD (default today)")
-    g.add_argument("--messy", action="store_true",
-                   help="render values as a real Liquidlogic SSD build would")
-    g.add_argument("--faults", nargs="?", const="", default=None, metavar="FILE",
-                   help="then inject every fault class and write their manifest to FILE "
-                        "(default: faults.json beside a SQLite database)")
+    g.add_argument(
+        "--messy", action="store_true", help="render values as a real Liquidlogic SSD build would"
+    )
+    g.add_argument(
+        "--faults",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FILE",
+        help="then inject every fault class and write their manifest to FILE "
+        "(default: faults.json beside a SQLite database)",
+    )
     g.set_defaults(func=cmd_generate)
 
     r = sub.add_parser("run", help="run the annex_a DAG through Airflow for one as-at date")
@@ -313,12 +410,22 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
     r.add_argument("--annex-version", choices=("later", "2019"), default="later")
     r.add_argument("--layout", choices=("ofsted", "liia"), default="ofsted")
-    r.add_argument("--mapping", default=os.environ.get("ANNEXA_MAPPING"),
-                   help="LA code-mapping YAML (default: identity)")
-    r.add_argument("--cms", choices=("liquidlogic", "mosaic", "eclipse"), default=None,
-                   help="CMS build, for its column aliases")
-    r.add_argument("--waivers", default=os.environ.get("ANNEXA_WAIVERS"),
-                   help="waiver YAML (accepted anomalies; docs/validation.md)")
+    r.add_argument(
+        "--mapping",
+        default=os.environ.get("ANNEXA_MAPPING"),
+        help="LA code-mapping YAML (default: identity)",
+    )
+    r.add_argument(
+        "--cms",
+        choices=("liquidlogic", "mosaic", "eclipse"),
+        default=None,
+        help="CMS build, for its column aliases",
+    )
+    r.add_argument(
+        "--waivers",
+        default=os.environ.get("ANNEXA_WAIVERS"),
+        help="waiver YAML (accepted anomalies; docs/validation.md)",
+    )
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("demo", help="generate a synthetic CMS and publish its return")
@@ -327,22 +434,32 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--as-at", type=_date_arg, default=None)
     d.add_argument("--out", default=None)
     d.add_argument("--regenerate", action="store_true")
-    d.add_argument("--faults", action="store_true",
-                   help="inject faults into the CMS: the run must fail validation and publish "
-                        "nothing")
+    d.add_argument(
+        "--faults",
+        action="store_true",
+        help="inject faults into the CMS: the run must fail validation and publish nothing",
+    )
     d.set_defaults(func=cmd_demo)
 
-    k = sub.add_parser("pack", help="render the intelligence pack of a published return "
-                                     "(runs the annex_a_pack DAG)")
+    k = sub.add_parser(
+        "pack",
+        help="render the intelligence pack of a published return (runs the annex_a_pack DAG)",
+    )
     k.add_argument("--out", required=True, help="the published returns folder")
     k.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
     k.add_argument("--as-at", type=_date_arg, default=None, help="default: the latest return")
-    k.add_argument("--suppress-below", type=int, default=None,
-                   help="also write an aggregate-only pack with small numbers suppressed")
+    k.add_argument(
+        "--suppress-below",
+        type=int,
+        default=None,
+        help="also write an aggregate-only pack with small numbers suppressed",
+    )
     k.set_defaults(func=cmd_pack)
 
-    b = sub.add_parser("backfill", help="run annex_a as at every month end between two dates "
-                                        "(trend history for the pack)")
+    b = sub.add_parser(
+        "backfill",
+        help="run annex_a as at every month end between two dates (trend history for the pack)",
+    )
     b.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS")
     b.add_argument("--from", dest="from_date", type=_date_arg, required=True)
     b.add_argument("--to", dest="to_date", type=_date_arg, required=True)
@@ -353,8 +470,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--waivers", default=os.environ.get("ANNEXA_WAIVERS"))
     b.set_defaults(func=cmd_backfill)
 
-    s = sub.add_parser("suites", help="check (default) or regenerate expectations/ from the "
-                                      "reference data")
+    s = sub.add_parser(
+        "suites", help="check (default) or regenerate expectations/ from the reference data"
+    )
     s.add_argument("--write", action="store_true", help="regenerate the suite files")
     s.set_defaults(func=cmd_suites)
     return p

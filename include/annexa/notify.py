@@ -40,8 +40,13 @@ log = logging.getLogger(__name__)
 
 CONN_ID = "annexa_notify"
 TIMEOUT = 30  # seconds, for SMTP and webhook calls
-ENV = ("ANNEXA_NOTIFY_WEBHOOK_URL", "ANNEXA_NOTIFY_SMTP_HOST", "ANNEXA_NOTIFY_SMTP_PORT",
-       "ANNEXA_NOTIFY_FROM", "ANNEXA_NOTIFY_TO")
+ENV = (
+    "ANNEXA_NOTIFY_WEBHOOK_URL",
+    "ANNEXA_NOTIFY_SMTP_HOST",
+    "ANNEXA_NOTIFY_SMTP_PORT",
+    "ANNEXA_NOTIFY_FROM",
+    "ANNEXA_NOTIFY_TO",
+)
 
 
 class NotifyError(RuntimeError):
@@ -68,8 +73,9 @@ class NotifyConfig:
         if self.channel == "smtp":
             return f"{self.host}:{self.port}"
         parts = urllib.parse.urlsplit(self.url or "")
-        return f"{parts.scheme}://{parts.hostname or '?'}" + (f":{parts.port}" if parts.port
-                                                                else "")
+        return f"{parts.scheme}://{parts.hostname or '?'}" + (
+            f":{parts.port}" if parts.port else ""
+        )
 
 
 def _flag(value: object) -> bool:
@@ -110,11 +116,17 @@ def _from_connection(conn) -> NotifyConfig:
         extra = conn.extra_dejson or {}
         use_ssl = _flag(extra.get("ssl", False))
         return NotifyConfig(
-            channel="smtp", source=source, host=conn.host,
+            channel="smtp",
+            source=source,
+            host=conn.host,
             port=int(conn.port or (465 if use_ssl else 25)),
-            sender=extra.get("from"), recipients=_recipients(extra.get("to")),
-            starttls=_flag(extra.get("starttls", False)), use_ssl=use_ssl,
-            login=conn.login or None, password=conn.password or None)
+            sender=extra.get("from"),
+            recipients=_recipients(extra.get("to")),
+            starttls=_flag(extra.get("starttls", False)),
+            use_ssl=use_ssl,
+            login=conn.login or None,
+            password=conn.password or None,
+        )
     raise NotifyError(f"{source} has conn_type {conn.conn_type!r}: use smtp, http or https")
 
 
@@ -128,8 +140,11 @@ def _connection():
     except AirflowNotFoundException:
         return None
     except Exception as exc:  # noqa: BLE001 - e.g. no metadata DB outside Airflow
-        log.warning("could not look up the Airflow connection %s (%s); using the environment",
-                    CONN_ID, type(exc).__name__)
+        log.warning(
+            "could not look up the Airflow connection %s (%s); using the environment",
+            CONN_ID,
+            type(exc).__name__,
+        )
         return None
 
 
@@ -141,16 +156,22 @@ def resolve_config() -> NotifyConfig | None:
     env = os.environ
     if env.get("ANNEXA_NOTIFY_WEBHOOK_URL"):
         if env.get("ANNEXA_NOTIFY_SMTP_HOST"):
-            log.warning("both ANNEXA_NOTIFY_WEBHOOK_URL and ANNEXA_NOTIFY_SMTP_HOST are set; "
-                        "notifying by webhook only")
-        return NotifyConfig(channel="webhook", source="environment",
-                            url=env["ANNEXA_NOTIFY_WEBHOOK_URL"])
+            log.warning(
+                "both ANNEXA_NOTIFY_WEBHOOK_URL and ANNEXA_NOTIFY_SMTP_HOST are set; "
+                "notifying by webhook only"
+            )
+        return NotifyConfig(
+            channel="webhook", source="environment", url=env["ANNEXA_NOTIFY_WEBHOOK_URL"]
+        )
     if env.get("ANNEXA_NOTIFY_SMTP_HOST"):
         return NotifyConfig(
-            channel="smtp", source="environment", host=env["ANNEXA_NOTIFY_SMTP_HOST"],
+            channel="smtp",
+            source="environment",
+            host=env["ANNEXA_NOTIFY_SMTP_HOST"],
             port=int(env.get("ANNEXA_NOTIFY_SMTP_PORT") or 25),
             sender=env.get("ANNEXA_NOTIFY_FROM"),
-            recipients=_recipients(env.get("ANNEXA_NOTIFY_TO")))
+            recipients=_recipients(env.get("ANNEXA_NOTIFY_TO")),
+        )
     return None
 
 
@@ -162,8 +183,11 @@ def _scrub(text: str, cfg: NotifyConfig) -> str:
 
 
 def _send_smtp(cfg: NotifyConfig, subject: str, text: str) -> None:
-    missing = [name for name, v in (("host", cfg.host), ("from", cfg.sender),
-                                    ("to", cfg.recipients)) if not v]
+    missing = [
+        name
+        for name, v in (("host", cfg.host), ("from", cfg.sender), ("to", cfg.recipients))
+        if not v
+    ]
     if missing:
         raise NotifyError(f"SMTP notifier ({cfg.source}) is missing: {', '.join(missing)}")
     msg = EmailMessage()
@@ -175,8 +199,9 @@ def _send_smtp(cfg: NotifyConfig, subject: str, text: str) -> None:
     msg.set_content(text)
     try:
         if cfg.use_ssl:
-            smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=TIMEOUT,
-                                    context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(
+                cfg.host, cfg.port, timeout=TIMEOUT, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=TIMEOUT)
         with smtp:
@@ -191,8 +216,9 @@ def _send_smtp(cfg: NotifyConfig, subject: str, text: str) -> None:
             refused = smtp.send_message(msg, from_addr=cfg.sender, to_addrs=list(cfg.recipients))
     except (smtplib.SMTPException, OSError) as exc:
         detail = _scrub(f"{type(exc).__name__}: {exc}", cfg)
-        raise NotifyError(f"SMTP notifier ({cfg.source}) could not send via {cfg.where}: "
-                          f"{detail}") from None
+        raise NotifyError(
+            f"SMTP notifier ({cfg.source}) could not send via {cfg.where}: {detail}"
+        ) from None
     if refused:
         log.warning("SMTP notifier: %d recipient(s) refused", len(refused))
 
@@ -201,20 +227,25 @@ def _send_webhook(cfg: NotifyConfig, subject: str, text: str) -> None:
     if urllib.parse.urlsplit(cfg.url or "").scheme not in ("http", "https"):
         raise NotifyError(f"webhook notifier ({cfg.source}): the URL must be http(s)")
     body = json.dumps({"text": f"{subject}\n\n{text}"}).encode("utf-8")
-    req = urllib.request.Request(cfg.url, data=body, method="POST",
-                                 headers={"Content-Type": "application/json; charset=utf-8",
-                                          "User-Agent": "annexa-notify"})
+    req = urllib.request.Request(
+        cfg.url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "annexa-notify"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:  # noqa: S310 - http(s) only
             resp.read()
     except urllib.error.HTTPError as exc:
-        raise NotifyError(f"webhook notifier ({cfg.source}) got HTTP {exc.code} from "
-                          f"{cfg.where}") from None
+        raise NotifyError(
+            f"webhook notifier ({cfg.source}) got HTTP {exc.code} from {cfg.where}"
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         detail = _scrub(f"{type(reason).__name__}: {reason}", cfg)
-        raise NotifyError(f"webhook notifier ({cfg.source}) could not reach {cfg.where}: "
-                          f"{detail}") from None
+        raise NotifyError(
+            f"webhook notifier ({cfg.source}) could not reach {cfg.where}: {detail}"
+        ) from None
 
 
 def send(subject: str, text: str) -> str:
@@ -225,8 +256,12 @@ def send(subject: str, text: str) -> str:
     """
     cfg = resolve_config()
     if cfg is None:
-        log.info("no notifier is configured (Airflow connection %s or ANNEXA_NOTIFY_* env); "
-                 "not sending: %s", CONN_ID, subject)
+        log.info(
+            "no notifier is configured (Airflow connection %s or ANNEXA_NOTIFY_* env); "
+            "not sending: %s",
+            CONN_ID,
+            subject,
+        )
         return "none"
     if cfg.channel == "smtp":
         _send_smtp(cfg, subject, text)
@@ -306,18 +341,22 @@ def failure_message(context) -> tuple[str, str]:
         if summary is not None:
             summary.setdefault("run", run_id)
             n = counts(summary)["errors"]
-            subject = (f"[annexa] Annex A for LA {summary.get('la_code') or la} as at "
-                       f"{summary.get('as_at') or as_at} not published: {n} blocking error(s)")
+            subject = (
+                f"[annexa] Annex A for LA {summary.get('la_code') or la} as at "
+                f"{summary.get('as_at') or as_at} not published: {n} blocking error(s)"
+            )
             text = summary_text(summary)
             if crashed:
                 text += f"\nThe validate task ended with {cause}: see its log in Airflow."
             return subject, text
 
     reason = context.get("reason") if not cause else None  # DAG-level callbacks: e.g. task_failure
-    text = (f"Annex A: task {task_id} failed for as-at {as_at}, run {run_id}"
-            + (f" ({cause})" if cause else f" ({reason})" if isinstance(reason, str) else "")
-            + f".\nLA {la}. Nothing new was published; the last good return stays in place.\n"
-            "See the task log in Airflow and docs/runbook.md.")
+    text = (
+        f"Annex A: task {task_id} failed for as-at {as_at}, run {run_id}"
+        + (f" ({cause})" if cause else f" ({reason})" if isinstance(reason, str) else "")
+        + f".\nLA {la}. Nothing new was published; the last good return stays in place.\n"
+        "See the task log in Airflow and docs/runbook.md."
+    )
     subject = f"[annexa] Annex A run failed: LA {la}, as at {as_at}, task {task_id}"
     return subject, text
 

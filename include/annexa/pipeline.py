@@ -70,8 +70,9 @@ class RunConfig:
         return asdict(self)
 
 
-def resolve_as_at(param: str | None, data_interval_start: dt.datetime | None,
-                  run_after: dt.datetime | None) -> dt.date:
+def resolve_as_at(
+    param: str | None, data_interval_start: dt.datetime | None, run_after: dt.datetime | None
+) -> dt.date:
     """The run's as-at date: the ``as_at`` param; else the London calendar day the scheduled
     data interval covers (its start); else the London date the run was triggered (manual runs
     and asset-triggered runs have no data interval in Airflow 3)."""
@@ -83,8 +84,13 @@ def resolve_as_at(param: str | None, data_interval_start: dt.datetime | None,
     raise ValueError("no as_at param and no data interval or trigger time to derive it from")
 
 
-def resolve_run(params: dict, *, run_id: str, data_interval_start: dt.datetime | None = None,
-                run_after: dt.datetime | None = None) -> dict:
+def resolve_run(
+    params: dict,
+    *,
+    run_id: str,
+    data_interval_start: dt.datetime | None = None,
+    run_after: dt.datetime | None = None,
+) -> dict:
     """Fix the run's configuration from params, environment and run metadata."""
     as_at = resolve_as_at(params.get("as_at"), data_interval_start, run_after)
     la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
@@ -105,13 +111,20 @@ def resolve_run(params: dict, *, run_id: str, data_interval_start: dt.datetime |
         raise ValueError(f"annex_version must be 'later' or '2019', not {cfg.version!r}")
     if cfg.layout not in ("ofsted", "liia"):
         raise ValueError(f"layout must be 'ofsted' or 'liia', not {cfg.layout!r}")
-    log.info("run %s: LA %s as at %s (%s, %s layout)", cfg.run_key, cfg.la_code, cfg.as_at,
-             cfg.version, cfg.layout)
+    log.info(
+        "run %s: LA %s as at %s (%s, %s layout)",
+        cfg.run_key,
+        cfg.la_code,
+        cfg.as_at,
+        cfg.version,
+        cfg.layout,
+    )
     return cfg.to_dict()
 
 
-def extract_step(cfg: dict, source_url: str, *,
-                 progress: Callable[[str], None] | None = None) -> dict:
+def extract_step(
+    cfg: dict, source_url: str, *, progress: Callable[[str], None] | None = None
+) -> dict:
     """Snapshot the CMS for this run (replacing a failed earlier attempt of the same run)."""
     from annexa.source.extract import extract, read_manifest
 
@@ -121,12 +134,15 @@ def extract_step(cfg: dict, source_url: str, *,
         shutil.rmtree(dest)
     extract(source_url, dest, cms=c.cms, progress=progress)
     m = read_manifest(dest)
-    return {"snapshot": str(dest), "source": m["source"], "seconds": m["seconds"],
-            "rows": {t: v["rows"] for t, v in m["tables"].items()}}
+    return {
+        "snapshot": str(dest),
+        "source": m["source"],
+        "seconds": m["seconds"],
+        "rows": {t: v["rows"] for t, v in m["tables"].items()},
+    }
 
 
-def build_step(cfg: dict, snapshot: str, *,
-               progress: Callable[[str], None] | None = None) -> dict:
+def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | None = None) -> dict:
     """Run the SQL models over the snapshot; lists land as Parquet in the run's work folder,
     with the source check frames the validation gate reads."""
     from annexa.source.extract import read_manifest
@@ -134,9 +150,16 @@ def build_step(cfg: dict, snapshot: str, *,
     from annexa.transform.runner import build
 
     c = RunConfig(**cfg)
-    result = build(Path(snapshot), c.work_dir(), c.windows, la_code=c.la_code,
-                   la_name=c.la_name, version=c.version, mapping=load_mapping(c.mapping),
-                   progress=progress)
+    result = build(
+        Path(snapshot),
+        c.work_dir(),
+        c.windows,
+        la_code=c.la_code,
+        la_name=c.la_name,
+        version=c.version,
+        mapping=load_mapping(c.mapping),
+        progress=progress,
+    )
     started = read_manifest(Path(snapshot)).get("started_at") or dt.datetime.now(dt.UTC).isoformat()
     return result.to_dict() | {"extracted_on": _london_date(started).isoformat()}
 
@@ -163,16 +186,26 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
     inputs = GateInputs(
         lists={int(k): Path(v) for k, v in build["lists"].items()},
         checks={k: Path(v) for k, v in (build.get("checks") or {}).items()},
-        windows=c.windows, version=c.version,
+        windows=c.windows,
+        version=c.version,
         extracted_on=dt.date.fromisoformat(build.get("extracted_on") or today.isoformat()),
         placeholders=[p.lower() for p in mapping.placeholder_text],
         placeholder_before=mapping.date_before,
-        unmapped=build.get("unmapped", []), waivers=load_waivers(c.waivers), today=today,
-        renderings_2019=tuple(build.get("renderings_2019") or ()))
+        unmapped=build.get("unmapped", []),
+        waivers=load_waivers(c.waivers),
+        today=today,
+        renderings_2019=tuple(build.get("renderings_2019") or ()),
+    )
     summary, items = run_gate(inputs)
     blocked = summary["errors"] > 0
-    summary = {"la_code": c.la_code, "la_name": c.la_name, "as_at": c.as_at, "run": c.run_key,
-               "published": not blocked, **summary}
+    summary = {
+        "la_code": c.la_code,
+        "la_name": c.la_name,
+        "as_at": c.as_at,
+        "run": c.run_key,
+        "published": not blocked,
+        **summary,
+    }
     folder = c.work_dir()
     path = folder / "validation.json"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -184,21 +217,33 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
     text = summary_text(summary)
     if blocked:
         log.error("%s", text)
-        raise ValidationFailed(f"{text}\nNothing published. Report: {report}; worklist: "
-                               f"{worklist}", str(path))
+        raise ValidationFailed(
+            f"{text}\nNothing published. Report: {report}; worklist: {worklist}", str(path)
+        )
     log.info("%s", text)
-    return {"validation": str(path), "report": str(report), "worklist": str(worklist),
-            "errors": summary["errors"], "warnings": summary["warnings"],
-            "waived_records": summary["waived_records"],
-            "waivers_applied": summary["waivers_applied"], "unmapped": summary["unmapped"],
-            "failing_rules": {r["id"]: r["unexpected_count"] for r in summary["rules"]
-                              if not r["success"]}}
+    return {
+        "validation": str(path),
+        "report": str(report),
+        "worklist": str(worklist),
+        "errors": summary["errors"],
+        "warnings": summary["warnings"],
+        "waived_records": summary["waived_records"],
+        "waivers_applied": summary["waivers_applied"],
+        "unmapped": summary["unmapped"],
+        "failing_rules": {
+            r["id"]: r["unexpected_count"] for r in summary["rules"] if not r["success"]
+        },
+    }
 
 
 def _code_version() -> str:
     try:
-        sha = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, timeout=5).stdout.strip()
+        sha = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         sha = ""
     return f"annexa {annexa.__version__}" + (f" ({sha})" if sha else "")
@@ -215,9 +260,15 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
 
     c = RunConfig(**cfg)
     w = c.windows
-    facts = ReturnFacts(la_code=c.la_code, la_name=c.la_name, as_at=w.as_at,
-                        w6_start=w.w6_start, w12_start=w.w12_start, version=c.version,
-                        generated_at=dt.datetime.now(dt.UTC))
+    facts = ReturnFacts(
+        la_code=c.la_code,
+        la_name=c.la_name,
+        as_at=w.as_at,
+        w6_start=w.w6_start,
+        w12_start=w.w12_start,
+        version=c.version,
+        generated_at=dt.datetime.now(dt.UTC),
+    )
     lists = {int(k): Path(v) for k, v in build["lists"].items()}
     book = workbook_name(c.la_code, w.as_at)
 
@@ -232,21 +283,31 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
             files.append(dest)
         manifest = {
             "kind": "annexa-return",
-            "la_code": c.la_code, "la_name": c.la_name, "as_at": c.as_at,
-            "w6_start": w.w6_start.isoformat(), "w12_start": w.w12_start.isoformat(),
-            "annex_version": c.version, "layout": c.layout, "run": c.run_key,
+            "la_code": c.la_code,
+            "la_name": c.la_name,
+            "as_at": c.as_at,
+            "w6_start": w.w6_start.isoformat(),
+            "w12_start": w.w12_start.isoformat(),
+            "annex_version": c.version,
+            "layout": c.layout,
+            "run": c.run_key,
             "generated_at": facts.generated_at.isoformat(),
             "code_version": _code_version(),
             "row_counts": {str(k): v for k, v in counts.items()},
             "files": {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
-            "source": {"url": extract.get("source"), "snapshot": extract.get("snapshot"),
-                       "rows": extract.get("rows")},
-            "validation": {"errors": validation.get("errors"),
-                           "warnings": validation.get("warnings"),
-                           "waived_records": validation.get("waived_records"),
-                           "failing_rules": validation.get("failing_rules", {}),
-                           "summary": validation.get("validation"),
-                           "report": validation.get("report")},
+            "source": {
+                "url": extract.get("source"),
+                "snapshot": extract.get("snapshot"),
+                "rows": extract.get("rows"),
+            },
+            "validation": {
+                "errors": validation.get("errors"),
+                "warnings": validation.get("warnings"),
+                "waived_records": validation.get("waived_records"),
+                "failing_rules": validation.get("failing_rules", {}),
+                "summary": validation.get("validation"),
+                "report": validation.get("report"),
+            },
             "waivers_applied": validation.get("waivers_applied", []),
             "mapping": c.mapping,
             "unmapped": validation.get("unmapped", []),

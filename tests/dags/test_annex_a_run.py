@@ -20,8 +20,14 @@ def cms_rows() -> dict[str, list[dict]]:
     contacts = []
     for i in range(10):
         for j, day in enumerate(days_in + days_out):
-            contacts.append({"cont_contact_id": f"C{i}-{j}", "cont_person_id": f"P{i}",
-                             "cont_contact_date": day, "cont_contact_source_code": "6"})
+            contacts.append(
+                {
+                    "cont_contact_id": f"C{i}-{j}",
+                    "cont_person_id": f"P{i}",
+                    "cont_contact_date": day,
+                    "cont_contact_source_code": "6",
+                }
+            )
     return {"ssd_person": [person(f"P{i}") for i in range(10)], "ssd_contacts": contacts}
 
 
@@ -57,8 +63,7 @@ def test_failed_validation_publishes_nothing(airflow_db, tmp_path):
     assert not (out / "999" / "2026-03-31").exists()
 
 
-def test_dag_run_on_the_synthetic_cms_publishes_all_eleven_lists(airflow_db, small_cms,
-                                                                  tmp_path):
+def test_dag_run_on_the_synthetic_cms_publishes_all_eleven_lists(airflow_db, small_cms, tmp_path):
     """Issue 2/3 'done when': the DAG on a generated small CMS publishes every list, every
     column in the spec's order, with valid codes (validation passed) and nothing unmapped."""
     from annexa import reference
@@ -80,8 +85,11 @@ def test_dag_run_on_the_synthetic_cms_publishes_all_eleven_lists(airflow_db, sma
         assert list(rows[1]) == spec.headers("ofsted"), spec.sheet
         assert len(rows) - 2 == manifest["row_counts"][str(spec.number)]
         assert len(rows) - 2 > 0, f"{spec.sheet} is empty on the synthetic CMS"
-        codes = {i: set(reference.code_strings(c.codes, "later"))
-                 for i, c in enumerate(spec.columns) if c.type == "code"}
+        codes = {
+            i: set(reference.code_strings(c.codes, "later"))
+            for i, c in enumerate(spec.columns)
+            if c.type == "code"
+        }
         for row in rows[2:]:
             for i, allowed in codes.items():
                 assert row[i] is None or row[i] in allowed, (spec.sheet, i, row[i])

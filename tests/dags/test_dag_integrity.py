@@ -66,9 +66,13 @@ def test_dag_file_parses_quickly_without_heavy_imports_or_secrets(dag_file):
         "heavy=[m for m in ('pandas','great_expectations','openpyxl','duckdb') "
         "if m in sys.modules]; print(round(time.time()-t,2), heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp",
-                                          "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"},
+    )
     # Parse time is measured in bench/, not asserted; what keeps it short is asserted here.
     assert out.stdout.strip().endswith("[]"), out.stdout
 

@@ -19,8 +19,10 @@ LA = "999"
 
 def _newest_run_folder(as_at) -> Path:
     runs = Path(os.environ["ANNEXA_HOME"]) / "runs" / LA / as_at.isoformat()
-    return max((p for p in runs.iterdir() if (p / "validation.json").is_file()),
-               key=lambda p: (p / "validation.json").stat().st_mtime)
+    return max(
+        (p for p in runs.iterdir() if (p / "validation.json").is_file()),
+        key=lambda p: (p / "validation.json").stat().st_mtime,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +42,18 @@ def faulted_run(airflow_db, small_cms, tmp_path_factory):
     folder = _newest_run_folder(as_at)
     with (folder / "worklist.csv").open(newline="") as f:
         worklist = list(csv.DictReader(f))
-    return {"state": state, "result": result, "out": out, "as_at": as_at, "good": good,
-            "manifest": manifest, "folder": folder, "worklist": worklist,
-            "summary": json.loads((folder / "validation.json").read_text()),
-            "report": (folder / "report.html").read_text()}
+    return {
+        "state": state,
+        "result": result,
+        "out": out,
+        "as_at": as_at,
+        "good": good,
+        "manifest": manifest,
+        "folder": folder,
+        "worklist": worklist,
+        "summary": json.loads((folder / "validation.json").read_text()),
+        "report": (folder / "report.html").read_text(),
+    }
 
 
 def test_a_faulted_cms_publishes_nothing_and_latest_stays_on_the_good_return(faulted_run):
@@ -77,8 +87,7 @@ def test_the_summary_and_report_hold_ids_not_values(faulted_run):
     assert any(row["value"] for row in r["worklist"])  # values live only in the worklist
 
 
-def test_a_waived_fault_publishes_with_the_waiver_in_the_manifest(airflow_db, small_cms,
-                                                                  tmp_path):
+def test_a_waived_fault_publishes_with_the_waiver_in_the_manifest(airflow_db, small_cms, tmp_path):
     url, as_at = small_cms
     db = tmp_path / "cms.db"
     shutil.copy(url.removeprefix("sqlite:///"), db)
@@ -91,14 +100,20 @@ def test_a_waived_fault_publishes_with_the_waiver_in_the_manifest(airflow_db, sm
         f"    records: {json.dumps(fault['ids'])}\n"
         "    reason: Typo'd year, fixed in the CMS on Monday\n"
         "    owner: Duty team manager\n"
-        "    expires: 2099-12-31\n")
+        "    expires: 2099-12-31\n"
+    )
     out = tmp_path / "out"
     state, result = run_dag(f"sqlite:///{db}", as_at, out, la_code=LA, waivers=str(waivers))
     assert state == "success" and result
     published = json.loads((out / LA / "latest" / "manifest.json").read_text())
-    assert published["waivers_applied"] == [{
-        "rule": fault["rule"], "record_ids": sorted(fault["ids"]),
-        "reason": "Typo'd year, fixed in the CMS on Monday", "owner": "Duty team manager",
-        "expires": "2099-12-31"}]
+    assert published["waivers_applied"] == [
+        {
+            "rule": fault["rule"],
+            "record_ids": sorted(fault["ids"]),
+            "reason": "Typo'd year, fixed in the CMS on Monday",
+            "owner": "Duty team manager",
+            "expires": "2099-12-31",
+        }
+    ]
     assert published["validation"]["errors"] == 0
     assert published["validation"]["waived_records"] == len(fault["ids"])

@@ -19,10 +19,30 @@ def test_pack_dag_renders_the_pack_for_the_latest_return(airflow_db, small_cms, 
     out = tmp_path / "out"
     previous = dt.date(2026, 2, 28)
     # `annexa backfill`: one annex_a run per month end in the range (here 28/02 and 31/03)
-    assert main(["backfill", "--source", url, "--from", "2026-02-01", "--to", "2026-03-31",
-                 "--out", str(out), "--la-code", LA, "--la-name", "Synthshire"]) == 0
+    assert (
+        main(
+            [
+                "backfill",
+                "--source",
+                url,
+                "--from",
+                "2026-02-01",
+                "--to",
+                "2026-03-31",
+                "--out",
+                str(out),
+                "--la-code",
+                LA,
+                "--la-name",
+                "Synthshire",
+            ]
+        )
+        == 0
+    )
     assert sorted(p.name for p in (out / LA).iterdir() if p.name[0].isdigit()) == [
-        previous.isoformat(), as_at.isoformat()]
+        previous.isoformat(),
+        as_at.isoformat(),
+    ]
     release = out / LA / as_at.isoformat()
     indicators = json.loads((release / "indicators.json").read_text())
     assert {"HP03", "HP05", "HP09", "CIC02"} <= {i["id"] for i in indicators}
@@ -44,14 +64,19 @@ def test_pack_dag_renders_the_pack_for_the_latest_return(airflow_db, small_cms, 
     from annexa.pack.make import assemble
 
     assembled = assemble(out, LA)
-    assert [p["as_at"] for p in assembled["history"]["HP05"]] == [previous.isoformat(),
-                                                                  as_at.isoformat()]
+    assert [p["as_at"] for p in assembled["history"]["HP05"]] == [
+        previous.isoformat(),
+        as_at.isoformat(),
+    ]
     assert assembled["changes"]["previous_as_at"] == previous.isoformat()
     assert sum(x["added"] for x in assembled["changes"]["lists"]) > 0
 
 
 def test_month_ends():
     d = dt.date
-    assert month_ends(d(2024, 1, 31), d(2024, 4, 29)) == [d(2024, 1, 31), d(2024, 2, 29),
-                                                          d(2024, 3, 31)]
+    assert month_ends(d(2024, 1, 31), d(2024, 4, 29)) == [
+        d(2024, 1, 31),
+        d(2024, 2, 29),
+        d(2024, 3, 31),
+    ]
     assert month_ends(d(2026, 3, 2), d(2026, 3, 30)) == []

@@ -39,22 +39,36 @@ def write_cms(url: str, rows: dict[str, list[dict]]) -> str:
                 unknown = set(r) - set(cols)
                 assert not unknown, f"{table} has no column(s) {unknown}"
             if recs:
-                conn.execute(md.tables[table].insert(), [{c: r.get(c) for c in cols}
-                                                         for r in recs])
+                conn.execute(md.tables[table].insert(), [{c: r.get(c) for c in cols} for r in recs])
     engine.dispose()
     return url
 
 
-def build_lists(folder: Path, rows: dict[str, list[dict]], as_at: dt.date, *,
-                version: str = "later", mapping: Mapping | str | Path | None = None,
-                la_code: str = "999", lists: set[int] | None = None) -> dict[int, list[dict]]:
+def build_lists(
+    folder: Path,
+    rows: dict[str, list[dict]],
+    as_at: dt.date,
+    *,
+    version: str = "later",
+    mapping: Mapping | str | Path | None = None,
+    la_code: str = "999",
+    lists: set[int] | None = None,
+) -> dict[int, list[dict]]:
     """Build the Annex A lists for a scenario; returns list number -> rows (dicts, in order)."""
     url = make_cms(folder / "cms", rows)
     snap = extract(url, folder / "snapshot")
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
-    result = build(snap, folder / "work", Windows.for_date(as_at), la_code=la_code,
-                   la_name="Synthshire", version=version, mapping=mapping, only_lists=lists)
+    result = build(
+        snap,
+        folder / "work",
+        Windows.for_date(as_at),
+        la_code=la_code,
+        la_name="Synthshire",
+        version=version,
+        mapping=mapping,
+        only_lists=lists,
+    )
     return {n: pq.read_table(p).to_pylist() for n, p in result.lists.items()}
 
 
@@ -64,8 +78,13 @@ _DEFAULT_DOB = dt.date(2015, 5, 1)
 def person(pid: str, dob: dt.date | None = _DEFAULT_DOB, **kw) -> dict:
     """A person row with sensible defaults (girl, White British, born 2015-05-01);
     pass ``dob=None`` for no recorded date of birth."""
-    return {"pers_person_id": pid, "pers_gender": "F", "pers_ethnicity": "WBRI",
-            "pers_dob": dob, **kw}
+    return {
+        "pers_person_id": pid,
+        "pers_gender": "F",
+        "pers_ethnicity": "WBRI",
+        "pers_dob": dob,
+        **kw,
+    }
 
 
 def published(row: dict) -> dict:

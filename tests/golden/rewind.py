@@ -47,14 +47,20 @@ STARTS: dict[str, str] = {
 DEPENDENTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("ssd_cin_episodes", "cine_close_date"): ("cine_close_reason", "cine_referral_nfa"),
     ("ssd_cin_assessments", "cina_assessment_auth_date"): (
-        "cina_assessment_outcome_nfa", "cina_assessment_outcome_json"),
+        "cina_assessment_outcome_nfa",
+        "cina_assessment_outcome_json",
+    ),
     ("ssd_s47_enquiry", "s47e_s47_end_date"): ("s47e_s47_nfa", "s47e_s47_outcome_json"),
     ("ssd_cla_episodes", "clae_cla_episode_ceased_date"): ("clae_cla_episode_ceased_reason",),
     ("ssd_missing", "miss_missing_episode_end_date"): (
-        "miss_missing_rhi_offered", "miss_missing_rhi_accepted"),
+        "miss_missing_rhi_offered",
+        "miss_missing_rhi_accepted",
+    ),
     ("ssd_permanence", "perm_decision_reversed_date"): ("perm_decision_reversed_reason",),
     ("ssd_permanence", "perm_permanence_order_date"): (
-        "perm_permanence_order_type", "perm_adopted_by_carer_flag"),
+        "perm_permanence_order_type",
+        "perm_adopted_by_carer_flag",
+    ),
     ("ssd_adopters", "adop_left_process_date"): ("adop_left_process_reason",),
     ("ssd_adopters", "adop_placed_date"): ("adop_children_placed",),
 }

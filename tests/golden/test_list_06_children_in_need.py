@@ -16,76 +16,159 @@ A = D(2026, 6, 30)  # W6 starts 30/12/2025 (annex_a.md §3.1)
 
 
 def _ref(rid, pid, start, close=None, reason=None, nfa="N", need="N1"):
-    return {"cine_referral_id": rid, "cine_person_id": pid, "cine_referral_date": start,
-            "cine_referral_nfa": nfa, "cine_cin_primary_need_code": need,
-            "cine_close_date": close, "cine_close_reason": reason}
+    return {
+        "cine_referral_id": rid,
+        "cine_person_id": pid,
+        "cine_referral_date": start,
+        "cine_referral_nfa": nfa,
+        "cine_cin_primary_need_code": need,
+        "cine_close_date": close,
+        "cine_close_reason": reason,
+    }
 
 
 def _cinp(plid, pid, rid, start, end=None, team=None, worker=None):
-    return {"cinp_cin_plan_id": plid, "cinp_person_id": pid, "cinp_referral_id": rid,
-            "cinp_cin_plan_start_date": start, "cinp_cin_plan_end_date": end,
-            "cinp_cin_plan_team": team, "cinp_cin_plan_worker_id": worker}
+    return {
+        "cinp_cin_plan_id": plid,
+        "cinp_person_id": pid,
+        "cinp_referral_id": rid,
+        "cinp_cin_plan_start_date": start,
+        "cinp_cin_plan_end_date": end,
+        "cinp_cin_plan_team": team,
+        "cinp_cin_plan_worker_id": worker,
+    }
 
 
 def _cpp(plid, pid, start, end=None, ola=None):
-    return {"cppl_cp_plan_id": plid, "cppl_person_id": pid, "cppl_cp_plan_start_date": start,
-            "cppl_cp_plan_end_date": end, "cppl_cp_plan_ola": ola,
-            "cppl_cp_plan_initial_category": "NEG", "cppl_cp_plan_latest_category": "NEG"}
+    return {
+        "cppl_cp_plan_id": plid,
+        "cppl_person_id": pid,
+        "cppl_cp_plan_start_date": start,
+        "cppl_cp_plan_end_date": end,
+        "cppl_cp_plan_ola": ola,
+        "cppl_cp_plan_initial_category": "NEG",
+        "cppl_cp_plan_latest_category": "NEG",
+    }
 
 
 def _asmt(aid, pid, rid, start, auth=None, team=None, worker=None):
-    return {"cina_assessment_id": aid, "cina_person_id": pid, "cina_referral_id": rid,
-            "cina_assessment_start_date": start, "cina_assessment_auth_date": auth,
-            "cina_assessment_child_seen": "Y", "cina_assessment_team": team,
-            "cina_assessment_worker_id": worker}
+    return {
+        "cina_assessment_id": aid,
+        "cina_person_id": pid,
+        "cina_referral_id": rid,
+        "cina_assessment_start_date": start,
+        "cina_assessment_auth_date": auth,
+        "cina_assessment_child_seen": "Y",
+        "cina_assessment_team": team,
+        "cina_assessment_worker_id": worker,
+    }
 
 
 def _clae(eid, pid, cla, start, ceased=None, reason=None):
-    return {"clae_cla_episode_id": eid, "clae_person_id": pid, "clae_cla_id": cla,
-            "clae_cla_episode_start_date": start, "clae_cla_episode_start_reason": "S",
-            "clae_cla_primary_need_code": "N1", "clae_cla_episode_ceased_date": ceased,
-            "clae_cla_episode_ceased_reason": reason, "clae_entered_care_date": start}
+    return {
+        "clae_cla_episode_id": eid,
+        "clae_person_id": pid,
+        "clae_cla_id": cla,
+        "clae_cla_episode_start_date": start,
+        "clae_cla_episode_start_reason": "S",
+        "clae_cla_primary_need_code": "N1",
+        "clae_cla_episode_ceased_date": ceased,
+        "clae_cla_episode_ceased_reason": reason,
+        "clae_entered_care_date": start,
+    }
 
 
 def _lega(lid, pid, code, start, end=None):
-    return {"lega_legal_status_id": lid, "lega_person_id": pid, "lega_legal_status": code,
-            "lega_legal_status_start_date": start, "lega_legal_status_end_date": end}
+    return {
+        "lega_legal_status_id": lid,
+        "lega_person_id": pid,
+        "lega_legal_status": code,
+        "lega_legal_status_start_date": start,
+        "lega_legal_status_end_date": end,
+    }
 
 
 def _cinv(vid, pid, day, seen, plan=None):
-    return {"cinv_cin_visit_id": vid, "cinv_person_id": pid, "cinv_cin_plan_id": plan,
-            "cinv_cin_visit_date": day, "cinv_cin_visit_seen": seen}
+    return {
+        "cinv_cin_visit_id": vid,
+        "cinv_person_id": pid,
+        "cinv_cin_plan_id": plan,
+        "cinv_cin_visit_date": day,
+        "cinv_cin_visit_seen": seen,
+    }
 
 
 def _cppv(vid, pid, day, seen, plan=None):
-    return {"cppv_cp_visit_id": vid, "cppv_person_id": pid, "cppv_cp_plan_id": plan,
-            "cppv_cp_visit_date": day, "cppv_cp_visit_seen": seen}
+    return {
+        "cppv_cp_visit_id": vid,
+        "cppv_person_id": pid,
+        "cppv_cp_plan_id": plan,
+        "cppv_cp_visit_date": day,
+        "cppv_cp_visit_seen": seen,
+    }
 
 
 def _clav(vid, pid, day, seen):
-    return {"clav_cla_visit_id": vid, "clav_person_id": pid, "clav_cla_visit_date": day,
-            "clav_cla_visit_seen": seen}
+    return {
+        "clav_cla_visit_id": vid,
+        "clav_person_id": pid,
+        "clav_cla_visit_date": day,
+        "clav_cla_visit_seen": seen,
+    }
 
 
 def _invo(iid, pid, prof, team, start, end=None, rid=None):
-    return {"invo_involvements_id": iid, "invo_person_id": pid, "invo_professional_id": prof,
-            "invo_professional_team": team, "invo_professional_role_id": "CW",
-            "invo_referral_id": rid, "invo_involvement_start_date": start,
-            "invo_involvement_end_date": end}
+    return {
+        "invo_involvements_id": iid,
+        "invo_person_id": pid,
+        "invo_professional_id": prof,
+        "invo_professional_team": team,
+        "invo_professional_role_id": "CW",
+        "invo_referral_id": rid,
+        "invo_involvement_start_date": start,
+        "invo_involvement_end_date": end,
+    }
 
 
 def _cl(tid, pid, elig):
-    return {"clea_table_id": tid, "clea_person_id": pid, "clea_care_leaver_eligibility": elig,
-            "clea_care_leaver_in_touch": "YES", "clea_care_leaver_latest_contact": D(2026, 5, 1)}
+    return {
+        "clea_table_id": tid,
+        "clea_person_id": pid,
+        "clea_care_leaver_eligibility": elig,
+        "clea_care_leaver_in_touch": "YES",
+        "clea_care_leaver_latest_contact": D(2026, 5, 1),
+    }
 
 
 ROWS = {
     "ssd_person": [
-        *(person(p) for p in ("C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08", "C11",
-                              "C12", "C13", "C15", "C16", "C17", "C19", "C20", "C21", "C24",
-                              "C25", "C26")),
-        person("C09", D(2008, 1, 1)),   # 18 at A: care leaver
-        person("C10", D(2009, 1, 1)),   # 17 at A: care leaver
+        *(
+            person(p)
+            for p in (
+                "C01",
+                "C02",
+                "C03",
+                "C04",
+                "C05",
+                "C06",
+                "C07",
+                "C08",
+                "C11",
+                "C12",
+                "C13",
+                "C15",
+                "C16",
+                "C17",
+                "C19",
+                "C20",
+                "C21",
+                "C24",
+                "C25",
+                "C26",
+            )
+        ),
+        person("C09", D(2008, 1, 1)),  # 18 at A: care leaver
+        person("C10", D(2009, 1, 1)),  # 17 at A: care leaver
         # unborn: no date of birth, expected after A; gender not recorded
         person("C23", None, pers_expected_dob=D(2026, 9, 1), pers_gender=None),
     ],
@@ -98,24 +181,24 @@ ROWS = {
         {"dept_team_id": "T2", "dept_team_name": "Front Door"},
     ],
     "ssd_cin_episodes": [
-        _ref("R01", "C01", D(2025, 6, 1), D(2025, 12, 30), "RC7"),   # closed on W6 start: in
-        _ref("R02", "C02", D(2025, 6, 1), D(2025, 12, 29), "RC7"),   # day before W6: out
-        _ref("R03", "C03", D(2025, 11, 1), D(2026, 6, 30), "RC3"),   # closed on A: ended (D2)
-        _ref("R04", "C04", D(2026, 1, 5), D(2026, 7, 10), "RC8"),    # closure after A: open
+        _ref("R01", "C01", D(2025, 6, 1), D(2025, 12, 30), "RC7"),  # closed on W6 start: in
+        _ref("R02", "C02", D(2025, 6, 1), D(2025, 12, 29), "RC7"),  # day before W6: out
+        _ref("R03", "C03", D(2025, 11, 1), D(2026, 6, 30), "RC3"),  # closed on A: ended (D2)
+        _ref("R04", "C04", D(2026, 1, 5), D(2026, 7, 10), "RC8"),  # closure after A: open
         _ref("R05A", "C05", D(2026, 1, 10)),
-        _ref("R05B", "C05", D(2026, 7, 1)),                          # starts after A: out
-        _ref("R06", "C06", D(2026, 3, 1), D(2026, 3, 2), nfa="Y"),   # NFA referral: out
+        _ref("R05B", "C05", D(2026, 7, 1)),  # starts after A: out
+        _ref("R06", "C06", D(2026, 3, 1), D(2026, 3, 2), nfa="Y"),  # NFA referral: out
         _ref("R07A", "C07", D(2025, 11, 1)),
-        _ref("R07B", "C07", D(2026, 1, 15), D(2026, 2, 1), "RC8"),   # RC8 closure: out
-        _ref("R08", "C08", D(2026, 2, 15), D(2026, 3, 1), "RC9"),    # RC9 closure: out
-        _ref("R09", "C09", D(2025, 10, 1)),                          # care-leaver only: out
+        _ref("R07B", "C07", D(2026, 1, 15), D(2026, 2, 1), "RC8"),  # RC8 closure: out
+        _ref("R08", "C08", D(2026, 2, 15), D(2026, 3, 1), "RC9"),  # RC9 closure: out
+        _ref("R09", "C09", D(2025, 10, 1)),  # care-leaver only: out
         _ref("R10", "C10", D(2022, 12, 1)),
-        _ref("9", "C11", D(2026, 2, 1), D(2026, 4, 1), "RC7"),       # tie: lower id
-        _ref("10", "C11", D(2026, 2, 1), D(2026, 5, 1), "RC7"),      # tie: higher id wins
+        _ref("9", "C11", D(2026, 2, 1), D(2026, 4, 1), "RC7"),  # tie: lower id
+        _ref("10", "C11", D(2026, 2, 1), D(2026, 5, 1), "RC7"),  # tie: higher id wins
         _ref("R12OLD", "C12", D(2024, 1, 1)),
-        _ref("R12A", "C12", D(2026, 3, 1)),                          # tie: open wins
+        _ref("R12A", "C12", D(2026, 3, 1)),  # tie: open wins
         _ref("R12B", "C12", D(2026, 3, 1), D(2026, 4, 1), "RC7"),
-        _ref("R13", "C13", D(2026, 2, 10), need=None),               # need not recorded: N0
+        _ref("R13", "C13", D(2026, 2, 10), need=None),  # need not recorded: N0
         _ref("R15", "C15", D(2025, 5, 1)),
         _ref("R16", "C16", D(2025, 9, 15), need="N2"),
         _ref("R17", "C17", D(2025, 8, 1)),
@@ -124,32 +207,32 @@ ROWS = {
         _ref("R21", "C21", D(2026, 1, 1)),
         _ref("R23", "C23", D(2026, 5, 1)),
         _ref("R24", "C24", D(2026, 6, 20), D(2026, 7, 3), nfa="Y"),  # NFA known after A only
-        _ref("R25", "C25", D(2026, 2, 20), nfa=None),                # NFA flag missing: in
-        _ref("R26", "C26", D(2025, 10, 1), D(2026, 2, 1)),           # closure reason missing
-        _ref("RX", "CX", D(2026, 2, 1)),                             # orphan: no such person
+        _ref("R25", "C25", D(2026, 2, 20), nfa=None),  # NFA flag missing: in
+        _ref("R26", "C26", D(2025, 10, 1), D(2026, 2, 1)),  # closure reason missing
+        _ref("RX", "CX", D(2026, 2, 1)),  # orphan: no such person
     ],
     "ssd_cin_plans": [
         _cinp("CINP04", "C04", "R04", D(2026, 1, 20), D(2026, 7, 10)),  # ends after A: open
         _cinp("CINP07", "C07", "R07A", D(2025, 11, 20)),
         _cinp("CINP13", "C13", "R13", D(2026, 2, 20)),
         _cinp("CINP15", "C15", "R15", D(2025, 6, 1)),
-        _cinp("CINP17", "C17", "R17", D(2026, 6, 30)),                  # starts on A: open
+        _cinp("CINP17", "C17", "R17", D(2026, 6, 30)),  # starts on A: open
         _cinp("CINP21", "C21", "R21", D(2026, 1, 10), team="T2", worker="W2"),
         _cinp("CINP25", "C25", "R25", D(2026, 3, 1)),
     ],
     "ssd_cp_plans": [
-        _cpp("CP09", "C09", D(2025, 6, 1), D(2025, 12, 29)),   # ended the day before W6
-        _cpp("CP12", "C12", D(2026, 3, 5), ola="Y"),           # held for another LA
+        _cpp("CP09", "C09", D(2025, 6, 1), D(2025, 12, 29)),  # ended the day before W6
+        _cpp("CP12", "C12", D(2026, 3, 5), ola="Y"),  # held for another LA
         _cpp("CP15", "C15", D(2025, 6, 1)),
         _cpp("CP16", "C16", D(2026, 1, 5)),
-        _cpp("CP17", "C17", D(2025, 9, 1), D(2026, 6, 30)),    # ended on A (D2)
+        _cpp("CP17", "C17", D(2025, 9, 1), D(2026, 6, 30)),  # ended on A (D2)
         _cpp("CP20", "C20", D(2026, 2, 1)),
         _cpp("CP21", "C21", D(2026, 2, 1), D(2026, 5, 31)),
     ],
     "ssd_cin_assessments": [
         _asmt("AS05", "C05", "R05A", D(2026, 1, 12), D(2026, 7, 5), team="T1", worker="W1"),
-        _asmt("AS19", "C19", "R19", D(2026, 4, 2), D(2026, 6, 30)),   # authorised on A
-        _asmt("AS23", "C23", "R23", D(2026, 5, 2)),                   # pre-birth, open
+        _asmt("AS19", "C19", "R19", D(2026, 4, 2), D(2026, 6, 30)),  # authorised on A
+        _asmt("AS23", "C23", "R23", D(2026, 5, 2)),  # pre-birth, open
     ],
     "ssd_cla_episodes": [
         _clae("E10", "C10", "CLA10", D(2023, 1, 1), D(2026, 2, 1), "E11"),  # ended in W6
@@ -159,61 +242,85 @@ ROWS = {
     "ssd_legal_status": [
         _lega("L10", "C10", "C2", D(2023, 1, 1), D(2026, 2, 1)),
         _lega("L15", "C15", "C2", D(2025, 9, 1)),
-        _lega("L16", "C16", "V3", D(2025, 10, 1)),             # short breaks: not looked after
+        _lega("L16", "C16", "V3", D(2025, 10, 1)),  # short breaks: not looked after
     ],
     "ssd_care_leavers": [
         _cl("CL09", "C09", "FORMER_RELEVANT"),
         _cl("CL10", "C10", "RELEVANT"),
     ],
     "ssd_cin_visits": [
-        _cinv("V01A", "C01", D(2025, 12, 30), "Y"),   # on the closure date: counts
-        _cinv("V01B", "C01", D(2026, 1, 5), "Y"),     # after the closure: not in the episode
-        _cinv("V21A", "C21", D(2025, 12, 15), "Y"),   # before the referral: not in the episode
+        _cinv("V01A", "C01", D(2025, 12, 30), "Y"),  # on the closure date: counts
+        _cinv("V01B", "C01", D(2026, 1, 5), "Y"),  # after the closure: not in the episode
+        _cinv("V21A", "C21", D(2025, 12, 15), "Y"),  # before the referral: not in the episode
         _cinv("V21B", "C21", D(2026, 5, 1), "Y"),
-        _cinv("V21F", "C21", D(2026, 7, 2), "Y"),     # after A
+        _cinv("V21F", "C21", D(2026, 7, 2), "Y"),  # after A
     ],
     "ssd_cp_visits": [
-        _cppv("CV21A", None, D(2026, 5, 20), "Y", plan="CP21"),   # person via the plan
-        _cppv("CV21B", "C21", D(2026, 6, 1), "N"),                # not seen
+        _cppv("CV21A", None, D(2026, 5, 20), "Y", plan="CP21"),  # person via the plan
+        _cppv("CV21B", "C21", D(2026, 6, 1), "N"),  # not seen
     ],
     "ssd_cla_visits": [
         _clav("LV10", "C10", D(2026, 1, 15), "Y"),
         _clav("LV15", "C15", D(2026, 6, 20), "Y"),
-        _clav("LV21", "C21", D(2026, 6, 15), None),   # no seen flag: ignored, reported
+        _clav("LV21", "C21", D(2026, 6, 15), None),  # no seen flag: ignored, reported
     ],
     "ssd_involvements": [
-        _invo("I1", "C15", "W1", "T1", D(2025, 1, 1)),                      # open at A
-        _invo("I2", "C01", "W1", "T1", D(2025, 6, 1), D(2025, 12, 30)),     # ended at closure
-        _invo("I3", "C01", "W2", "T2", D(2026, 2, 1)),                      # after closure
+        _invo("I1", "C15", "W1", "T1", D(2025, 1, 1)),  # open at A
+        _invo("I2", "C01", "W1", "T1", D(2025, 6, 1), D(2025, 12, 30)),  # ended at closure
+        _invo("I3", "C01", "W2", "T2", D(2026, 2, 1)),  # after closure
     ],
 }
 
-BASE = {"gender": "b) Female", "ethnicity": "a) WBRI", "date_of_birth": D(2015, 5, 1), "age": 11,
-        "disability": "c) Unknown"}
+BASE = {
+    "gender": "b) Female",
+    "ethnicity": "a) WBRI",
+    "date_of_birth": D(2015, 5, 1),
+    "age": 11,
+    "disability": "c) Unknown",
+}
 N1 = "N1 - Abuse or neglect"
 RC7 = "RC7 - Services ceased for any other reason, including child no longer in need"
 LAC, CP, CIN = "a) Looked after child", "b) Child Protection plan", "c) Child in need plan"
 ASSESS, CLOSED = "d) Open assessment", "e) Closed episode"
 
 
-def _row(cid, start, status, need=N1, seen=None, close=None, reason=None, team=None,
-         worker=None, **child):
-    return {"child_unique_id": cid, **BASE, **child, "cin_start_date": start,
-            "primary_need_code": need, "date_child_last_seen": seen, "cin_closure_date": close,
-            "reason_for_closure": reason, "case_status": status, "allocated_team": team,
-            "allocated_worker": worker}
+def _row(
+    cid, start, status, need=N1, seen=None, close=None, reason=None, team=None, worker=None, **child
+):
+    return {
+        "child_unique_id": cid,
+        **BASE,
+        **child,
+        "cin_start_date": start,
+        "primary_need_code": need,
+        "date_child_last_seen": seen,
+        "cin_closure_date": close,
+        "reason_for_closure": reason,
+        "case_status": status,
+        "allocated_team": team,
+        "allocated_worker": worker,
+    }
 
 
 EXPECTED = [
     # closed on the first day of W6 (D1): in, closed -> e). Last seen: the visit on the closure
     # day counts, the one after it is outside the episode. Worker at closure: I2 (the latest CW
     # involvement started on or before the closure), not I3 (started after it).
-    _row("C01", D(2025, 6, 1), CLOSED, seen=D(2025, 12, 30), close=D(2025, 12, 30),
-         reason=RC7, team="Team One", worker="Alice Smith"),
+    _row(
+        "C01",
+        D(2025, 6, 1),
+        CLOSED,
+        seen=D(2025, 12, 30),
+        close=D(2025, 12, 30),
+        reason=RC7,
+        team="Team One",
+        worker="Alice Smith",
+    ),
     # C02 closed 29/12/2025, the day before W6: out.
     # closed on A: ended (D2), closure date and reason shown
-    _row("C03", D(2025, 11, 1), CLOSED, close=D(2026, 6, 30),
-         reason="RC3 - Child arrangements order"),
+    _row(
+        "C03", D(2025, 11, 1), CLOSED, close=D(2026, 6, 30), reason="RC3 - Child arrangements order"
+    ),
     # closure (RC8) after A: not happened yet (D3) -> open, not excluded; CIN plan ending after A
     # is open at A -> c)
     _row("C04", D(2026, 1, 5), CIN),
@@ -252,8 +359,14 @@ EXPECTED = [
     _row("C21", D(2026, 1, 1), CIN, seen=D(2026, 5, 20), team="Front Door", worker="Bob Jones"),
     # unborn (D5): age -1, date of birth = expected date; gender not recorded; open pre-birth
     # assessment -> d)
-    _row("C23", D(2026, 5, 1), ASSESS, gender="c) Not stated/recorded",
-         date_of_birth=D(2026, 9, 1), age=-1),
+    _row(
+        "C23",
+        D(2026, 5, 1),
+        ASSESS,
+        gender="c) Not stated/recorded",
+        date_of_birth=D(2026, 9, 1),
+        age=-1,
+    ),
     # NFA flag but the referral closes after A: the NFA was not known at A (D3, as D15) -> open,
     # no service -> c) with a warning
     _row("C24", D(2026, 6, 20), CIN),
@@ -263,8 +376,27 @@ EXPECTED = [
     _row("C26", D(2025, 10, 1), CLOSED, close=D(2026, 2, 1)),
 ]
 
-RECORD_IDS = ["R01", "R03", "R04", "R05A", "R07A", "R10", "10", "R12A", "R13", "R15", "R16",
-              "R17", "R19", "R20", "R21", "R23", "R24", "R25", "R26"]
+RECORD_IDS = [
+    "R01",
+    "R03",
+    "R04",
+    "R05A",
+    "R07A",
+    "R10",
+    "10",
+    "R12A",
+    "R13",
+    "R15",
+    "R16",
+    "R17",
+    "R19",
+    "R20",
+    "R21",
+    "R23",
+    "R24",
+    "R25",
+    "R26",
+]
 
 
 def test_list_6_scope_selection_status_and_last_seen(tmp_path):
@@ -275,12 +407,17 @@ def test_list_6_scope_selection_status_and_last_seen(tmp_path):
     warned = [r["child_unique_id"] for r in rows if r["_status_warning"]]
     assert warned == ["C10", "C12", "C19", "C24"]
     by_child = {r["child_unique_id"]: r for r in rows}
-    assert by_child["C21"]["_visits_without_seen_flag"] == 1   # the CLA visit LV21
+    assert by_child["C21"]["_visits_without_seen_flag"] == 1  # the CLA visit LV21
     assert by_child["C23"]["_dob_basis"] == "unborn"
-    assert {c: (by_child[c]["_worker_how"], by_child[c]["_team_how"])
-            for c in ("C01", "C05", "C15", "C21")} == {
-        "C01": ("involvement", "involvement"), "C05": ("assessment", "assessment"),
-        "C15": ("involvement", "involvement"), "C21": ("cin_plan", "cin_plan")}
+    assert {
+        c: (by_child[c]["_worker_how"], by_child[c]["_team_how"])
+        for c in ("C01", "C05", "C15", "C21")
+    } == {
+        "C01": ("involvement", "involvement"),
+        "C05": ("assessment", "assessment"),
+        "C15": ("involvement", "involvement"),
+        "C21": ("cin_plan", "cin_plan"),
+    }
 
 
 def test_list_6_2019_excludes_rc9_too(tmp_path):
@@ -318,5 +455,5 @@ def test_list_6_columns_in_order_then_hidden(tmp_path):
     keys = list(rows[0])
     spec_keys = [c.key for c in reference.list_spec(6).columns]
     assert [k for k in keys if not k.startswith("_")] == spec_keys
-    assert keys[len(spec_keys):len(spec_keys) + 2] == ["_record_id", "_person_id"]
+    assert keys[len(spec_keys) : len(spec_keys) + 2] == ["_record_id", "_person_id"]
     assert len({r["_record_id"] for r in rows}) == len(rows)

@@ -21,16 +21,23 @@ def _perm(tid, pid, decision, **kw):
 
 
 def _episode(eid, pid, cla, start, entered, ceased=None, reason=None):
-    return {"clae_cla_episode_id": eid, "clae_person_id": pid, "clae_cla_id": cla,
-            "clae_cla_episode_start_date": start, "clae_entered_care_date": entered,
-            "clae_cla_episode_ceased_date": ceased, "clae_cla_episode_ceased_reason": reason}
+    return {
+        "clae_cla_episode_id": eid,
+        "clae_person_id": pid,
+        "clae_cla_id": cla,
+        "clae_cla_episode_start_date": start,
+        "clae_entered_care_date": entered,
+        "clae_cla_episode_ceased_date": ceased,
+        "clae_cla_episode_ceased_reason": reason,
+    }
 
 
 ROWS = {
     "ssd_person": [person("C1", D(2022, 3, 15))]
     + [person(p) for p in ("C2", "C3", "C4", "C5", "C6", "C7", "C8", "C10")],
-    "ssd_disability": [{"disa_table_id": "DS1", "disa_person_id": "C1",
-                        "disa_disability_code": "AUT"}],
+    "ssd_disability": [
+        {"disa_table_id": "DS1", "disa_person_id": "C1", "disa_disability_code": "AUT"}
+    ],
     "ssd_cla_episodes": [
         # C1: period CLA1 of two episodes; entered care 01/11/2024
         _episode("E11", "C1", "CLA1", D(2024, 11, 1), D(2024, 11, 1), D(2025, 2, 1), "X1"),
@@ -46,35 +53,80 @@ ROWS = {
     ],
     "ssd_permanence": [
         # decision stands, matched and placed by A: family shown
-        _perm("PM1", "C1", D(2025, 1, 10), cla_id="CLA1", placement_order_date=D(2025, 3, 1),
-              matched_date=D(2025, 9, 1), placed_for_adoption_date=D(2025, 10, 1),
-              placed_ffa_cp_date=D(2025, 5, 1), adopter_family_id="FAM1"),
+        _perm(
+            "PM1",
+            "C1",
+            D(2025, 1, 10),
+            cla_id="CLA1",
+            placement_order_date=D(2025, 3, 1),
+            matched_date=D(2025, 9, 1),
+            placed_for_adoption_date=D(2025, 10, 1),
+            placed_ffa_cp_date=D(2025, 5, 1),
+            adopter_family_id="FAM1",
+        ),
         # adoption order on the first day of W12: in
-        _perm("PM2", "C2", D(2024, 6, 1), placement_order_date=D(2024, 8, 1),
-              matched_date=D(2024, 12, 1), placed_for_adoption_date=D(2025, 1, 5),
-              permanence_order_date=D(2025, 6, 30), permanence_order_type="ADOPTION",
-              adopter_family_id="FAM2"),
+        _perm(
+            "PM2",
+            "C2",
+            D(2024, 6, 1),
+            placement_order_date=D(2024, 8, 1),
+            matched_date=D(2024, 12, 1),
+            placed_for_adoption_date=D(2025, 1, 5),
+            permanence_order_date=D(2025, 6, 30),
+            permanence_order_type="ADOPTION",
+            adopter_family_id="FAM2",
+        ),
         # adoption order the day before W12: out
-        _perm("PM3", "C3", D(2024, 1, 1), permanence_order_date=D(2025, 6, 29),
-              permanence_order_type="ADOPTION"),
+        _perm(
+            "PM3",
+            "C3",
+            D(2024, 1, 1),
+            permanence_order_date=D(2025, 6, 29),
+            permanence_order_type="ADOPTION",
+        ),
         # reversed on the first day of W12: in with RD reason; not matched: no family id
-        _perm("PM4", "C4", D(2025, 2, 1), decision_reversed_date=D(2025, 6, 30),
-              decision_reversed_reason="RD3", adopter_family_id="FAM4"),
+        _perm(
+            "PM4",
+            "C4",
+            D(2025, 2, 1),
+            decision_reversed_date=D(2025, 6, 30),
+            decision_reversed_reason="RD3",
+            adopter_family_id="FAM4",
+        ),
         # reversed the day before W12: out
-        _perm("PM5", "C5", D(2025, 2, 1), decision_reversed_date=D(2025, 6, 29),
-              decision_reversed_reason="RD1"),
+        _perm(
+            "PM5",
+            "C5",
+            D(2025, 2, 1),
+            decision_reversed_date=D(2025, 6, 29),
+            decision_reversed_reason="RD1",
+        ),
         # decision after A: out (D3)
         _perm("PM6", "C6", D(2026, 7, 1)),
         # placement order on A shown; match and reversal after A not yet known (D3)
-        _perm("PM7", "C7", D(2026, 1, 5), cla_id="CLA7", placement_order_date=D(2026, 6, 30),
-              matched_date=D(2026, 7, 10), decision_reversed_date=D(2026, 8, 1),
-              decision_reversed_reason="RD1", adopter_family_id="FAM7"),
+        _perm(
+            "PM7",
+            "C7",
+            D(2026, 1, 5),
+            cla_id="CLA7",
+            placement_order_date=D(2026, 6, 30),
+            matched_date=D(2026, 7, 10),
+            decision_reversed_date=D(2026, 8, 1),
+            decision_reversed_reason="RD1",
+            adopter_family_id="FAM7",
+        ),
         # adoption order from the period's E12 ceased date
         _perm("PM8", "C8", D(2025, 3, 3), cla_id="CLA8", placed_for_adoption_date=D(2025, 9, 9)),
         # adoption order after A: still in, order blank; placed by A (not matched): family shown
-        _perm("PM10", "C10", D(2025, 11, 1), placed_for_adoption_date=D(2026, 1, 1),
-              permanence_order_date=D(2026, 7, 5), permanence_order_type="ADOPTION",
-              adopter_family_id="FAM10"),
+        _perm(
+            "PM10",
+            "C10",
+            D(2025, 11, 1),
+            placed_for_adoption_date=D(2026, 1, 1),
+            permanence_order_date=D(2026, 7, 5),
+            permanence_order_type="ADOPTION",
+            adopter_family_id="FAM10",
+        ),
         # orphan: no such person
         _perm("PM99", "ZZ", D(2025, 11, 1)),
     ],
@@ -85,36 +137,78 @@ _DOB = D(2015, 5, 1)
 
 
 def _row(cid, dob=_DOB, age=11, dis="c) Unknown", **kw):
-    row = {"child_unique_id": cid, "family_identifier": None, "gender": "b) Female",
-           "ethnicity": "a) WBRI", "date_of_birth": dob, "age": age, "disability": dis,
-           "date_entered_care": None, "date_decision_placed_for_adoption": None,
-           "date_placement_order": None, "date_matched": None,
-           "date_placed_for_adoption": None, "date_adoption_order": None,
-           "date_decision_reversed": None, "reason_decision_reversed": None,
-           "date_placed_ffa_or_concurrent": None}
+    row = {
+        "child_unique_id": cid,
+        "family_identifier": None,
+        "gender": "b) Female",
+        "ethnicity": "a) WBRI",
+        "date_of_birth": dob,
+        "age": age,
+        "disability": dis,
+        "date_entered_care": None,
+        "date_decision_placed_for_adoption": None,
+        "date_placement_order": None,
+        "date_matched": None,
+        "date_placed_for_adoption": None,
+        "date_adoption_order": None,
+        "date_decision_reversed": None,
+        "reason_decision_reversed": None,
+        "date_placed_ffa_or_concurrent": None,
+    }
     assert set(kw) <= set(row)
     row.update(kw)
     return row
 
 
 EXPECTED = [
-    _row("C1", dob=D(2022, 3, 15), age=4, dis="a) Yes", family_identifier="FAM1",
-         date_entered_care=D(2024, 11, 1), date_decision_placed_for_adoption=D(2025, 1, 10),
-         date_placement_order=D(2025, 3, 1), date_matched=D(2025, 9, 1),
-         date_placed_for_adoption=D(2025, 10, 1), date_placed_ffa_or_concurrent=D(2025, 5, 1)),
-    _row("C10", family_identifier="FAM10", date_decision_placed_for_adoption=D(2025, 11, 1),
-         date_placed_for_adoption=D(2026, 1, 1)),
-    _row("C2", family_identifier="FAM2", date_entered_care=D(2024, 2, 1),
-         date_decision_placed_for_adoption=D(2024, 6, 1), date_placement_order=D(2024, 8, 1),
-         date_matched=D(2024, 12, 1), date_placed_for_adoption=D(2025, 1, 5),
-         date_adoption_order=D(2025, 6, 30)),
-    _row("C4", date_decision_placed_for_adoption=D(2025, 2, 1),
-         date_decision_reversed=D(2025, 6, 30),
-         reason_decision_reversed="RD3 - Prospective adopters could not be found"),
-    _row("C7", date_entered_care=D(2025, 12, 1), date_decision_placed_for_adoption=D(2026, 1, 5),
-         date_placement_order=D(2026, 6, 30)),
-    _row("C8", date_entered_care=D(2023, 5, 5), date_decision_placed_for_adoption=D(2025, 3, 3),
-         date_placed_for_adoption=D(2025, 9, 9), date_adoption_order=D(2026, 3, 1)),
+    _row(
+        "C1",
+        dob=D(2022, 3, 15),
+        age=4,
+        dis="a) Yes",
+        family_identifier="FAM1",
+        date_entered_care=D(2024, 11, 1),
+        date_decision_placed_for_adoption=D(2025, 1, 10),
+        date_placement_order=D(2025, 3, 1),
+        date_matched=D(2025, 9, 1),
+        date_placed_for_adoption=D(2025, 10, 1),
+        date_placed_ffa_or_concurrent=D(2025, 5, 1),
+    ),
+    _row(
+        "C10",
+        family_identifier="FAM10",
+        date_decision_placed_for_adoption=D(2025, 11, 1),
+        date_placed_for_adoption=D(2026, 1, 1),
+    ),
+    _row(
+        "C2",
+        family_identifier="FAM2",
+        date_entered_care=D(2024, 2, 1),
+        date_decision_placed_for_adoption=D(2024, 6, 1),
+        date_placement_order=D(2024, 8, 1),
+        date_matched=D(2024, 12, 1),
+        date_placed_for_adoption=D(2025, 1, 5),
+        date_adoption_order=D(2025, 6, 30),
+    ),
+    _row(
+        "C4",
+        date_decision_placed_for_adoption=D(2025, 2, 1),
+        date_decision_reversed=D(2025, 6, 30),
+        reason_decision_reversed="RD3 - Prospective adopters could not be found",
+    ),
+    _row(
+        "C7",
+        date_entered_care=D(2025, 12, 1),
+        date_decision_placed_for_adoption=D(2026, 1, 5),
+        date_placement_order=D(2026, 6, 30),
+    ),
+    _row(
+        "C8",
+        date_entered_care=D(2023, 5, 5),
+        date_decision_placed_for_adoption=D(2025, 3, 3),
+        date_placed_for_adoption=D(2025, 9, 9),
+        date_adoption_order=D(2026, 3, 1),
+    ),
 ]
 
 

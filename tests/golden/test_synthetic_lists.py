@@ -29,14 +29,20 @@ pytestmark = pytest.mark.golden
 TODAY = dt.date(2026, 11, 23)
 D = dt.date(2026, 3, 31)
 SEED = 11
-MESSY_MAPPING = (Path(reference.__file__).parent / "mappings"
-                 / "synthetic_messy.yaml")
+MESSY_MAPPING = Path(reference.__file__).parent / "mappings" / "synthetic_messy.yaml"
 
 
 def _lists(url: str, folder: Path, as_at: dt.date, mapping=None) -> dict[int, list[dict]]:
     snap = extract(url, folder / "snapshot")
-    result = build(snap, folder / "work", Windows.for_date(as_at), la_code="999",
-                   la_name="Synthshire", version="later", mapping=load_mapping(mapping))
+    result = build(
+        snap,
+        folder / "work",
+        Windows.for_date(as_at),
+        la_code="999",
+        la_name="Synthshire",
+        version="later",
+        mapping=load_mapping(mapping),
+    )
     return {n: pq.read_table(p).to_pylist() for n, p in result.lists.items()}
 
 
@@ -54,8 +60,7 @@ def lists_to_today(cms_to_today, tmp_path_factory):
 
 def _event_columns(n: int) -> list[str]:
     """The columns a list fills from events and their dates: dates and counts."""
-    return [c.key for c in reference.list_spec(n, "later").columns
-            if c.type in ("date", "integer")]
+    return [c.key for c in reference.list_spec(n, "later").columns if c.type in ("date", "integer")]
 
 
 def test_nothing_after_the_as_at_date_leaks(cms_to_today, lists_to_today, tmp_path):
@@ -71,8 +76,9 @@ def test_nothing_after_the_as_at_date_leaks(cms_to_today, lists_to_today, tmp_pa
         full = {r["_record_id"]: {c: r[c] for c in cols} for r in rows}
         cut = {r["_record_id"]: {c: r[c] for c in cols} for r in at_d[n]}
         assert full.keys() == cut.keys(), f"List {n}: rows differ"
-        diffs = [(k, c, full[k][c], cut[k][c]) for k in full for c in cols
-                 if full[k][c] != cut[k][c]]
+        diffs = [
+            (k, c, full[k][c], cut[k][c]) for k in full for c in cols if full[k][c] != cut[k][c]
+        ]
         assert not diffs, f"List {n}: {len(diffs)} leaked values, e.g. {diffs[:3]}"
     assert len(lists_to_today[1]) > 1_000 and len(lists_to_today[3]) > 100
 

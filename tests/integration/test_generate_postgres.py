@@ -33,8 +33,9 @@ def pg_engine() -> Iterator[sa.Engine]:
 
 def test_postgres_counts_equal_sqlite_for_the_same_seed(pg_engine: sa.Engine, tmp_path) -> None:
     pg_counts = generate(PG_URL, scale="small", seed=SEED, as_at=AS_AT)
-    lite_counts = generate(f"sqlite:///{tmp_path / 'cms.db'}", scale="small", seed=SEED,
-                           as_at=AS_AT)
+    lite_counts = generate(
+        f"sqlite:///{tmp_path / 'cms.db'}", scale="small", seed=SEED, as_at=AS_AT
+    )
     assert pg_counts == lite_counts
     with pg_engine.connect() as c:
         for t in TABLES:
@@ -60,7 +61,11 @@ def test_postgres_messy_mode_loads(pg_engine: sa.Engine) -> None:
     """Messy flags (YES/TRUE) need the wider flag columns; COPY must accept every rendering."""
     counts = generate(PG_URL, scale="small", seed=SEED, as_at=AS_AT, messy=True)
     with pg_engine.connect() as c:
-        flags = {v for (v,) in c.execute(sa.text(
-            "SELECT DISTINCT cine_referral_nfa FROM ssd_cin_episodes"))}
+        flags = {
+            v
+            for (v,) in c.execute(
+                sa.text("SELECT DISTINCT cine_referral_nfa FROM ssd_cin_episodes")
+            )
+        }
         n = c.execute(sa.text("SELECT COUNT(*) FROM ssd_contacts")).scalar_one()
     assert {"YES", "TRUE"} & flags and n == counts["ssd_contacts"]

@@ -20,14 +20,21 @@ from annexa.transform.mapping import Mapping
 from annexa.transform.runner import connect, register_reference, register_snapshot, run_models
 
 
-def build_connection(folder: Path, rows: dict[str, list[dict]], as_at: dt.date, *,
-                     version: str = "later") -> duckdb.DuckDBPyConnection:
+def build_connection(
+    folder: Path, rows: dict[str, list[dict]], as_at: dt.date, *, version: str = "later"
+) -> duckdb.DuckDBPyConnection:
     url = make_cms(folder / "cms", rows)
     snap = extract(url, folder / "snapshot")
     con = connect(folder / "work")
     register_snapshot(con, snap)
-    register_reference(con, Windows.for_date(as_at), la_code="999", la_name="Synthshire",
-                       version=version, mapping=Mapping())
+    register_reference(
+        con,
+        Windows.for_date(as_at),
+        la_code="999",
+        la_name="Synthshire",
+        version=version,
+        mapping=Mapping(),
+    )
     run_models(con)
     return con
 

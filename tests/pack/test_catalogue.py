@@ -12,9 +12,13 @@ from annexa.paths import sql_dir
 pytestmark = pytest.mark.golden
 
 # every indicator id of the spec (§1.1)
-SPEC_IDS = ([f"HP{n:02d}" for n in range(1, 19)] + [f"CIC{n:02d}" for n in range(1, 10)]
-            + ["ADP1", "ADP2", "ADP3"] + [f"CL{n:02d}" for n in range(1, 5)]
-            + [f"WF{n:02d}" for n in range(1, 11)])
+SPEC_IDS = (
+    [f"HP{n:02d}" for n in range(1, 19)]
+    + [f"CIC{n:02d}" for n in range(1, 10)]
+    + ["ADP1", "ADP2", "ADP3"]
+    + [f"CL{n:02d}" for n in range(1, 5)]
+    + [f"WF{n:02d}" for n in range(1, 11)]
+)
 
 
 def _base(ind_id: str) -> str:
@@ -47,7 +51,9 @@ def test_headline_england_values():
     # §7.1: the latest comparable England value and its year
     assert latest_england(cat["HP03"])["value"] == 22.6
     assert (latest_england(cat["HP05"])["value"], latest_england(cat["HP05"])["year"]) == (
-        85.7, 2025)
+        85.7,
+        2025,
+    )
     assert latest_england(cat["HP09"])["value"] == 81.4
     assert latest_england(cat["HP13"])["value"] == 4.4
     assert latest_england(cat["CIC03"])["value"] == 68
@@ -92,22 +98,30 @@ def test_a_valid_minimal_catalogue_loads(tmp_path):
     assert cat["X01"]["id"] == "X01"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("indicators:" + _entry() + _entry(), "appears twice"),
-    ("indicators:" + _entry(area="finance"), "area"),
-    ("indicators:" + _entry(unit="ratio"), "unit"),
-    ("indicators:" + _entry(polarity="up"), "polarity"),
-    ("indicators:" + _entry(polarity="band"), "band_lower"),
-    ("indicators:" + _entry().replace("computed: true", "computed: false"), "reason"),
-    ("indicators:" + _entry().replace("england: []", "england: [{year: 2025}]"), "year and value"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("indicators:" + _entry() + _entry(), "appears twice"),
+        ("indicators:" + _entry(area="finance"), "area"),
+        ("indicators:" + _entry(unit="ratio"), "unit"),
+        ("indicators:" + _entry(polarity="up"), "polarity"),
+        ("indicators:" + _entry(polarity="band"), "band_lower"),
+        ("indicators:" + _entry().replace("computed: true", "computed: false"), "reason"),
+        (
+            "indicators:" + _entry().replace("england: []", "england: [{year: 2025}]"),
+            "year and value",
+        ),
+    ],
+)
 def test_catalogue_checks(tmp_path, text, message):
     with pytest.raises(CatalogueError, match=message):
         load_catalogue(path=_write(tmp_path, text))
 
 
 def test_la_benchmarks_merge(tmp_path):
-    bench = _write(tmp_path, """
+    bench = _write(
+        tmp_path,
+        """
 indicators:
   HP05:
     statistical_neighbours:
@@ -116,11 +130,14 @@ indicators:
     england:
       - {year: 2025, value: 85.8, status: published, source: S3}
       - {year: 2026, value: 86.0, status: published, source: S3}
-""")
+""",
+    )
     cat = load_catalogue(bench)
     hp05 = cat["HP05"]
     assert [(v["year"], v["value"]) for v in hp05["statistical_neighbours"]] == [
-        (2024, 83.0), (2025, 84.1)]
+        (2024, 83.0),
+        (2025, 84.1),
+    ]
     # the same year replaces the product's value; a new year is added
     assert [(v["year"], v["value"]) for v in hp05["england"]] == [(2025, 85.8), (2026, 86.0)]
     assert latest_england(hp05)["year"] == 2026
@@ -132,16 +149,28 @@ indicators:
 
     others = other_benchmarks(hp05)
     assert others == {"statistical_neighbours": {"value": 84.1, "year": 2025}}
-    row = {"unit": "percent", "value": 86.0, "england_value": 86.0, "england_year": 2026,
-           "england_comparable": True, "other_benchmarks": others}
+    row = {
+        "unit": "percent",
+        "value": 86.0,
+        "england_value": 86.0,
+        "england_year": 2026,
+        "england_comparable": True,
+        "other_benchmarks": others,
+    }
     assert england_text(row) == "86.0% (2026); statistical neighbours 84.1% (2025)"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("indicators:\n  ZZ99:\n    statistical_neighbours: []\n", "not in the indicator catalogue"),
-    ("indicators:\n  HP05:\n    neighbours: []\n", "unknown keys"),
-    ("indicators:\n  HP05:\n    statistical_neighbours: [{year: 2025, value: x}]\n", "number"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "indicators:\n  ZZ99:\n    statistical_neighbours: []\n",
+            "not in the indicator catalogue",
+        ),
+        ("indicators:\n  HP05:\n    neighbours: []\n", "unknown keys"),
+        ("indicators:\n  HP05:\n    statistical_neighbours: [{year: 2025, value: x}]\n", "number"),
+    ],
+)
 def test_la_benchmark_checks(tmp_path, text, message):
     with pytest.raises(CatalogueError, match=message):
         load_catalogue(_write(tmp_path, text))
@@ -156,15 +185,24 @@ def test_sql_dir_has_indicator_folder():
     assert (sql_dir() / "indicators").is_dir()
 
 
-@pytest.mark.parametrize("sql, message", [
-    ("select 'X01' as indicator_id, 1.0 as numerator", "returns columns"),
-    ("select 'X01' as indicator_id, 1.0 as numerator, 2.0 as denominator, 50.0 as value, "
-     "date '2026-01-01' as period_start, date '2026-06-30' as period_end "
-     "from range(2)", "returns 2 rows"),
-    ("select 'X02' as indicator_id, 1.0 as numerator, 2.0 as denominator, 50.0 as value, "
-     "date '2026-01-01' as period_start, date '2026-06-30' as period_end", "returns id"),
-    ("select * from no_such_table", "failed"),
-])
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        ("select 'X01' as indicator_id, 1.0 as numerator", "returns columns"),
+        (
+            "select 'X01' as indicator_id, 1.0 as numerator, 2.0 as denominator, 50.0 as value, "
+            "date '2026-01-01' as period_start, date '2026-06-30' as period_end "
+            "from range(2)",
+            "returns 2 rows",
+        ),
+        (
+            "select 'X02' as indicator_id, 1.0 as numerator, 2.0 as denominator, 50.0 as value, "
+            "date '2026-01-01' as period_start, date '2026-06-30' as period_end",
+            "returns id",
+        ),
+        ("select * from no_such_table", "failed"),
+    ],
+)
 def test_indicator_contract_is_enforced(tmp_path, sql, message):
     import duckdb
 

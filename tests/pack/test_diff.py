@@ -51,44 +51,61 @@ def _write_parquet(path, number, rows):
 
 
 def _c(cid, day, source="a) 1A: Individual"):
-    return {"child_unique_id": cid, "gender": "b) Female", "date_of_contact": day,
-            "contact_source": source}
+    return {
+        "child_unique_id": cid,
+        "gender": "b) Female",
+        "date_of_contact": day,
+        "contact_source": source,
+    }
 
 
 def _la(cid, start, placements, ceased=""):
-    return {"child_unique_id": cid, "date_started_looked_after": start,
-            "placements_last_12_months": placements, "date_ceased_looked_after": ceased}
+    return {
+        "child_unique_id": cid,
+        "date_started_looked_after": start,
+        "placements_last_12_months": placements,
+        "date_ceased_looked_after": ceased,
+    }
 
 
-PREV_L1 = [_c("C1", "01/02/2026"), _c("C1", "05/02/2026"), _c("C2", "10/02/2026"),
-           _c("C3", "11/02/2026")]
+PREV_L1 = [
+    _c("C1", "01/02/2026"),
+    _c("C1", "05/02/2026"),
+    _c("C2", "10/02/2026"),
+    _c("C3", "11/02/2026"),
+]
 CUR_L1 = [
-    _c("C1", "01/02/2026"),                              # unchanged
-    _c("C1", "05/02/2026", "q) 6: Police"),              # same key, source changed: changed
-    _c("C2", "12/02/2026"),                              # new date: added; 10/02 removed
-    _c("C3", "11/02/2026"), _c("C3", "11/02/2026", "q) 6: Police"),   # second contact: added
-    _c("C4", "20/03/2026"),                              # new child: added
+    _c("C1", "01/02/2026"),  # unchanged
+    _c("C1", "05/02/2026", "q) 6: Police"),  # same key, source changed: changed
+    _c("C2", "12/02/2026"),  # new date: added; 10/02 removed
+    _c("C3", "11/02/2026"),
+    _c("C3", "11/02/2026", "q) 6: Police"),  # second contact: added
+    _c("C4", "20/03/2026"),  # new child: added
 ]
-PREV_L8 = [_la("C1", "01/01/2025", "1"), _la("C2", "01/01/2025", "1"),
-           _la("C3", "01/01/2025", "2")]
+PREV_L8 = [_la("C1", "01/01/2025", "1"), _la("C2", "01/01/2025", "1"), _la("C3", "01/01/2025", "2")]
 CUR_L8 = [
-    _la("C1", "01/01/2025", "1"),                        # unchanged
-    _la("C2", "01/03/2026", "2"),                        # child-level: new period = changed
-    _la("C4", "01/04/2026", "1"),                        # added; C3 removed
+    _la("C1", "01/01/2025", "1"),  # unchanged
+    _la("C2", "01/03/2026", "2"),  # child-level: new period = changed
+    _la("C4", "01/04/2026", "1"),  # added; C3 removed
 ]
-CUR_L3 = [{"child_unique_id": f"R{i:02d}", "date_of_referral": "01/03/2026"}
-          for i in range(1, 13)]                         # 12 new referrals, none before
+CUR_L3 = [
+    {"child_unique_id": f"R{i:02d}", "date_of_referral": "01/03/2026"} for i in range(1, 13)
+]  # 12 new referrals, none before
 
 
 @pytest.fixture
 def returns(tmp_path):
     prev_dir, cur_dir = tmp_path / "2026-03-31", tmp_path / "2026-06-30"
-    previous = {1: _write_csv(prev_dir, "999", "2026-03-31", 1, PREV_L1),
-                3: _write_csv(prev_dir, "999", "2026-03-31", 3, []),
-                8: _write_csv(prev_dir, "999", "2026-03-31", 8, PREV_L8)}
-    current = {1: _write_csv(cur_dir, "999", "2026-06-30", 1, CUR_L1),
-               3: _write_csv(cur_dir, "999", "2026-06-30", 3, CUR_L3),
-               8: _write_csv(cur_dir, "999", "2026-06-30", 8, CUR_L8)}
+    previous = {
+        1: _write_csv(prev_dir, "999", "2026-03-31", 1, PREV_L1),
+        3: _write_csv(prev_dir, "999", "2026-03-31", 3, []),
+        8: _write_csv(prev_dir, "999", "2026-03-31", 8, PREV_L8),
+    }
+    current = {
+        1: _write_csv(cur_dir, "999", "2026-06-30", 1, CUR_L1),
+        3: _write_csv(cur_dir, "999", "2026-06-30", 3, CUR_L3),
+        8: _write_csv(cur_dir, "999", "2026-06-30", 8, CUR_L8),
+    }
     return current, previous
 
 
@@ -108,7 +125,11 @@ def test_event_list_added_removed_changed(returns):
     current, previous = returns
     l1 = _by_list(diff_returns(current, previous))[1]
     assert l1 == {
-        "list": 1, "title": "List 1: Contacts", "added": 3, "removed": 1, "changed": 1,
+        "list": 1,
+        "title": "List 1: Contacts",
+        "added": 3,
+        "removed": 1,
+        "changed": 1,
         "added_ids": ["C2, 12/02/2026", "C3, 11/02/2026", "C4, 20/03/2026"],
         "removed_ids": ["C2, 10/02/2026"],
         "changed_ids": ["C1, 05/02/2026"],
@@ -149,8 +170,16 @@ def test_no_previous_return_gives_zeros(returns):
 
 def test_list_missing_from_previous_is_all_added(returns):
     current, previous = returns
-    current = {**current, 9: _write_csv(current[1].parent, "999", "2026-06-30", 9,
-                                        [{"child_unique_id": "Y1"}, {"child_unique_id": "Y2"}])}
+    current = {
+        **current,
+        9: _write_csv(
+            current[1].parent,
+            "999",
+            "2026-06-30",
+            9,
+            [{"child_unique_id": "Y1"}, {"child_unique_id": "Y2"}],
+        ),
+    }
     l9 = _by_list(diff_returns(current, previous))[9]
     assert (l9["added"], l9["removed"], l9["changed"], l9["added_ids"]) == (2, 0, 0, ["Y1", "Y2"])
 
@@ -158,12 +187,27 @@ def test_list_missing_from_previous_is_all_added(returns):
 def test_parquet_compares_like_for_like_with_published_csv(tmp_path):
     # the same two children as a build Parquet (typed) and as the previous return's CSV:
     # no differences; then one value changed in the Parquet
-    typed = [{"child_unique_id": "-5", "date_started_looked_after": D(2025, 1, 1),
-              "placements_last_12_months": 1, "_person_id": "P1"},
-             {"child_unique_id": "C2", "date_started_looked_after": D(2025, 2, 1),
-              "placements_last_12_months": 3, "_person_id": "P2"}]
-    prev = _write_csv(tmp_path / "prev", "999", "2026-03-31", 8,
-                      [_la("'-5", "01/01/2025", "1"), _la("C2", "01/02/2025", "3")])
+    typed = [
+        {
+            "child_unique_id": "-5",
+            "date_started_looked_after": D(2025, 1, 1),
+            "placements_last_12_months": 1,
+            "_person_id": "P1",
+        },
+        {
+            "child_unique_id": "C2",
+            "date_started_looked_after": D(2025, 2, 1),
+            "placements_last_12_months": 3,
+            "_person_id": "P2",
+        },
+    ]
+    prev = _write_csv(
+        tmp_path / "prev",
+        "999",
+        "2026-03-31",
+        8,
+        [_la("'-5", "01/01/2025", "1"), _la("C2", "01/02/2025", "3")],
+    )
     cur = _write_parquet(tmp_path / "l8.parquet", 8, typed)
     assert read_list(8, cur) == read_list(8, prev)
     l8 = _by_list(diff_returns({8: cur}, {8: prev}))[8]
@@ -191,7 +235,8 @@ def test_previous_return_is_the_latest_earlier_published_date(tmp_path):
         (la_dir / day).symlink_to(f".releases/{day}__run")
     prev = previous_return(la_dir, D(2026, 6, 30))
     assert prev == {1: la_dir / "2026-03-31" / "annex_a_999_2026-03-31_list_1.csv"}
-    assert diff_returns(published_csvs(la_dir / "2026-06-30"), prev)["previous_as_at"] \
-        == "2026-03-31"
+    assert (
+        diff_returns(published_csvs(la_dir / "2026-06-30"), prev)["previous_as_at"] == "2026-03-31"
+    )
     assert previous_return(la_dir, D(2026, 2, 28)) is None
     assert previous_return(tmp_path / "nothing", D(2026, 2, 28)) is None

@@ -23,14 +23,24 @@ W6_START = D(2025, 12, 30)
 
 
 def _ref(rid, pid, day, nfa="N"):
-    return {"cine_referral_id": rid, "cine_person_id": pid, "cine_referral_date": day,
-            "cine_referral_nfa": nfa}
+    return {
+        "cine_referral_id": rid,
+        "cine_person_id": pid,
+        "cine_referral_date": day,
+        "cine_referral_nfa": nfa,
+    }
 
 
 def _asmt(aid, pid, start, auth=None, seen="Y", nfa="N"):
-    return {"cina_assessment_id": aid, "cina_person_id": pid, "cina_referral_id": None,
-            "cina_assessment_start_date": start, "cina_assessment_auth_date": auth,
-            "cina_assessment_child_seen": seen, "cina_assessment_outcome_nfa": nfa}
+    return {
+        "cina_assessment_id": aid,
+        "cina_person_id": pid,
+        "cina_referral_id": None,
+        "cina_assessment_start_date": start,
+        "cina_assessment_auth_date": auth,
+        "cina_assessment_child_seen": seen,
+        "cina_assessment_outcome_nfa": nfa,
+    }
 
 
 def _s47(sid, pid, start):
@@ -38,101 +48,132 @@ def _s47(sid, pid, start):
 
 
 def _icpc(cid, pid, sid, day, cp="N"):
-    return {"icpc_icpc_id": cid, "icpc_person_id": pid, "icpc_s47_enquiry_id": sid,
-            "icpc_icpc_date": day, "icpc_icpc_outcome_cp_flag": cp}
+    return {
+        "icpc_icpc_id": cid,
+        "icpc_person_id": pid,
+        "icpc_s47_enquiry_id": sid,
+        "icpc_icpc_date": day,
+        "icpc_icpc_outcome_cp_flag": cp,
+    }
 
 
 def _cpp(plid, pid, start, end=None):
-    return {"cppl_cp_plan_id": plid, "cppl_person_id": pid, "cppl_cp_plan_start_date": start,
-            "cppl_cp_plan_end_date": end, "cppl_cp_plan_initial_category": "NEG",
-            "cppl_cp_plan_latest_category": "NEG"}
+    return {
+        "cppl_cp_plan_id": plid,
+        "cppl_person_id": pid,
+        "cppl_cp_plan_start_date": start,
+        "cppl_cp_plan_end_date": end,
+        "cppl_cp_plan_initial_category": "NEG",
+        "cppl_cp_plan_latest_category": "NEG",
+    }
 
 
 def _visit(vid, pid, plan, day, alone):
-    return {"cppv_cp_visit_id": vid, "cppv_person_id": pid, "cppv_cp_plan_id": plan,
-            "cppv_cp_visit_date": day, "cppv_cp_visit_seen": "Y", "cppv_cp_visit_seen_alone": alone}
+    return {
+        "cppv_cp_visit_id": vid,
+        "cppv_person_id": pid,
+        "cppv_cp_plan_id": plan,
+        "cppv_cp_visit_date": day,
+        "cppv_cp_visit_seen": "Y",
+        "cppv_cp_visit_seen_alone": alone,
+    }
 
 
 def _review(rid, pid, plan, day):
-    return {"cppr_cp_review_id": rid, "cppr_person_id": pid, "cppr_cp_plan_id": plan,
-            "cppr_cp_review_date": day}
+    return {
+        "cppr_cp_review_id": rid,
+        "cppr_person_id": pid,
+        "cppr_cp_plan_id": plan,
+        "cppr_cp_review_date": day,
+    }
 
 
 REFERRALS = [
     # R-P1: earlier referral 7 months before: a re-referral (Annex A and exact)
-    _ref("R1a", "R1", D(2025, 7, 15)), _ref("R1b", "R1", D(2026, 2, 10)),
+    _ref("R1a", "R1", D(2025, 7, 15)),
+    _ref("R1b", "R1", D(2026, 2, 10)),
     # R-P2: earlier referral exactly 12 months before (31/03/2025 = 31/03/2026 - 12 months): in
-    _ref("R2a", "R2", D(2025, 3, 31)), _ref("R2b", "R2", D(2026, 3, 31)),
+    _ref("R2a", "R2", D(2025, 3, 31)),
+    _ref("R2b", "R2", D(2026, 3, 31)),
     # R-P3: one day more than 12 months before: not a re-referral; NFA not recorded
-    _ref("R3a", "R3", D(2025, 3, 30)), _ref("R3b", "R3", D(2026, 3, 31), nfa=None),
+    _ref("R3a", "R3", D(2025, 3, 30)),
+    _ref("R3b", "R3", D(2026, 3, 31), nfa=None),
     # R-P4: two referrals in W6: Annex A col 9 = 1 on both rows, exact only the second
-    _ref("R4a", "R4", D(2026, 1, 10)), _ref("R4b", "R4", D(2026, 5, 10)),
+    _ref("R4a", "R4", D(2026, 1, 10)),
+    _ref("R4b", "R4", D(2026, 5, 10)),
     # R-P5: a single referral, ended in NFA
     _ref("R5a", "R5", D(2026, 4, 1), nfa="Y"),
     # R-P6: two referrals on the same day: exact counts the higher id only
-    _ref("R6a", "R6", D(2026, 4, 1)), _ref("R6b", "R6", D(2026, 4, 1)),
+    _ref("R6a", "R6", D(2026, 4, 1)),
+    _ref("R6b", "R6", D(2026, 4, 1)),
 ]
 
 ASSESSMENTS = [
     # start Wed 24/12/2025: 25, 26 Dec and 1 Jan are holidays; day 45 = Mon 02/03/2026
-    _asmt("AS1", "A1", D(2025, 12, 24), D(2026, 3, 2), seen="Y", nfa="N"),     # 45 WD: within
-    _asmt("AS2", "A2", D(2025, 12, 24), D(2026, 3, 3), seen="N", nfa="Y"),     # 46 WD: outside
+    _asmt("AS1", "A1", D(2025, 12, 24), D(2026, 3, 2), seen="Y", nfa="N"),  # 45 WD: within
+    _asmt("AS2", "A2", D(2025, 12, 24), D(2026, 3, 3), seen="N", nfa="Y"),  # 46 WD: outside
     # start Mon 02/03/2026, across Easter (3 and 6 Apr) and 4 May: day 45 = Thu 07/05/2026
-    _asmt("AS3", "A3", D(2026, 3, 2), D(2026, 5, 7), seen="Y", nfa="N"),       # 45 WD: within
-    _asmt("AS4", "A4", D(2026, 3, 2), D(2026, 5, 8), seen="Y", nfa="N"),       # 46 WD: outside
-    _asmt("AS5", "A5", D(2026, 2, 10), D(2026, 2, 10), seen=None, nfa="Y"),    # 0 WD: within
-    _asmt("AS6", "A6", D(2026, 2, 20), D(2026, 2, 19), seen="Y", nfa="N"),     # negative: error
-    _asmt("AS7", "A7", D(2025, 12, 1), D(2025, 12, 29)),     # authorised before W6: not on L4
-    _asmt("AS8", "A8", D(2026, 6, 1)),                       # open: in neither part
-    _asmt("AS9", "A9", D(2026, 6, 1), D(2026, 7, 1)),        # authorised after A: open
+    _asmt("AS3", "A3", D(2026, 3, 2), D(2026, 5, 7), seen="Y", nfa="N"),  # 45 WD: within
+    _asmt("AS4", "A4", D(2026, 3, 2), D(2026, 5, 8), seen="Y", nfa="N"),  # 46 WD: outside
+    _asmt("AS5", "A5", D(2026, 2, 10), D(2026, 2, 10), seen=None, nfa="Y"),  # 0 WD: within
+    _asmt("AS6", "A6", D(2026, 2, 20), D(2026, 2, 19), seen="Y", nfa="N"),  # negative: error
+    _asmt("AS7", "A7", D(2025, 12, 1), D(2025, 12, 29)),  # authorised before W6: not on L4
+    _asmt("AS8", "A8", D(2026, 6, 1)),  # open: in neither part
+    _asmt("AS9", "A9", D(2026, 6, 1), D(2026, 7, 1)),  # authorised after A: open
 ]
 
 S47S = [
     # strategy discussion Wed 24/12/2025 (before W6, still open): day 15 = Mon 19/01/2026
-    _s47("S1", "S1", D(2025, 12, 24)), _s47("S2", "S2", D(2025, 12, 24)),
+    _s47("S1", "S1", D(2025, 12, 24)),
+    _s47("S2", "S2", D(2025, 12, 24)),
     # Thu 26/03/2026 across Easter: day 15 = Mon 20/04/2026
-    _s47("S3", "S3", D(2026, 3, 26)), _s47("S4", "S4", D(2026, 3, 26)),
+    _s47("S3", "S3", D(2026, 3, 26)),
+    _s47("S4", "S4", D(2026, 3, 26)),
     # ICPC the day before the S47 start: a data error, denominator only
     _s47("S5", "S5", D(2026, 3, 10)),
     # no ICPC yet
-    _s47("S6", "S6", D(2026, 6, 1)), _s47("S7", "S7", D(2026, 6, 2)),
+    _s47("S6", "S6", D(2026, 6, 1)),
+    _s47("S7", "S7", D(2026, 6, 2)),
     _s47("S8", "S8", D(2026, 6, 3)),
 ]
 ICPCS = [
-    _icpc("C1", "S1", "S1", D(2026, 1, 19), cp="Y"),   # 15 WD: within
-    _icpc("C2", "S2", "S2", D(2026, 1, 20), cp="Y"),   # 16 WD: outside
-    _icpc("C3", "S3", "S3", D(2026, 4, 20), cp="Y"),   # 15 WD: within
-    _icpc("C4", "S4", "S4", D(2026, 4, 21)),           # 16 WD: outside
-    _icpc("C5", "S5", "S5", D(2026, 3, 9)),            # before the S47: -1 WD
+    _icpc("C1", "S1", "S1", D(2026, 1, 19), cp="Y"),  # 15 WD: within
+    _icpc("C2", "S2", "S2", D(2026, 1, 20), cp="Y"),  # 16 WD: outside
+    _icpc("C3", "S3", "S3", D(2026, 4, 20), cp="Y"),  # 15 WD: within
+    _icpc("C4", "S4", "S4", D(2026, 4, 21)),  # 16 WD: outside
+    _icpc("C5", "S5", "S5", D(2026, 3, 9)),  # before the S47: -1 WD
 ]
 
 CP_PLANS = [
     # HP13: plans ending in W6
-    _cpp("CP1", "K1", D(2024, 1, 10), D(2026, 1, 10)),   # ends on the 2nd anniversary: 2+ years
-    _cpp("CP2", "K2", D(2024, 1, 10), D(2026, 1, 9)),    # one day short
-    _cpp("CP3", "K3", D(2024, 2, 29), D(2026, 2, 28)),   # 29 Feb start: anniversary 28 Feb
+    _cpp("CP1", "K1", D(2024, 1, 10), D(2026, 1, 10)),  # ends on the 2nd anniversary: 2+ years
+    _cpp("CP2", "K2", D(2024, 1, 10), D(2026, 1, 9)),  # one day short
+    _cpp("CP3", "K3", D(2024, 2, 29), D(2026, 2, 28)),  # 29 Feb start: anniversary 28 Feb
     _cpp("CP4", "K4", D(2025, 6, 1), D(2026, 3, 1)),
-    _cpp("CP5", "K5", D(2025, 6, 1), D(2025, 12, 29)),   # ended before W6: not on List 7
+    _cpp("CP5", "K5", D(2025, 6, 1), D(2025, 12, 29)),  # ended before W6: not on List 7
     # HP12, HP11, HP14, HP15: plans open at A
     _cpp("CP6old", "K6", D(2020, 1, 1), D(2021, 1, 1)),  # K6's previous plan
     _cpp("CP6", "K6", D(2026, 2, 1)),
     _cpp("CP7", "K7", D(2026, 3, 1)),
     _cpp("CP8", "K8", D(2026, 4, 1)),
-    _cpp("CP9", "K9", D(2025, 12, 29)),                  # started the day before W6
+    _cpp("CP9", "K9", D(2025, 12, 29)),  # started the day before W6
 ]
 CP_VISITS = [
-    _visit("V6", "K6", "CP6", D(2026, 6, 16), "Y"),      # WD(16/06, 30/06) = 10: within
-    _visit("V7", "K7", "CP7", D(2026, 6, 15), "N"),      # 11: outside
-    _visit("V8", "K8", "CP8", D(2026, 6, 30), "Y"),      # 0: within
+    _visit("V6", "K6", "CP6", D(2026, 6, 16), "Y"),  # WD(16/06, 30/06) = 10: within
+    _visit("V7", "K7", "CP7", D(2026, 6, 15), "N"),  # 11: outside
+    _visit("V8", "K8", "CP8", D(2026, 6, 30), "Y"),  # 0: within
 ]
 CP_REVIEWS = [
     _review("RV6", "K6", "CP6", D(2026, 4, 15)),
-    _review("RV9", "K9", "CP9", D(2025, 12, 30)),        # exactly A - 6 months: not overdue
+    _review("RV9", "K9", "CP9", D(2025, 12, 30)),  # exactly A - 6 months: not overdue
 ]
 
-PEOPLE = sorted({r["cine_person_id"] for r in REFERRALS}
-                | {r["cina_person_id"] for r in ASSESSMENTS}
-                | {r["s47e_person_id"] for r in S47S} | {r["cppl_person_id"] for r in CP_PLANS})
+PEOPLE = sorted(
+    {r["cine_person_id"] for r in REFERRALS}
+    | {r["cina_person_id"] for r in ASSESSMENTS}
+    | {r["s47e_person_id"] for r in S47S}
+    | {r["cppl_person_id"] for r in CP_PLANS}
+)
 
 ROWS = {
     "ssd_person": [person(p) for p in PEOPLE],
@@ -155,8 +196,14 @@ def con(tmp_path_factory):
 
 def _check(con, ind_id, numerator, denominator, value, start=W6_START, end=A):
     row = indicator(con, ind_id)
-    assert row == {"indicator_id": ind_id, "numerator": numerator, "denominator": denominator,
-                   "value": value, "period_start": start, "period_end": end}
+    assert row == {
+        "indicator_id": ind_id,
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "period_start": start,
+        "period_end": end,
+    }
 
 
 def test_hp02_referrals_count_no_rate_without_population(con):

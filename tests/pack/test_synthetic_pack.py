@@ -54,8 +54,14 @@ def pack(tmp_path_factory):
     con = connect(folder / "work")
     try:
         register_snapshot(con, snap)
-        register_reference(con, Windows.for_date(A), la_code="999", la_name="Synthshire",
-                           version="later", mapping=Mapping())
+        register_reference(
+            con,
+            Windows.for_date(A),
+            la_code="999",
+            la_name="Synthshire",
+            version="later",
+            mapping=Mapping(),
+        )
         run_models(con)
         t0 = time.time()
         rows = compute_indicators(con)
@@ -97,5 +103,5 @@ def test_markers_against_england(pack):
     assert rows["HP05"]["england_value"] == 85.7 and rows["HP05"]["england_year"] == 2025
     assert rows["HP05"]["marker"] in {"better", "worse", "same"}
     assert rows["CIC02"]["marker"] == "n/a"
-    assert rows["HP04a"]["marker"] in {"higher", "lower", "same"}   # context: no judgement
+    assert rows["HP04a"]["marker"] in {"higher", "lower", "same"}  # context: no judgement
     assert rows["HP05"]["period_label"] == "6 months to 31/03/2026"

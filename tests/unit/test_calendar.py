@@ -33,8 +33,14 @@ def sql_con(tmp_path_factory):
     from annexa.transform.runner import connect, register_reference
 
     con = connect(tmp_path_factory.mktemp("duck"))
-    register_reference(con, Windows.for_date(D(2026, 3, 31)), la_code="999", la_name="",
-                       version="later", mapping=Mapping())
+    register_reference(
+        con,
+        Windows.for_date(D(2026, 3, 31)),
+        la_code="999",
+        la_name="",
+        version="later",
+        mapping=Mapping(),
+    )
     yield con
     con.close()
 
@@ -63,9 +69,16 @@ def test_bank_holidays_include_moved_and_one_off_days():
     hols = bank_holidays()
     assert D(2020, 5, 8) in hols and D(2020, 5, 4) not in hols
     assert D(2022, 9, 19) in hols
-    assert {D(2026, 1, 1), D(2026, 4, 3), D(2026, 4, 6), D(2026, 5, 4), D(2026, 5, 25),
-            D(2026, 8, 31), D(2026, 12, 25), D(2026, 12, 28)} == {
-        d for d in hols if d.year == 2026}
+    assert {
+        D(2026, 1, 1),
+        D(2026, 4, 3),
+        D(2026, 4, 6),
+        D(2026, 5, 4),
+        D(2026, 5, 25),
+        D(2026, 8, 31),
+        D(2026, 12, 25),
+        D(2026, 12, 28),
+    } == {d for d in hols if d.year == 2026}
 
 
 def test_calendar_table_index_gives_the_same_counts():

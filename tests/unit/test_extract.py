@@ -17,12 +17,21 @@ D = dt.date
 
 
 def _cms(tmp_path, n_contacts=25):
-    return make_cms(tmp_path / "src", {
-        "ssd_person": [person("1"), person("2", D(2019, 1, 2))],
-        "ssd_contacts": [{"cont_contact_id": str(i), "cont_person_id": "1",
-                          "cont_contact_date": D(2026, 1, 1) + dt.timedelta(days=i),
-                          "cont_contact_source_code": "3A"} for i in range(n_contacts)],
-    })
+    return make_cms(
+        tmp_path / "src",
+        {
+            "ssd_person": [person("1"), person("2", D(2019, 1, 2))],
+            "ssd_contacts": [
+                {
+                    "cont_contact_id": str(i),
+                    "cont_person_id": "1",
+                    "cont_contact_date": D(2026, 1, 1) + dt.timedelta(days=i),
+                    "cont_contact_source_code": "3A",
+                }
+                for i in range(n_contacts)
+            ],
+        },
+    )
 
 
 def test_snapshot_has_every_table_in_chunks_with_manifest(tmp_path):
@@ -104,8 +113,12 @@ def test_snapshots_are_immutable(tmp_path):
     snap = extract(url, tmp_path / "snap")
     with pytest.raises(ExtractError, match="immutable"):
         extract(url, snap)
-    f = snap / json.loads((snap / "manifest.json").read_text())["tables"]["ssd_person"][
-        "files"][0]["file"]
+    f = (
+        snap
+        / json.loads((snap / "manifest.json").read_text())["tables"]["ssd_person"]["files"][0][
+            "file"
+        ]
+    )
     os.chmod(f, 0o600)
     f.write_bytes(f.read_bytes()[:-5])
     with pytest.raises(ExtractError, match="changed"):

@@ -95,39 +95,65 @@ def test_each_fault_is_present_for_exactly_the_manifest_ids(faulted):
     url, m = faulted
     a, w6 = AS_AT.isoformat(), W.w6_start.isoformat()
     checks = {
-        "duplicate_key": ("select cont_contact_id from ssd_contacts group by cont_contact_id "
-                          "having count(*) > 1", {}),
-        "orphan_child": ("select c.cont_contact_id from ssd_contacts c left join ssd_person p "
-                         "on p.pers_person_id = c.cont_person_id where p.pers_person_id is null "
-                         "and c.cont_contact_date between :w6 and :a", {"w6": w6, "a": a}),
-        "placeholder_date": ("select cine_referral_id from ssd_cin_episodes "
-                             "where cine_referral_date = '1900-01-01'", {}),
-        "future_date": ("select cina_assessment_id from ssd_cin_assessments "
-                        "where cina_assessment_start_date > :a", {"a": a}),
-        "unmapped_code": ("select clap_cla_id from ssd_cla_placement "
-                          "where clap_cla_placement_type = 'ZZ9'", {}),
-        "end_before_start": ("select cppl_cp_plan_id from ssd_cp_plans "
-                             "where cppl_cp_plan_end_date < cppl_cp_plan_start_date", {}),
-        "birth_after_care": ("select distinct e.clae_cla_id from ssd_cla_episodes e "
-                             "join ssd_person p on p.pers_person_id = e.clae_person_id "
-                             "where coalesce(e.clae_entered_care_date, "
-                             "e.clae_cla_episode_start_date) < p.pers_dob", {}),
-        "missing_dob": ("select distinct e.clae_cla_id from ssd_cla_episodes e "
-                        "join ssd_person p on p.pers_person_id = e.clae_person_id "
-                        "where p.pers_dob is null and p.pers_expected_dob is null", {}),
+        "duplicate_key": (
+            "select cont_contact_id from ssd_contacts group by cont_contact_id having count(*) > 1",
+            {},
+        ),
+        "orphan_child": (
+            "select c.cont_contact_id from ssd_contacts c left join ssd_person p "
+            "on p.pers_person_id = c.cont_person_id where p.pers_person_id is null "
+            "and c.cont_contact_date between :w6 and :a",
+            {"w6": w6, "a": a},
+        ),
+        "placeholder_date": (
+            "select cine_referral_id from ssd_cin_episodes where cine_referral_date = '1900-01-01'",
+            {},
+        ),
+        "future_date": (
+            "select cina_assessment_id from ssd_cin_assessments "
+            "where cina_assessment_start_date > :a",
+            {"a": a},
+        ),
+        "unmapped_code": (
+            "select clap_cla_id from ssd_cla_placement where clap_cla_placement_type = 'ZZ9'",
+            {},
+        ),
+        "end_before_start": (
+            "select cppl_cp_plan_id from ssd_cp_plans "
+            "where cppl_cp_plan_end_date < cppl_cp_plan_start_date",
+            {},
+        ),
+        "birth_after_care": (
+            "select distinct e.clae_cla_id from ssd_cla_episodes e "
+            "join ssd_person p on p.pers_person_id = e.clae_person_id "
+            "where coalesce(e.clae_entered_care_date, "
+            "e.clae_cla_episode_start_date) < p.pers_dob",
+            {},
+        ),
+        "missing_dob": (
+            "select distinct e.clae_cla_id from ssd_cla_episodes e "
+            "join ssd_person p on p.pers_person_id = e.clae_person_id "
+            "where p.pers_dob is null and p.pers_expected_dob is null",
+            {},
+        ),
         "icpc_without_plan": (
             "select s.s47e_s47_enquiry_id from ssd_s47_enquiry s "
             "join ssd_initial_cp_conference i on i.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id "
             "where i.icpc_icpc_outcome_cp_flag = 'Y' and i.icpc_icpc_date between :w6 and :a "
             "and not exists (select 1 from ssd_cp_plans p "
-            "where p.cppl_person_id = s.s47e_person_id)", {"w6": w6, "a": a}),
+            "where p.cppl_person_id = s.s47e_person_id)",
+            {"w6": w6, "a": a},
+        ),
     }
     for name, (sql, params) in checks.items():
         assert _ids(url, sql, **params) == set(m[name]["ids"]), name
     # the duplicated keys are each held exactly twice; the table lost only its primary key
-    assert _ids(url, "select count(*) from ssd_contacts where cont_contact_id in "
-                f"({', '.join(repr(i) for i in m['duplicate_key']['ids'])}) "
-                "group by cont_contact_id") == {"2"}
+    assert _ids(
+        url,
+        "select count(*) from ssd_contacts where cont_contact_id in "
+        f"({', '.join(repr(i) for i in m['duplicate_key']['ids'])}) "
+        "group by cont_contact_id",
+    ) == {"2"}
     engine = sa.create_engine(url)
     try:
         insp = sa.inspect(engine)
@@ -138,14 +164,24 @@ def test_each_fault_is_present_for_exactly_the_manifest_ids(faulted):
     finally:
         engine.dispose()
     # class 7: born 30 days after the period started, so still born by A
-    assert _ids(url, "select distinct p.pers_dob from ssd_person p join ssd_cla_episodes e "
-                "on e.clae_person_id = p.pers_person_id where e.clae_cla_id in "
-                f"({', '.join(repr(i) for i in m['birth_after_care']['ids'])}) "
-                "and p.pers_dob > :a", a=AS_AT.isoformat()) == set()
+    assert (
+        _ids(
+            url,
+            "select distinct p.pers_dob from ssd_person p join ssd_cla_episodes e "
+            "on e.clae_person_id = p.pers_person_id where e.clae_cla_id in "
+            f"({', '.join(repr(i) for i in m['birth_after_care']['ids'])}) "
+            "and p.pers_dob > :a",
+            a=AS_AT.isoformat(),
+        )
+        == set()
+    )
     # class 9: the enquiry's ICPC said a plan followed, but the child has no plan at all
-    assert _ids(url, "select count(*) from ssd_cp_plans p join ssd_s47_enquiry s "
-                "on s.s47e_person_id = p.cppl_person_id where s.s47e_s47_enquiry_id in "
-                f"({', '.join(repr(i) for i in m['icpc_without_plan']['ids'])})") == {"0"}
+    assert _ids(
+        url,
+        "select count(*) from ssd_cp_plans p join ssd_s47_enquiry s "
+        "on s.s47e_person_id = p.cppl_person_id where s.s47e_s47_enquiry_id in "
+        f"({', '.join(repr(i) for i in m['icpc_without_plan']['ids'])})",
+    ) == {"0"}
 
 
 def test_no_two_classes_touch_the_same_child(faulted):
@@ -162,7 +198,7 @@ def test_no_two_classes_touch_the_same_child(faulted):
         assert len(persons[name]) == 3, name  # one child per record
     names = list(persons)
     for i, x in enumerate(names):
-        for y in names[i + 1:]:
+        for y in names[i + 1 :]:
             assert not persons[x] & persons[y], (x, y)
 
 
@@ -182,13 +218,18 @@ def test_a_subset_of_classes_and_the_shortfall_are_reported(clean_db, tmp_path):
     f = m["end_before_start"]
     assert f["requested"] == 10_000 and 1 <= f["injected"] < 10_000 == f["requested"]
     assert len(f["ids"]) == f["injected"]
-    assert _ids(url, "select cppl_cp_plan_id from ssd_cp_plans "
-                "where cppl_cp_plan_end_date < cppl_cp_plan_start_date") == set(f["ids"])
+    assert _ids(
+        url,
+        "select cppl_cp_plan_id from ssd_cp_plans "
+        "where cppl_cp_plan_end_date < cppl_cp_plan_start_date",
+    ) == set(f["ids"])
     # nothing else was touched: no placeholder, no duplicate key
-    assert not _ids(url, "select cine_referral_id from ssd_cin_episodes "
-                    "where cine_referral_date < '1901-01-01'")
-    assert not _ids(url, "select cont_contact_id from ssd_contacts group by cont_contact_id "
-                    "having count(*) > 1")
+    assert not _ids(
+        url, "select cine_referral_id from ssd_cin_episodes where cine_referral_date < '1901-01-01'"
+    )
+    assert not _ids(
+        url, "select cont_contact_id from ssd_contacts group by cont_contact_id having count(*) > 1"
+    )
     with pytest.raises(FaultError, match="unknown fault class"):
         inject(url, AS_AT, classes=["no_such_fault"])
 
@@ -216,8 +257,16 @@ def test_manifest_file_is_json_for_the_owner_only(faulted, tmp_path):
 def test_the_built_lists_show_each_fault_on_exactly_its_records(faulted, tmp_path):
     url, m = faulted
     snap = extract(url, tmp_path / "snapshot", progress=lambda _msg: None)
-    result = build(snap, tmp_path / "work", W, la_code="999", la_name="Synthshire",
-                   version="later", mapping=load_mapping(None), only_lists={5, 7, 8})
+    result = build(
+        snap,
+        tmp_path / "work",
+        W,
+        la_code="999",
+        la_name="Synthshire",
+        version="later",
+        mapping=load_mapping(None),
+        only_lists={5, 7, 8},
+    )
     lists = {n: pq.read_table(p).to_pylist() for n, p in result.lists.items()}
     l5, l7, l8 = lists[5], lists[7], lists[8]
 
@@ -226,12 +275,18 @@ def test_the_built_lists_show_each_fault_on_exactly_its_records(faulted, tmp_pat
 
     assert ids(l8, lambda r: not r["placement_type"]) == set(m["unmapped_code"]["ids"])
     assert ids(l8, lambda r: r["date_of_birth"] is None) == set(m["missing_dob"]["ids"])
-    assert ids(l8, lambda r: r["date_of_birth"] is not None
-               and r["date_started_looked_after"] < r["date_of_birth"]) \
-        == set(m["birth_after_care"]["ids"])
-    assert ids(l7, lambda r: r["cp_plan_end_date"] is not None
-               and r["cp_plan_end_date"] < r["cp_plan_start_date"]) \
-        == set(m["end_before_start"]["ids"])
+    assert ids(
+        l8,
+        lambda r: (
+            r["date_of_birth"] is not None and r["date_started_looked_after"] < r["date_of_birth"]
+        ),
+    ) == set(m["birth_after_care"]["ids"])
+    assert ids(
+        l7,
+        lambda r: (
+            r["cp_plan_end_date"] is not None and r["cp_plan_end_date"] < r["cp_plan_start_date"]
+        ),
+    ) == set(m["end_before_start"]["ids"])
     yes = [r for r in l5 if (r["icpc_resulted_in_cp_plan"] or "").startswith("a) Yes")]
     on_7 = {r["_person_id"] for r in l7}
     assert ids(yes, lambda r: r["_person_id"] not in on_7) == set(m["icpc_without_plan"]["ids"])

@@ -98,8 +98,7 @@ def smtp_server():
 
 def _message(server) -> email.message.EmailMessage:
     assert len(server.box["messages"]) == 1
-    return email.message_from_bytes(server.box["messages"][0]["data"],
-                                    policy=email.policy.default)
+    return email.message_from_bytes(server.box["messages"][0]["data"], policy=email.policy.default)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,8 +108,9 @@ def _message(server) -> email.message.EmailMessage:
 class _HookHandler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 - http.server's naming
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.posts.append({"path": self.path, "body": body,
-                                  "type": self.headers.get("Content-Type")})
+        self.server.posts.append(
+            {"path": self.path, "body": body, "type": self.headers.get("Content-Type")}
+        )
         self.send_response(self.server.status)
         self.end_headers()
         self.wfile.write(b"ok")
@@ -145,8 +145,14 @@ def _hook_text(server) -> str:
 def clean_env(monkeypatch):
     for name in (*notify.ENV, "AIRFLOW_CONN_ANNEXA_NOTIFY"):
         monkeypatch.delenv(name, raising=False)
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                 "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
 
@@ -164,19 +170,59 @@ def _conn(monkeypatch, **conn):
 
 def _summary() -> dict:
     rules = [
-        RuleResult("list_8:required:date_of_birth", "list_8", "required", "date_of_birth",
-                   "error", "Date of birth is filled in.", False, 3, 0, ["C1", "C2", "C3"]),
-        RuleResult("list_2:code_in_list:gender", "list_2", "code_in_list", "gender", "warning",
-                   "Gender is an Annex A code.", False, 1, 0, ["E7"]),
+        RuleResult(
+            "list_8:required:date_of_birth",
+            "list_8",
+            "required",
+            "date_of_birth",
+            "error",
+            "Date of birth is filled in.",
+            False,
+            3,
+            0,
+            ["C1", "C2", "C3"],
+        ),
+        RuleResult(
+            "list_2:code_in_list:gender",
+            "list_2",
+            "code_in_list",
+            "gender",
+            "warning",
+            "Gender is an Annex A code.",
+            False,
+            1,
+            0,
+            ["E7"],
+        ),
     ]
-    return {"la_code": "999", "la_name": "Synthshire", "as_at": "2026-03-31",
-            "run": "scheduled__2026-03-31", "errors": 1, "warnings": 2, "waived_records": 0,
-            "published": False, "rules": [r.to_dict() for r in rules],
-            "waivers_applied": [{"rule": "list_8:required:date_of_birth", "record_ids": ["C9"],
-                                 "reason": f"{NAME} born {DOB}", "owner": "Team North",
-                                 "expires": "2026-06-30"}],
-            "unmapped": [{"field": "ssd_person.pers_gender", "value": UNMAPPED, "rows": 2,
-                          "feeds": ["List 8: gender"]}]}
+    return {
+        "la_code": "999",
+        "la_name": "Synthshire",
+        "as_at": "2026-03-31",
+        "run": "scheduled__2026-03-31",
+        "errors": 1,
+        "warnings": 2,
+        "waived_records": 0,
+        "published": False,
+        "rules": [r.to_dict() for r in rules],
+        "waivers_applied": [
+            {
+                "rule": "list_8:required:date_of_birth",
+                "record_ids": ["C9"],
+                "reason": f"{NAME} born {DOB}",
+                "owner": "Team North",
+                "expires": "2026-06-30",
+            }
+        ],
+        "unmapped": [
+            {
+                "field": "ssd_person.pers_gender",
+                "value": UNMAPPED,
+                "rows": 2,
+                "feeds": ["List 8: gender"],
+            }
+        ],
+    }
 
 
 class _TI:
@@ -190,9 +236,17 @@ class _TI:
 
 
 def _cfg(run_key="scheduled__2026-03-31") -> dict:
-    return RunConfig(as_at="2026-03-31", la_code="999", la_name="Synthshire", version="later",
-                     layout="ofsted", out_dir="/tmp/out", source_conn_id="annexa_cms",
-                     mapping=None, run_key=run_key).to_dict()
+    return RunConfig(
+        as_at="2026-03-31",
+        la_code="999",
+        la_name="Synthshire",
+        version="later",
+        layout="ofsted",
+        out_dir="/tmp/out",
+        source_conn_id="annexa_cms",
+        mapping=None,
+        run_key=run_key,
+    ).to_dict()
 
 
 def _assert_data_free(text: str) -> None:
@@ -229,12 +283,18 @@ def test_smtp_from_env_delivers_the_summary(monkeypatch, smtp_server):
 
 
 def test_smtp_connection_wins_over_env_and_logs_in(monkeypatch, smtp_server, hook_server):
-    monkeypatch.setenv("ANNEXA_NOTIFY_WEBHOOK_URL",
-                       f"http://127.0.0.1:{hook_server.server_address[1]}/hook")
-    _conn(monkeypatch, conn_type="smtp", host="127.0.0.1", port=smtp_server.server_address[1],
-          login="annexa", password=smtp_server.password,
-          extra={"from": "alerts@la.example", "to": "a@la.example;b@la.example",
-                 "starttls": False})
+    monkeypatch.setenv(
+        "ANNEXA_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{hook_server.server_address[1]}/hook"
+    )
+    _conn(
+        monkeypatch,
+        conn_type="smtp",
+        host="127.0.0.1",
+        port=smtp_server.server_address[1],
+        login="annexa",
+        password=smtp_server.password,
+        extra={"from": "alerts@la.example", "to": "a@la.example;b@la.example", "starttls": False},
+    )
     cfg = notify.resolve_config()
     assert (cfg.channel, cfg.source) == ("smtp", "Airflow connection annexa_notify")
     assert smtp_server.password not in repr(cfg)
@@ -246,9 +306,15 @@ def test_smtp_connection_wins_over_env_and_logs_in(monkeypatch, smtp_server, hoo
 
 
 def test_smtp_failure_names_the_channel_without_the_password(monkeypatch, smtp_server):
-    _conn(monkeypatch, conn_type="smtp", host="127.0.0.1", port=smtp_server.server_address[1],
-          login="annexa", password="wrong-Pa55word-xyz",
-          extra={"from": "alerts@la.example", "to": "a@la.example"})
+    _conn(
+        monkeypatch,
+        conn_type="smtp",
+        host="127.0.0.1",
+        port=smtp_server.server_address[1],
+        login="annexa",
+        password="wrong-Pa55word-xyz",
+        extra={"from": "alerts@la.example", "to": "a@la.example"},
+    )
     with pytest.raises(notify.NotifyError) as err:
         notify.send("subject", "text")
     msg = str(err.value)
@@ -265,8 +331,11 @@ def test_smtp_unreachable_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("ANNEXA_NOTIFY_SMTP_PORT", str(port))
     monkeypatch.setenv("ANNEXA_NOTIFY_FROM", "a@la.example")
     monkeypatch.setenv("ANNEXA_NOTIFY_TO", "b@la.example")
-    with pytest.raises(notify.NotifyError, match=rf"SMTP notifier \(environment\) could not "
-                                                 rf"send via 127\.0\.0\.1:{port}"):
+    with pytest.raises(
+        notify.NotifyError,
+        match=rf"SMTP notifier \(environment\) could not "
+        rf"send via 127\.0\.0\.1:{port}",
+    ):
         notify.send("s", "t")
 
 
@@ -286,8 +355,10 @@ def test_webhook_from_env_posts_json_text(monkeypatch, hook_server):
 
 def test_webhook_connection_in_uri_form_keeps_path_and_query(monkeypatch, hook_server):
     port = hook_server.server_address[1]
-    monkeypatch.setenv("AIRFLOW_CONN_ANNEXA_NOTIFY",
-                       f"http://127.0.0.1:{port}/workflows/abc/invoke?api-version=1&sig=zz")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_ANNEXA_NOTIFY",
+        f"http://127.0.0.1:{port}/workflows/abc/invoke?api-version=1&sig=zz",
+    )
     assert notify.send("s", "t") == "webhook"
     assert hook_server.posts[0]["path"] == "/workflows/abc/invoke?api-version=1&sig=zz"
 
@@ -325,22 +396,27 @@ def _write_summary(path, summary) -> None:
     path.write_text(json.dumps(summary))
 
 
-def test_validate_failure_sends_the_summary_from_the_xcom_path(monkeypatch, tmp_path,
-                                                                 hook_server):
-    monkeypatch.setenv("ANNEXA_NOTIFY_WEBHOOK_URL",
-                       f"http://127.0.0.1:{hook_server.server_address[1]}/hook")
+def test_validate_failure_sends_the_summary_from_the_xcom_path(monkeypatch, tmp_path, hook_server):
+    monkeypatch.setenv(
+        "ANNEXA_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{hook_server.server_address[1]}/hook"
+    )
     path = tmp_path / "validation.json"
     _write_summary(path, _summary())
-    ti = _TI("validate", {("validate", "validation"): str(path),
-                          ("configure", "return_value"): _cfg()})
+    ti = _TI(
+        "validate", {("validate", "validation"): str(path), ("configure", "return_value"): _cfg()}
+    )
     from airflow.sdk.exceptions import AirflowFailException
 
-    ctx = {"ti": ti, "run_id": "scheduled__2026-03-31",
-           "exception": AirflowFailException(f"1 error; {NAME} {DOB}")}
+    ctx = {
+        "ti": ti,
+        "run_id": "scheduled__2026-03-31",
+        "exception": AirflowFailException(f"1 error; {NAME} {DOB}"),
+    }
     assert notify.on_failure(ctx) == "webhook"
     text = _hook_text(hook_server)
-    assert text.startswith("[annexa] Annex A for LA 999 as at 2026-03-31 not published: "
-                           "1 blocking error(s)")
+    assert text.startswith(
+        "[annexa] Annex A for LA 999 as at 2026-03-31 not published: 1 blocking error(s)"
+    )
     assert "list_8:required:date_of_birth: 3 failing (records C1, C2, C3)" in text
     assert "unmapped CMS values: 1" in text
     assert "ended with" not in text
@@ -349,8 +425,9 @@ def test_validate_failure_sends_the_summary_from_the_xcom_path(monkeypatch, tmp_
 
 def test_validate_failure_finds_the_summary_in_the_run_folder(monkeypatch, hook_server):
     """No XCom (e.g. an older validate task): the path comes from the run's configuration."""
-    monkeypatch.setenv("ANNEXA_NOTIFY_WEBHOOK_URL",
-                       f"http://127.0.0.1:{hook_server.server_address[1]}/hook")
+    monkeypatch.setenv(
+        "ANNEXA_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{hook_server.server_address[1]}/hook"
+    )
     cfg = _cfg("manual__notify_test")
     _write_summary(RunConfig(**cfg).work_dir() / "validation.json", _summary())
     ti = _TI("validate", {("configure", "return_value"): cfg})
@@ -361,23 +438,23 @@ def test_validate_failure_finds_the_summary_in_the_run_folder(monkeypatch, hook_
 
 
 def test_validate_crash_does_not_resend_an_earlier_attempts_summary(monkeypatch, hook_server):
-    monkeypatch.setenv("ANNEXA_NOTIFY_WEBHOOK_URL",
-                       f"http://127.0.0.1:{hook_server.server_address[1]}/hook")
+    monkeypatch.setenv(
+        "ANNEXA_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{hook_server.server_address[1]}/hook"
+    )
     cfg = _cfg("manual__notify_crash")
     _write_summary(RunConfig(**cfg).work_dir() / "validation.json", _summary())
     ti = _TI("validate", {("configure", "return_value"): cfg})
-    notify.on_failure({"ti": ti, "run_id": "manual__notify_crash",
-                       "exception": KeyError(NAME)})
+    notify.on_failure({"ti": ti, "run_id": "manual__notify_crash", "exception": KeyError(NAME)})
     text = _hook_text(hook_server)
-    assert "task validate failed for as-at 2026-03-31, run manual__notify_crash (KeyError)" \
-        in text
+    assert "task validate failed for as-at 2026-03-31, run manual__notify_crash (KeyError)" in text
     assert "FAIL (blocked" not in text
     _assert_data_free(text)
 
 
 def test_validate_crash_with_a_pushed_summary_says_so(monkeypatch, tmp_path, hook_server):
-    monkeypatch.setenv("ANNEXA_NOTIFY_WEBHOOK_URL",
-                       f"http://127.0.0.1:{hook_server.server_address[1]}/hook")
+    monkeypatch.setenv(
+        "ANNEXA_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{hook_server.server_address[1]}/hook"
+    )
     path = tmp_path / "validation.json"
     _write_summary(path, _summary())
     ti = _TI("validate", {("validate", "validation"): str(path)})
@@ -388,33 +465,40 @@ def test_validate_crash_with_a_pushed_summary_says_so(monkeypatch, tmp_path, hoo
     _assert_data_free(text)
 
 
-def test_other_task_failure_sends_task_date_run_and_exception_type_only(monkeypatch,
-                                                                         smtp_server):
+def test_other_task_failure_sends_task_date_run_and_exception_type_only(monkeypatch, smtp_server):
     _smtp_env(monkeypatch, smtp_server)
     ti = _TI("extract", {("configure", "return_value"): _cfg()})
-    ctx = {"ti": ti, "run_id": "scheduled__2026-03-31",
-           "exception": ValueError(f"bad row for {NAME}, born {DOB}")}
+    ctx = {
+        "ti": ti,
+        "run_id": "scheduled__2026-03-31",
+        "exception": ValueError(f"bad row for {NAME}, born {DOB}"),
+    }
     assert notify.on_failure(ctx) == "smtp"
     msg = _message(smtp_server)
-    assert msg["Subject"] == ("[annexa] Annex A run failed: LA 999, as at 2026-03-31, "
-                              "task extract")
+    assert msg["Subject"] == ("[annexa] Annex A run failed: LA 999, as at 2026-03-31, task extract")
     body = msg.get_content()
-    assert ("task extract failed for as-at 2026-03-31, run scheduled__2026-03-31 (ValueError)"
-            in body)
+    assert (
+        "task extract failed for as-at 2026-03-31, run scheduled__2026-03-31 (ValueError)" in body
+    )
     _assert_data_free(body)
 
 
 def test_callback_survives_a_broken_context(monkeypatch, hook_server):
     """A DAG-level callback may have no task instance; XCom reads may fail."""
-    monkeypatch.setenv("ANNEXA_NOTIFY_WEBHOOK_URL",
-                       f"http://127.0.0.1:{hook_server.server_address[1]}/hook")
+    monkeypatch.setenv(
+        "ANNEXA_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{hook_server.server_address[1]}/hook"
+    )
 
     class Broken(_TI):
         def xcom_pull(self, **_):
             raise RuntimeError(NAME)
 
-    assert notify.on_failure({"run_id": "r1", "reason": "task_failure",
-                              "params": {"as_at": "2026-01-31"}}) == "webhook"
+    assert (
+        notify.on_failure(
+            {"run_id": "r1", "reason": "task_failure", "params": {"as_at": "2026-01-31"}}
+        )
+        == "webhook"
+    )
     first = json.loads(hook_server.posts[0]["body"])["text"]
     assert "task ? failed for as-at 2026-01-31, run r1 (task_failure)" in first
     assert notify.on_failure({"ti": Broken("validate", {}), "run_id": "r2"}) == "webhook"
@@ -426,11 +510,17 @@ def test_callback_survives_a_broken_context(monkeypatch, hook_server):
 def test_notifier_class_is_an_airflow_notifier(monkeypatch, hook_server):
     from airflow.sdk import BaseNotifier
 
-    monkeypatch.setenv("ANNEXA_NOTIFY_WEBHOOK_URL",
-                       f"http://127.0.0.1:{hook_server.server_address[1]}/hook")
+    monkeypatch.setenv(
+        "ANNEXA_NOTIFY_WEBHOOK_URL", f"http://127.0.0.1:{hook_server.server_address[1]}/hook"
+    )
     notifier = notify.AnnexaFailureNotifier()
     assert isinstance(notifier, BaseNotifier)
-    notifier({"ti": _TI("build", {("configure", "return_value"): _cfg()}),
-              "run_id": "scheduled__2026-03-31", "exception": MemoryError()})
+    notifier(
+        {
+            "ti": _TI("build", {("configure", "return_value"): _cfg()}),
+            "run_id": "scheduled__2026-03-31",
+            "exception": MemoryError(),
+        }
+    )
     assert "task build failed for as-at 2026-03-31" in _hook_text(hook_server)
     assert "(MemoryError)" in _hook_text(hook_server)

@@ -15,6 +15,7 @@ def _writer(text: str):
     def write(folder):
         (folder / "annex.txt").write_text(text)
         (folder / "manifest.json").write_text("{}")
+
     return write
 
 
@@ -28,8 +29,9 @@ def test_publish_makes_owner_only_files_and_moves_latest(tmp_path):
 
 def test_republishing_a_date_replaces_it_wholesale(tmp_path):
     publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("first"))
-    public = publish(tmp_path, "999", D(2026, 3, 31), "run2",
-                     lambda f: (f / "other.txt").write_text("second"))
+    public = publish(
+        tmp_path, "999", D(2026, 3, 31), "run2", lambda f: (f / "other.txt").write_text("second")
+    )
     assert sorted(p.name for p in public.iterdir()) == ["other.txt"]
     assert len(list((tmp_path / "999" / ".releases").iterdir())) == 1
 

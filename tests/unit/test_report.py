@@ -28,27 +28,49 @@ WORKER = "Priya Worker-Name"
 SECRET_VALUES = [DOB, NAME, WORKER, "=HYPERLINK(1)", "+44 7700 900123", "Not a code"]
 
 
-def _rule(id_, severity, count=0, *, sample=None, waived=0, description=None, column=None,
-          failed_to_run=False) -> dict:
+def _rule(
+    id_,
+    severity,
+    count=0,
+    *,
+    sample=None,
+    waived=0,
+    description=None,
+    column=None,
+    failed_to_run=False,
+) -> dict:
     target, family, *rest = id_.split(":")
-    r = RuleResult(id=id_, target=target, family=family, column=column or (rest[0] if rest
-                                                                          else None),
-                   severity=severity, description=description or f"Check {family}.",
-                   success=count == 0 and not failed_to_run, unexpected_count=count,
-                   waived_count=waived, sample_ids=list(sample or []),
-                   failed_to_run=failed_to_run)
+    r = RuleResult(
+        id=id_,
+        target=target,
+        family=family,
+        column=column or (rest[0] if rest else None),
+        severity=severity,
+        description=description or f"Check {family}.",
+        success=count == 0 and not failed_to_run,
+        unexpected_count=count,
+        waived_count=waived,
+        sample_ids=list(sample or []),
+        failed_to_run=failed_to_run,
+    )
     return r.to_dict()
 
 
 def _summary(rules, **kw) -> dict:
     rules = list(rules)
-    out = {"la_code": "999", "la_name": "Synthshire", "as_at": "2026-03-31",
-           "run": "scheduled__2026-03-31T00:00:00+00:00",
-           "errors": sum(r["blocking"] for r in rules),
-           "warnings": sum(1 for r in rules if r["severity"] == "warning" and not r["success"]),
-           "waived_records": sum(r["waived_count"] for r in rules),
-           "published": not any(r["blocking"] for r in rules),
-           "rules": rules, "waivers_applied": [], "unmapped": []}
+    out = {
+        "la_code": "999",
+        "la_name": "Synthshire",
+        "as_at": "2026-03-31",
+        "run": "scheduled__2026-03-31T00:00:00+00:00",
+        "errors": sum(r["blocking"] for r in rules),
+        "warnings": sum(1 for r in rules if r["severity"] == "warning" and not r["success"]),
+        "waived_records": sum(r["waived_count"] for r in rules),
+        "published": not any(r["blocking"] for r in rules),
+        "rules": rules,
+        "waivers_applied": [],
+        "unmapped": [],
+    }
     return out | kw
 
 
@@ -57,34 +79,101 @@ def failing():
     rules = [
         _rule("list_10:required:date_of_birth", "error", 3, sample=["A10", "A11", "A12"]),
         _rule("list_2:code_in_list:gender", "warning", 2, sample=["E7", "E9"]),
-        _rule("list_8:required:date_of_birth", "error", 45,
-              sample=[f"C{i}" for i in range(1, 21)],
-              description="Date of birth is filled in <script>alert('x')</script> & checked."),
+        _rule(
+            "list_8:required:date_of_birth",
+            "error",
+            45,
+            sample=[f"C{i}" for i in range(1, 21)],
+            description="Date of birth is filled in <script>alert('x')</script> & checked.",
+        ),
         _rule("list_8:row_key_unique", "error", 0),
-        _rule("ssd_contacts:key_unique:cont_contact_id", "error", 2, sample=["901", "902"],
-              waived=2),
+        _rule(
+            "ssd_contacts:key_unique:cont_contact_id", "error", 2, sample=["901", "902"], waived=2
+        ),
         _rule("cross:icpc_plan_in_list_7", "error", 0, failed_to_run=True),
         _rule("list_1:columns_in_order", "error", 0),
     ]
     summary = _summary(rules)
-    summary["unmapped"] = [{"field": "ssd_person.pers_gender", "value": "Mle", "rows": 2,
-                            "feeds": ["List 1: gender", "List 8: gender"]}]
-    summary["waivers_applied"] = [{"rule": "ssd_contacts:key_unique:cont_contact_id",
-                                   "record_ids": ["901", "902"],
-                                   "reason": "Legacy merge <b>duplicates</b>",
-                                   "owner": "Front door team", "expires": "2026-06-30"}]
+    summary["unmapped"] = [
+        {
+            "field": "ssd_person.pers_gender",
+            "value": "Mle",
+            "rows": 2,
+            "feeds": ["List 1: gender", "List 8: gender"],
+        }
+    ]
+    summary["waivers_applied"] = [
+        {
+            "rule": "ssd_contacts:key_unique:cont_contact_id",
+            "record_ids": ["901", "902"],
+            "reason": "Legacy merge <b>duplicates</b>",
+            "owner": "Front door team",
+            "expires": "2026-06-30",
+        }
+    ]
     items = [
-        WorkItem("list_8:required:date_of_birth", "error", "list_8", "date_of_birth", "C1",
-                 "P1", None, "Team North", WORKER, "Date of birth is filled in."),
-        WorkItem("list_10:required:date_of_birth", "error", "list_10", "date_of_birth", "A10",
-                 "P2", DOB, "Team South", WORKER, "Date of birth is filled in."),
-        WorkItem("list_2:code_in_list:gender", "warning", "list_2", "gender", "E7", "P3",
-                 "Not a code", None, None, "Gender is an Annex A code."),
-        WorkItem("list_2:code_in_list:gender", "warning", "list_2", "gender", "E9", NAME,
-                 "=HYPERLINK(1)", "Team North", None, "Gender is an Annex A code."),
-        WorkItem("ssd_contacts:key_unique:cont_contact_id", "error", "ssd_contacts",
-                 "cont_contact_id", "901", "P4", "+44 7700 900123", "Team North", WORKER,
-                 "Contact ids are unique.", waived=True, waiver_reason="Legacy merge"),
+        WorkItem(
+            "list_8:required:date_of_birth",
+            "error",
+            "list_8",
+            "date_of_birth",
+            "C1",
+            "P1",
+            None,
+            "Team North",
+            WORKER,
+            "Date of birth is filled in.",
+        ),
+        WorkItem(
+            "list_10:required:date_of_birth",
+            "error",
+            "list_10",
+            "date_of_birth",
+            "A10",
+            "P2",
+            DOB,
+            "Team South",
+            WORKER,
+            "Date of birth is filled in.",
+        ),
+        WorkItem(
+            "list_2:code_in_list:gender",
+            "warning",
+            "list_2",
+            "gender",
+            "E7",
+            "P3",
+            "Not a code",
+            None,
+            None,
+            "Gender is an Annex A code.",
+        ),
+        WorkItem(
+            "list_2:code_in_list:gender",
+            "warning",
+            "list_2",
+            "gender",
+            "E9",
+            NAME,
+            "=HYPERLINK(1)",
+            "Team North",
+            None,
+            "Gender is an Annex A code.",
+        ),
+        WorkItem(
+            "ssd_contacts:key_unique:cont_contact_id",
+            "error",
+            "ssd_contacts",
+            "cont_contact_id",
+            "901",
+            "P4",
+            "+44 7700 900123",
+            "Team North",
+            WORKER,
+            "Contact ids are unique.",
+            waived=True,
+            waiver_reason="Legacy merge",
+        ),
     ]
     return summary, items
 
@@ -119,16 +208,26 @@ def test_report_counts_are_shown(failing):
     summary, items = failing
     text = render_report(summary, items)
     found = re.findall(r'<div class="count"><b>([^<]+)</b>([^<]+)</div>', text)
-    assert found == [("3", "blocking errors"), ("1", "warnings"), ("2", "waived records"),
-                     ("1", "unmapped CMS values"), ("2 / 7", "checks passed")]
+    assert found == [
+        ("3", "blocking errors"),
+        ("1", "warnings"),
+        ("2", "waived records"),
+        ("1", "unmapped CMS values"),
+        ("2 / 7", "checks passed"),
+    ]
 
 
 def test_report_groups_lists_in_number_order_then_sources_then_cross(failing):
     summary, items = failing
     text = render_report(summary, items)
     headings = re.findall(r"<h3>([^<]+)</h3>", text)
-    assert headings == ["List 2: Early Help", "List 8: Children in care", "List 10: Adoption",
-                        "Source table ssd_contacts", "Cross-list rules"]
+    assert headings == [
+        "List 2: Early Help",
+        "List 8: Children in care",
+        "List 10: Adoption",
+        "Source table ssd_contacts",
+        "Cross-list rules",
+    ]
     # passing rules are not listed one by one
     assert "list_8:row_key_unique" not in text and "list_1:columns_in_order" not in text
 
@@ -140,10 +239,8 @@ def test_report_rows_show_count_waived_and_up_to_20_ids(failing):
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
     assert cells == ["45", "0"]
     assert "C1, C2" in row and "C20" in row and "(+25 more in the worklist)" in row
-    waived = next(r for r in text.split("<tr>") if "ssd_contacts:key_unique" in r
-                  and "badge" in r)
-    assert "WAIVED" in waived and re.findall(r'<td class="num">([^<]*)</td>', waived) == ["2",
-                                                                                          "2"]
+    waived = next(r for r in text.split("<tr>") if "ssd_contacts:key_unique" in r and "badge" in r)
+    assert "WAIVED" in waived and re.findall(r'<td class="num">([^<]*)</td>', waived) == ["2", "2"]
     cross = next(r for r in text.split("<tr>") if "cross:icpc_plan_in_list_7" in r)
     assert "could not run" in cross
     assert "A10, A11, A12" in text and "E7, E9" in text
@@ -173,8 +270,12 @@ def test_report_lists_unmapped_values_waivers_and_next_steps(failing):
     assert "ssd_person.pers_gender" in unmapped and "Mle" in unmapped
     assert "List 1: gender; List 8: gender" in unmapped and '"num">2<' in unmapped
     waivers = text.split("Waivers applied")[1].split("</table>")[0]
-    for part in ("ssd_contacts:key_unique:cont_contact_id", "901, 902", "Front door team",
-                 "2026-06-30"):
+    for part in (
+        "ssd_contacts:key_unique:cont_contact_id",
+        "901, 902",
+        "Front door team",
+        "2026-06-30",
+    ):
         assert part in waivers
     nxt = text.split("What to do next")[1]
     assert "docs/runbook.md" in nxt and "annexa run --source URL --as-at DATE" in nxt
@@ -182,8 +283,13 @@ def test_report_lists_unmapped_values_waivers_and_next_steps(failing):
 
 
 def test_clean_run_reports_all_checks_passed(tmp_path):
-    summary = _summary([_rule("list_1:columns_in_order", "error"),
-                        _rule("list_8:required:date_of_birth", "error")], published=True)
+    summary = _summary(
+        [
+            _rule("list_1:columns_in_order", "error"),
+            _rule("list_8:required:date_of_birth", "error"),
+        ],
+        published=True,
+    )
     text = write_report(tmp_path / "r.html", summary, []).read_text()
     assert status(summary) == PASS
     assert '<div class="status pass">PASS</div>' in text
@@ -217,8 +323,7 @@ def _read(path):
 
 def test_worklist_sorted_errors_first_then_target_rule_team_worker_record(tmp_path):
     def item(rule, sev, record, team=None, worker=None):
-        return WorkItem(rule, sev, rule.split(":")[0], None, record, None, None, team, worker,
-                        "d")
+        return WorkItem(rule, sev, rule.split(":")[0], None, record, None, None, team, worker, "d")
 
     items = [
         item("list_2:required:gender", "warning", "1"),
@@ -267,8 +372,7 @@ def test_worklist_neutralises_formulas_and_keeps_values(tmp_path, failing):
     assert rows["A10"]["value"] == DOB and rows["A10"]["worker"] == WORKER
     assert rows["E9"]["child_id"] == NAME
     assert rows["C1"]["value"] == "" and rows["C1"]["waived"] == "no"
-    neg = WorkItem("list_1:x", "error", "list_1", None, "-5", None, "@SUM(A1)", "\tTeam",
-                   "-W", "d")
+    neg = WorkItem("list_1:x", "error", "list_1", None, "-5", None, "@SUM(A1)", "\tTeam", "-W", "d")
     row = _read(write_worklist(tmp_path / "n.csv", [neg]))[1]
     assert row[5] == "'-5" and row[7] == "'@SUM(A1)" and row[8] == "'\tTeam" and row[9] == "'-W"
 
@@ -278,8 +382,7 @@ def test_empty_worklist_is_header_only_utf8_without_bom(tmp_path):
     raw = path.read_bytes()
     assert raw == (",".join(WORKLIST_COLUMNS) + "\r\n").encode("utf-8")
     assert not raw.startswith(b"\xef\xbb\xbf")
-    item = WorkItem("list_1:x", "error", "list_1", None, "1", None, "Zoë Ørsted", None, None,
-                    "d")
+    item = WorkItem("list_1:x", "error", "list_1", None, "1", None, "Zoë Ørsted", None, None, "d")
     assert "Zoë Ørsted".encode() in write_worklist(path, [item]).read_bytes()
 
 
@@ -295,12 +398,16 @@ def test_summary_text_has_status_counts_and_top_rules(failing):
     assert "Synthshire (999)" in lines[1] and "2026-03-31" in lines[1]
     assert "Blocking errors: 3; warnings: 1; waived records: 2; unmapped CMS values: 1" in text
     rules = [ln for ln in lines if ln.startswith("- [")]
-    assert rules[0] == "- [error] list_8:required:date_of_birth: 45 failing " \
-                       "(records C1, C2, C3, C4, C5, ...)"
+    assert (
+        rules[0] == "- [error] list_8:required:date_of_birth: 45 failing "
+        "(records C1, C2, C3, C4, C5, ...)"
+    )
     assert rules[-1] == "- [warning] list_2:code_in_list:gender: 2 failing (records E7, E9)"
     assert "- [error] cross:icpc_plan_in_list_7: could not run" in rules
-    assert "- [error] ssd_contacts:key_unique:cont_contact_id: 2 failing, 2 waived " \
-           "(records 901, 902)" in rules
+    assert (
+        "- [error] ssd_contacts:key_unique:cont_contact_id: 2 failing, 2 waived "
+        "(records 901, 902)" in rules
+    )
 
 
 def test_summary_text_limit(failing):
@@ -313,8 +420,15 @@ def test_summary_text_limit(failing):
 def test_summary_text_has_no_values_names_descriptions_or_reasons(failing):
     summary, _ = failing
     text = summary_text(summary)
-    for value in [*SECRET_VALUES, "Mle", "Legacy merge", "Front door team", "<script",
-                  "Date of birth is filled in", "2026-06-30"]:
+    for value in [
+        *SECRET_VALUES,
+        "Mle",
+        "Legacy merge",
+        "Front door team",
+        "<script",
+        "Date of birth is filled in",
+        "2026-06-30",
+    ]:
         assert value not in text, value
 
 

@@ -38,21 +38,33 @@ def test_committed_suites_match_the_reference_data():
 
 def test_code_sets_come_from_the_reference_data_at_run_time():
     suite = load_suite("annex_a_list_06_children_in_need")
-    rc = next(e for e in suite["expectations"]
-              if e["meta"]["rule"] == "list_6:code_in_list:reason_for_closure")
+    rc = next(
+        e
+        for e in suite["expectations"]
+        if e["meta"]["rule"] == "list_6:code_in_list:reason_for_closure"
+    )
     assert rc["kwargs"]["value_set"] == {"$codes": "CS-RC"}  # a reference, not a copy
     w = Windows.for_date(D(2026, 3, 31))
-    args = {"windows": w, "extracted_on": D(2026, 4, 1), "placeholders": ["ssd_ph"],
-            "placeholder_before": D(1901, 1, 1)}
+    args = {
+        "windows": w,
+        "extracted_on": D(2026, 4, 1),
+        "placeholders": ["ssd_ph"],
+        "placeholder_before": D(1901, 1, 1),
+    }
     later = resolve(rc["kwargs"], version="later", **args)["value_set"]
     old = resolve(rc["kwargs"], version="2019", **args)["value_set"]
     assert later == reference.code_strings("CS-RC", "later")
     assert "RC9 - Case closed after assessment, referred to early help" in later
     assert "RC9 - Case closed after assessment, referred to early help" not in old
-    dob = next(e for e in load_suite("ssd_person")["expectations"]
-               if e["meta"]["rule"] == "ssd_person:placeholder_value:pers_dob")
-    assert resolve(dob["kwargs"], version="later", **args)["min_value"] == (
-        D(1901, 1, 1) - D(1970, 1, 1)).days
+    dob = next(
+        e
+        for e in load_suite("ssd_person")["expectations"]
+        if e["meta"]["rule"] == "ssd_person:placeholder_value:pers_dob"
+    )
+    assert (
+        resolve(dob["kwargs"], version="later", **args)["min_value"]
+        == (D(1901, 1, 1) - D(1970, 1, 1)).days
+    )
 
 
 def _write(tmp_path, doc) -> str:
@@ -62,7 +74,9 @@ def _write(tmp_path, doc) -> str:
 
 
 def test_waivers_apply_to_named_records_of_one_rule_until_they_expire(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 waivers:
   - rule: list_8:required:date_of_birth
     records: ["P1", 7]
@@ -74,43 +88,95 @@ waivers:
     reason: old
     owner: someone
     expires: 2026-01-31
-""")
+""",
+    )
     waivers = load_waivers(path)
     assert [w.records for w in waivers] == [("P1", "7"), ("P9",)]
-    rule = RuleResult(id="list_8:required:date_of_birth", target="list_8", family="required",
-                      column="date_of_birth", severity="error", description="d",
-                      success=False, unexpected_count=3)
-    items = [WorkItem(rule=rule.id, severity="error", target="list_8", column="date_of_birth",
-                      record_id=rid, child_id=None, value=None, team=None, worker=None,
-                      description="d") for rid in ("P1", "7", "P9")]
+    rule = RuleResult(
+        id="list_8:required:date_of_birth",
+        target="list_8",
+        family="required",
+        column="date_of_birth",
+        severity="error",
+        description="d",
+        success=False,
+        unexpected_count=3,
+    )
+    items = [
+        WorkItem(
+            rule=rule.id,
+            severity="error",
+            target="list_8",
+            column="date_of_birth",
+            record_id=rid,
+            child_id=None,
+            value=None,
+            team=None,
+            worker=None,
+            description="d",
+        )
+        for rid in ("P1", "7", "P9")
+    ]
     applied = apply_waivers([rule], items, waivers, today=D(2026, 11, 30))  # last day: live
     assert rule.waived_count == 2 and rule.blocking  # P9's waiver expired: still blocking
     assert [i.waived for i in items] == [True, True, False]
-    assert applied == [{"rule": rule.id, "record_ids": ["7", "P1"],
-                        "reason": "Age-assessed, DOB awaited", "owner": "CiC team manager",
-                        "expires": "2026-11-30"}]
+    assert applied == [
+        {
+            "rule": rule.id,
+            "record_ids": ["7", "P1"],
+            "reason": "Age-assessed, DOB awaited",
+            "owner": "CiC team manager",
+            "expires": "2026-11-30",
+        }
+    ]
     apply_waivers([rule], items, waivers, today=D(2026, 12, 1))  # the day after: expired
     assert rule.waived_count == 0
-    other = RuleResult(id="list_7:required:age", target="list_7", family="required",
-                       column="age", severity="error", description="d", success=False,
-                       unexpected_count=1)
-    item = WorkItem(rule=other.id, severity="error", target="list_7", column="age",
-                    record_id="P1", child_id=None, value=None, team=None, worker=None,
-                    description="d")
+    other = RuleResult(
+        id="list_7:required:age",
+        target="list_7",
+        family="required",
+        column="age",
+        severity="error",
+        description="d",
+        success=False,
+        unexpected_count=1,
+    )
+    item = WorkItem(
+        rule=other.id,
+        severity="error",
+        target="list_7",
+        column="age",
+        record_id="P1",
+        child_id=None,
+        value=None,
+        team=None,
+        worker=None,
+        description="d",
+    )
     apply_waivers([other], [item], waivers, today=D(2026, 11, 1))
     assert not item.waived and other.blocking  # a waiver covers one rule only
 
 
-@pytest.mark.parametrize(("doc", "message"), [
-    ("waivers:\n  - rule: list_8:required:date_of_birth\n    records: [P1]\n", "missing"),
-    ("waivers:\n  - {rule: x, records: [P1], reason: r, owner: o, expires: 2026-01-01}\n",
-     "rule id"),
-    ("waivers:\n  - {rule: 'a:b', records: ['*'], reason: r, owner: o, expires: 2026-01-01}\n",
-     "wildcards"),
-    ("waivers:\n  - {rule: 'a:b', records: [1], reason: r, owner: o, expires: soon}\n",
-     "YYYY-MM-DD"),
-    ("waivers: nope\n", "'waivers:' list"),
-])
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ("waivers:\n  - rule: list_8:required:date_of_birth\n    records: [P1]\n", "missing"),
+        (
+            "waivers:\n  - {rule: x, records: [P1], reason: r, owner: o, expires: 2026-01-01}\n",
+            "rule id",
+        ),
+        (
+            "waivers:\n  - {rule: 'a:b', records: ['*'], reason: r, owner: o, "
+            "expires: 2026-01-01}\n",
+            "wildcards",
+        ),
+        (
+            "waivers:\n  - {rule: 'a:b', records: [1], reason: r, owner: o, expires: soon}\n",
+            "YYYY-MM-DD",
+        ),
+        ("waivers: nope\n", "'waivers:' list"),
+    ],
+)
 def test_malformed_waiver_files_fail_with_a_clear_message(tmp_path, doc, message):
     with pytest.raises(WaiverError, match=message):
         load_waivers(_write(tmp_path, doc))
@@ -133,24 +199,43 @@ def test_the_list_suite_catches_rows_outside_the_window_and_wrong_ages(tmp_path)
     from annexa.validate.gx_runner import GXRunner
 
     w = Windows.for_date(D(2026, 3, 31))  # W6 starts 30/09/2025
-    t = pa.table({
-        "child_unique_id": ["1", "2", "3"], "gender": ["a) Male"] * 3,
-        "ethnicity": ["a) WBRI"] * 3,
-        "date_of_birth": pa.array([D(2010, 3, 31), D(2010, 4, 1), D(2012, 1, 1)], pa.date32()),
-        "age": pa.array([16, 16, 14], pa.int64()),  # row 2 turns 16 on 01/04: still 15
-        "date_of_contact": pa.array([D(2025, 9, 30), D(2026, 1, 1), D(2025, 9, 29)],
-                                    pa.date32()),
-        "contact_source": ["q) 6: Police"] * 3,
-        "_record_id": ["C1", "C2", "C3"], "_person_id": ["1", "2", "3"],
-    })
+    t = pa.table(
+        {
+            "child_unique_id": ["1", "2", "3"],
+            "gender": ["a) Male"] * 3,
+            "ethnicity": ["a) WBRI"] * 3,
+            "date_of_birth": pa.array([D(2010, 3, 31), D(2010, 4, 1), D(2012, 1, 1)], pa.date32()),
+            "age": pa.array([16, 16, 14], pa.int64()),  # row 2 turns 16 on 01/04: still 15
+            "date_of_contact": pa.array(
+                [D(2025, 9, 30), D(2026, 1, 1), D(2025, 9, 29)], pa.date32()
+            ),
+            "contact_source": ["q) 6: Police"] * 3,
+            "_record_id": ["C1", "C2", "C3"],
+            "_person_id": ["1", "2", "3"],
+        }
+    )
     pq.write_table(t, tmp_path / "l1.parquet")
     df = _list_frame(tmp_path / "l1.parquet", 1, "later", w.as_at)
-    g = type("G", (), {"version": "later", "windows": w, "extracted_on": D(2026, 4, 1),
-                       "placeholders": [], "placeholder_before": D(1901, 1, 1)})()
+    g = type(
+        "G",
+        (),
+        {
+            "version": "later",
+            "windows": w,
+            "extracted_on": D(2026, 4, 1),
+            "placeholders": [],
+            "placeholder_before": D(1901, 1, 1),
+        },
+    )()
     cols = reference.list_spec(1, "later").keys + ["_record_id", "_person_id", "_age_from_dob"]
-    run = GXRunner().run("annex_a_list_01_contacts", df,
-                         _expectations(load_suite("annex_a_list_01_contacts"), g, cols),
-                         "_record_id")
+    run = GXRunner().run(
+        "annex_a_list_01_contacts",
+        df,
+        _expectations(load_suite("annex_a_list_01_contacts"), g, cols),
+        "_record_id",
+    )
     failing = {r.id: run.failing_ids.get(r.id) for r in run.results if not r.success}
-    assert failing == {"list_1:in_window:date_of_contact": ["C3"],
-                       "list_1:age_matches_dob:age": ["C2"]}
+    assert failing == {
+        "list_1:in_window:date_of_contact": ["C3"],
+        "list_1:age_matches_dob:age": ["C2"],
+    }

@@ -19,12 +19,20 @@ from annexa.source.synthetic import SCALES, generate, measure_rates
 pytestmark = pytest.mark.unit
 
 AS_AT = dt.date(2026, 3, 31)
-YAML_PATH = (Path(__file__).resolve().parents[2] / "include" / "annexa" / "reference"
-             / "mappings" / "synthetic_messy.yaml")
+YAML_PATH = (
+    Path(__file__).resolve().parents[2]
+    / "include"
+    / "annexa"
+    / "reference"
+    / "mappings"
+    / "synthetic_messy.yaml"
+)
 # dates that may legitimately lie after the as-at date
 FUTURE_OK = {
-    "ssd_person.pers_expected_dob", "ssd_cp_reviews.cppr_cp_review_due",
-    "ssd_cla_reviews.clar_cla_review_due_date", "ssd_initial_cp_conference.icpc_icpc_target_date",
+    "ssd_person.pers_expected_dob",
+    "ssd_cp_reviews.cppr_cp_review_due",
+    "ssd_cla_reviews.clar_cla_review_due_date",
+    "ssd_initial_cp_conference.icpc_icpc_target_date",
 }
 # (child table, column) -> (parent table, column)
 FOREIGN_KEYS = {
@@ -35,8 +43,10 @@ FOREIGN_KEYS = {
     ("ssd_cp_plans", "cppl_referral_id"): ("ssd_cin_episodes", "cine_referral_id"),
     ("ssd_cla_episodes", "clae_referral_id"): ("ssd_cin_episodes", "cine_referral_id"),
     ("ssd_involvements", "invo_referral_id"): ("ssd_cin_episodes", "cine_referral_id"),
-    ("ssd_initial_cp_conference", "icpc_s47_enquiry_id"): ("ssd_s47_enquiry",
-                                                           "s47e_s47_enquiry_id"),
+    ("ssd_initial_cp_conference", "icpc_s47_enquiry_id"): (
+        "ssd_s47_enquiry",
+        "s47e_s47_enquiry_id",
+    ),
     ("ssd_cp_plans", "cppl_icpc_id"): ("ssd_initial_cp_conference", "icpc_icpc_id"),
     ("ssd_initial_cp_conference", "icpc_cp_plan_id"): ("ssd_cp_plans", "cppl_cp_plan_id"),
     ("ssd_cp_visits", "cppv_cp_plan_id"): ("ssd_cp_plans", "cppl_cp_plan_id"),
@@ -46,24 +56,25 @@ FOREIGN_KEYS = {
     ("ssd_cla_reviews", "clar_cla_id"): ("ssd_cla_episodes", "clae_cla_id"),
     ("ssd_cla_visits", "clav_cla_id"): ("ssd_cla_episodes", "clae_cla_id"),
     ("ssd_permanence", "perm_cla_id"): ("ssd_cla_episodes", "clae_cla_id"),
-    ("ssd_cla_episodes", "clae_cla_placement_id"): ("ssd_cla_placement",
-                                                    "clap_cla_placement_id"),
+    ("ssd_cla_episodes", "clae_cla_placement_id"): ("ssd_cla_placement", "clap_cla_placement_id"),
     ("ssd_permanence", "perm_adopter_family_id"): ("ssd_adopters", "adop_family_id"),
     ("ssd_department", "dept_team_parent_id"): ("ssd_department", "dept_team_id"),
 }
 WORKER_FIELDS = [
-    ("ssd_cin_episodes", "cine_referral_worker_id"), ("ssd_cin_assessments",
-                                                      "cina_assessment_worker_id"),
-    ("ssd_cin_plans", "cinp_cin_plan_worker_id"), ("ssd_s47_enquiry",
-                                                   "s47e_s47_completed_by_worker_id"),
+    ("ssd_cin_episodes", "cine_referral_worker_id"),
+    ("ssd_cin_assessments", "cina_assessment_worker_id"),
+    ("ssd_cin_plans", "cinp_cin_plan_worker_id"),
+    ("ssd_s47_enquiry", "s47e_s47_completed_by_worker_id"),
     ("ssd_early_help_episodes", "earl_episode_worker_id"),
-    ("ssd_involvements", "invo_professional_id"), ("ssd_care_leavers",
-                                                   "clea_care_leaver_worker_id"),
+    ("ssd_involvements", "invo_professional_id"),
+    ("ssd_care_leavers", "clea_care_leaver_worker_id"),
     ("ssd_care_leavers", "clea_care_leaver_personal_advisor"),
 ]
 TEAM_FIELDS = [
-    ("ssd_cin_episodes", "cine_referral_team"), ("ssd_cin_assessments", "cina_assessment_team"),
-    ("ssd_cin_plans", "cinp_cin_plan_team"), ("ssd_s47_enquiry", "s47e_s47_completed_by_team"),
+    ("ssd_cin_episodes", "cine_referral_team"),
+    ("ssd_cin_assessments", "cina_assessment_team"),
+    ("ssd_cin_plans", "cinp_cin_plan_team"),
+    ("ssd_s47_enquiry", "s47e_s47_completed_by_team"),
     ("ssd_involvements", "invo_professional_team"),
     ("ssd_care_leavers", "clea_care_leaver_allocated_team"),
 ]
@@ -98,8 +109,9 @@ def _rows(url: str, table: str) -> list[tuple]:
     t = TABLES_BY_NAME[table]
     engine = sa.create_engine(url)
     with engine.connect() as c:
-        rows = c.execute(sa.text(f"SELECT {', '.join(t.column_names)} FROM {table} "
-                                 f"ORDER BY {t.key}")).all()
+        rows = c.execute(
+            sa.text(f"SELECT {', '.join(t.column_names)} FROM {table} ORDER BY {t.key}")
+        ).all()
     engine.dispose()
     return [tuple(r) for r in rows]
 
@@ -152,8 +164,8 @@ def test_unknown_scale_is_refused(tmp_path: Path) -> None:
 
 
 def test_same_seed_same_tables_different_seed_different(
-        clean: tuple[str, dict], clean_seed2: tuple[str, dict],
-        tmp_path_factory: pytest.TempPathFactory) -> None:
+    clean: tuple[str, dict], clean_seed2: tuple[str, dict], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     again, _ = _gen(tmp_path_factory, "again", seed=1)
     first = _digest(clean[0])
     assert _digest(again) == first
@@ -172,13 +184,18 @@ def test_nothing_after_as_at(clean: tuple[str, dict]) -> None:
             for col in t.columns:
                 if col.type != "date" or f"{t.name}.{col.name}" in FUTURE_OK:
                     continue
-                late = c.execute(sa.text(f"SELECT COUNT(*) FROM {t.name} WHERE {col.name} > :a"),
-                                 {"a": AS_AT.isoformat()}).scalar_one()
+                late = c.execute(
+                    sa.text(f"SELECT COUNT(*) FROM {t.name} WHERE {col.name} > :a"),
+                    {"a": AS_AT.isoformat()},
+                ).scalar_one()
                 assert late == 0, f"{t.name}.{col.name} has {late} dates after the as-at date"
         # legitimately future values do occur (unborn children, reviews due, ICPC targets)
-        unborn = c.execute(sa.text(
-            "SELECT COUNT(*) FROM ssd_person WHERE pers_dob IS NULL "
-            "AND pers_expected_dob > :a"), {"a": AS_AT.isoformat()}).scalar_one()
+        unborn = c.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM ssd_person WHERE pers_dob IS NULL AND pers_expected_dob > :a"
+            ),
+            {"a": AS_AT.isoformat()},
+        ).scalar_one()
         assert unborn > 0
 
 
@@ -186,16 +203,21 @@ def test_keys_unique_and_not_null(clean: tuple[str, dict]) -> None:
     engine = sa.create_engine(clean[0])
     with engine.connect() as c:
         for t in TABLES:
-            n, distinct, nulls = c.execute(sa.text(
-                f"SELECT COUNT(*), COUNT(DISTINCT {t.key}), SUM({t.key} IS NULL) "
-                f"FROM {t.name}")).one()
+            n, distinct, nulls = c.execute(
+                sa.text(
+                    f"SELECT COUNT(*), COUNT(DISTINCT {t.key}), SUM({t.key} IS NULL) FROM {t.name}"
+                )
+            ).one()
             assert n == distinct and not nulls, t.name
 
 
 def _orphans(c: sa.Connection, child: str, col: str, parent: str, pcol: str) -> int:
-    return c.execute(sa.text(
-        f"SELECT COUNT(*) FROM {child} WHERE {col} IS NOT NULL AND {col} NOT IN "
-        f"(SELECT {pcol} FROM {parent} WHERE {pcol} IS NOT NULL)")).scalar_one()
+    return c.execute(
+        sa.text(
+            f"SELECT COUNT(*) FROM {child} WHERE {col} IS NOT NULL AND {col} NOT IN "
+            f"(SELECT {pcol} FROM {parent} WHERE {pcol} IS NOT NULL)"
+        )
+    ).scalar_one()
 
 
 def test_foreign_keys_join(clean: tuple[str, dict]) -> None:
@@ -214,11 +236,16 @@ def test_foreign_keys_join(clean: tuple[str, dict]) -> None:
         for table, col in TEAM_FIELDS:
             assert _orphans(c, table, col, "ssd_department", "dept_team_id") == 0, col
         # the period of care id is the period, shared by its episodes; roles are national
-        periods, episodes = c.execute(sa.text(
-            "SELECT COUNT(DISTINCT clae_cla_id), COUNT(*) FROM ssd_cla_episodes")).one()
+        periods, episodes = c.execute(
+            sa.text("SELECT COUNT(DISTINCT clae_cla_id), COUNT(*) FROM ssd_cla_episodes")
+        ).one()
         assert episodes > periods
-        roles = {r for (r,) in c.execute(sa.text(
-            "SELECT DISTINCT invo_professional_role_id FROM ssd_involvements"))}
+        roles = {
+            r
+            for (r,) in c.execute(
+                sa.text("SELECT DISTINCT invo_professional_role_id FROM ssd_involvements")
+            )
+        }
         assert roles == {"CW", "16PLUS"}
 
 
@@ -227,42 +254,42 @@ def test_journeys_cover_the_special_cases(clean: tuple[str, dict]) -> None:
     engine = sa.create_engine(clean[0])
     q = {
         "short breaks": "SELECT COUNT(*) FROM ssd_legal_status WHERE lega_legal_status "
-                        "IN ('V3', 'V4')",
+        "IN ('V3', 'V4')",
         "police protection or EPO": "SELECT COUNT(*) FROM ssd_legal_status "
-                                    "WHERE lega_legal_status IN ('L1', 'L2')",
+        "WHERE lega_legal_status IN ('L1', 'L2')",
         "UASC": "SELECT COUNT(*) FROM ssd_immigration_status WHERE immi_immigration_status = "
-                "'UASC'",
+        "'UASC'",
         "disability NONE only": "SELECT COUNT(*) FROM ssd_disability WHERE "
-                                "disa_disability_code = 'NONE'",
+        "disa_disability_code = 'NONE'",
         "disability": "SELECT COUNT(*) FROM ssd_disability WHERE disa_disability_code != 'NONE'",
         "care leavers": "SELECT COUNT(*) FROM ssd_care_leavers WHERE "
-                        "clea_care_leaver_eligibility = 'FORMER_RELEVANT'",
+        "clea_care_leaver_eligibility = 'FORMER_RELEVANT'",
         "adoptions": "SELECT COUNT(*) FROM ssd_permanence WHERE perm_permanence_order_type = "
-                     "'ADOPTION'",
+        "'ADOPTION'",
         "reversals": "SELECT COUNT(*) FROM ssd_permanence WHERE perm_decision_reversed_reason "
-                     "IS NOT NULL",
+        "IS NOT NULL",
         "linked adopters": "SELECT COUNT(*) FROM ssd_permanence WHERE perm_adopter_family_id "
-                           "IS NOT NULL",
+        "IS NOT NULL",
         "adopter couples": "SELECT COUNT(*) FROM (SELECT adop_family_id FROM ssd_adopters "
-                           "GROUP BY 1 HAVING COUNT(*) = 2)",
+        "GROUP BY 1 HAVING COUNT(*) = 2)",
         "adopters who left": "SELECT COUNT(*) FROM ssd_adopters WHERE adop_left_process_reason "
-                             "IS NOT NULL",
+        "IS NOT NULL",
         "repeat CP plans": "SELECT COUNT(*) FROM (SELECT cppl_person_id FROM ssd_cp_plans "
-                           "GROUP BY 1 HAVING COUNT(*) > 1)",
+        "GROUP BY 1 HAVING COUNT(*) > 1)",
         "re-entries to care": "SELECT COUNT(*) FROM (SELECT clae_person_id FROM ssd_cla_episodes "
-                              "WHERE clae_cla_episode_start_reason = 'S' GROUP BY 1 "
-                              "HAVING COUNT(DISTINCT clae_entered_care_date) > 1)",
+        "WHERE clae_cla_episode_start_reason = 'S' GROUP BY 1 "
+        "HAVING COUNT(DISTINCT clae_entered_care_date) > 1)",
         "worker changes": "SELECT COUNT(*) FROM ssd_involvements WHERE invo_worker_change_reason "
-                          "IS NOT NULL",
+        "IS NOT NULL",
         "placements outside England": "SELECT COUNT(*) FROM ssd_cla_placement WHERE "
-                                      "clap_cla_placement_postcode LIKE 'CF%' OR "
-                                      "clap_cla_placement_postcode LIKE 'SA%' OR "
-                                      "clap_cla_placement_postcode LIKE 'NP%' OR "
-                                      "clap_cla_placement_postcode LIKE 'EH%' OR "
-                                      "clap_cla_placement_postcode LIKE 'BT%' OR "
-                                      "clap_cla_placement_postcode LIKE 'G2%'",
+        "clap_cla_placement_postcode LIKE 'CF%' OR "
+        "clap_cla_placement_postcode LIKE 'SA%' OR "
+        "clap_cla_placement_postcode LIKE 'NP%' OR "
+        "clap_cla_placement_postcode LIKE 'EH%' OR "
+        "clap_cla_placement_postcode LIKE 'BT%' OR "
+        "clap_cla_placement_postcode LIKE 'G2%'",
         "children's homes with URNs": "SELECT COUNT(*) FROM ssd_cla_placement WHERE "
-                                      "clap_cla_placement_urn LIKE 'SC______'",
+        "clap_cla_placement_urn LIKE 'SC______'",
     }
     with engine.connect() as c:
         for what, sql in q.items():
@@ -280,21 +307,33 @@ def test_placement_postcodes_are_in_the_shipped_lookup(clean: tuple[str, dict]) 
     known = {r["postcode"] for r in rows}
     engine = sa.create_engine(clean[0])
     with engine.connect() as c:
-        used = {p for (p,) in c.execute(sa.text(
-            "SELECT DISTINCT clap_cla_placement_postcode FROM ssd_cla_placement"))}
+        used = {
+            p
+            for (p,) in c.execute(
+                sa.text("SELECT DISTINCT clap_cla_placement_postcode FROM ssd_cla_placement")
+            )
+        }
     assert used <= known
 
 
 # --- calibration -----------------------------------------------------------------------------
 
 BANDS = {
-    "contacts_12m": (5_000, 7_200), "referrals_12m": (950, 1_300),
-    "re_referral_pct": (17, 28), "referral_nfa_pct": (3, 10),
-    "assessments_45wd_pct": (80, 92), "assessment_nfa_pct": (25, 37),
-    "s47_to_icpc_pct": (24, 39), "icpc_15wd_pct": (72, 90), "cp_2yr_pct": (0, 12),
-    "cp_children_at_as_at": (60, 130), "cic_at_as_at": (120, 190),
-    "lt_stability_pct": (55, 80), "cic_3plus_placements_pct": (4, 17),
-    "cic_missing_pct": (6, 17), "avg_caseload": (12, 18),
+    "contacts_12m": (5_000, 7_200),
+    "referrals_12m": (950, 1_300),
+    "re_referral_pct": (17, 28),
+    "referral_nfa_pct": (3, 10),
+    "assessments_45wd_pct": (80, 92),
+    "assessment_nfa_pct": (25, 37),
+    "s47_to_icpc_pct": (24, 39),
+    "icpc_15wd_pct": (72, 90),
+    "cp_2yr_pct": (0, 12),
+    "cp_children_at_as_at": (60, 130),
+    "cic_at_as_at": (120, 190),
+    "lt_stability_pct": (55, 80),
+    "cic_3plus_placements_pct": (4, 17),
+    "cic_missing_pct": (6, 17),
+    "avg_caseload": (12, 18),
 }
 
 
@@ -317,8 +356,10 @@ class Normaliser:
     """A tiny stage-1 mapper built from the shipped YAML (values, prefix rule, placeholders)."""
 
     def __init__(self, doc: dict, professionals: list[tuple]) -> None:
-        self.values = {f: {_norm(k): str(v) for k, v in (r.get("values") or {}).items()}
-                       for f, r in doc["fields"].items()}
+        self.values = {
+            f: {_norm(k): str(v) for k, v in (r.get("values") or {}).items()}
+            for f, r in doc["fields"].items()
+        }
         self.prefix = {f for f, r in doc["fields"].items() if r.get("prefix_rule")}
         self.workers = doc["workers"]
         self.text_ph = {_norm(x) for x in doc["placeholders"]["text"]}
@@ -368,10 +409,12 @@ def test_mapping_file_is_the_generated_one() -> None:
     assert doc["workers"]["ssd_s47_enquiry.s47e_s47_completed_by_worker_id"] == "staff_id"
 
 
-def test_messy_is_clean_rendered_and_maps_back(clean: tuple[str, dict],
-                                               messy: tuple[str, dict]) -> None:
-    assert {k: v for k, v in messy[1].items()} == {k: v for k, v in clean[1].items()
-                                                   if k != "_messages"}
+def test_messy_is_clean_rendered_and_maps_back(
+    clean: tuple[str, dict], messy: tuple[str, dict]
+) -> None:
+    assert {k: v for k, v in messy[1].items()} == {
+        k: v for k, v in clean[1].items() if k != "_messages"
+    }
     doc = yaml.safe_load(YAML_PATH.read_text(encoding="utf-8"))
     n = Normaliser(doc, _rows(messy[0], "ssd_professionals"))
     differing = 0
@@ -398,6 +441,7 @@ def test_messy_is_clean_rendered_and_maps_back(clean: tuple[str, dict],
     assert differing > 10_000
 
 
-def test_measured_rates_same_for_messy_and_clean(clean: tuple[str, dict],
-                                                 messy: tuple[str, dict]) -> None:
+def test_measured_rates_same_for_messy_and_clean(
+    clean: tuple[str, dict], messy: tuple[str, dict]
+) -> None:
     assert measure_rates(messy[0], AS_AT) == measure_rates(clean[0], AS_AT)

@@ -8,18 +8,24 @@ from annexa.source.contract import TABLES
 from annexa.source.synthetic import generate
 
 AS_AT = dt.date(2026, 3, 31)
-EVENT_DATES = {"ssd_contacts": "cont_contact_date", "ssd_cin_episodes": "cine_referral_date",
-               "ssd_cin_assessments": "cina_assessment_start_date",
-               "ssd_s47_enquiry": "s47e_s47_start_date", "ssd_cp_plans": "cppl_cp_plan_start_date",
-               "ssd_cla_episodes": "clae_cla_episode_start_date",
-               "ssd_cla_visits": "clav_cla_visit_date"}
+EVENT_DATES = {
+    "ssd_contacts": "cont_contact_date",
+    "ssd_cin_episodes": "cine_referral_date",
+    "ssd_cin_assessments": "cina_assessment_start_date",
+    "ssd_s47_enquiry": "s47e_s47_start_date",
+    "ssd_cp_plans": "cppl_cp_plan_start_date",
+    "ssd_cla_episodes": "clae_cla_episode_start_date",
+    "ssd_cla_visits": "clav_cla_visit_date",
+}
 
 
 def _dump(url: str) -> dict[str, list[tuple]]:
     engine = sa.create_engine(url)
     with engine.connect() as c:
-        return {t.name: sorted(map(tuple, c.execute(sa.text(f"select * from {t.name}"))),
-                               key=repr) for t in TABLES}
+        return {
+            t.name: sorted(map(tuple, c.execute(sa.text(f"select * from {t.name}"))), key=repr)
+            for t in TABLES
+        }
 
 
 def test_small_cms_shape_determinism_and_as_at(tmp_path):
@@ -33,10 +39,12 @@ def test_small_cms_shape_determinism_and_as_at(tmp_path):
     assert _dump(url_a) == _dump(url_b)  # same seed, same tables
     with sa.create_engine(url_a).connect() as c:
         for table, col in EVENT_DATES.items():
-            later = c.execute(sa.text(f"select count(*) from {table} where {col} > :a"),
-                              {"a": AS_AT}).scalar_one()
+            later = c.execute(
+                sa.text(f"select count(*) from {table} where {col} > :a"), {"a": AS_AT}
+            ).scalar_one()
             assert later == 0, table
         for t in TABLES:
-            dupes = c.execute(sa.text(f"select count(*) - count(distinct {t.key}) "
-                                      f"from {t.name}")).scalar_one()
+            dupes = c.execute(
+                sa.text(f"select count(*) - count(distinct {t.key}) from {t.name}")
+            ).scalar_one()
             assert dupes == 0, t.name

@@ -13,21 +13,31 @@ from openpyxl import load_workbook
 from annexa.publish.workbook import ReturnFacts, csv_safe, write_csvs, write_workbook
 
 D = dt.date
-FACTS = ReturnFacts("999", "Synthshire", D(2026, 6, 30), D(2025, 12, 30), D(2025, 6, 30),
-                    "later", dt.datetime(2026, 7, 1, 6, 0, tzinfo=dt.UTC))
+FACTS = ReturnFacts(
+    "999",
+    "Synthshire",
+    D(2026, 6, 30),
+    D(2025, 12, 30),
+    D(2025, 6, 30),
+    "later",
+    dt.datetime(2026, 7, 1, 6, 0, tzinfo=dt.UTC),
+)
 
 
 @pytest.fixture
 def list1(tmp_path):
-    t = pa.table({
-        "child_unique_id": ["=HYPERLINK(\"http://x\")", "007"],
-        "gender": ["b) Female", "a) Male"], "ethnicity": ["a) WBRI", "s) NOBT"],
-        "date_of_birth": pa.array([D(2010, 6, 30), None], pa.date32()),
-        "age": pa.array([16, None], pa.int64()),
-        "date_of_contact": pa.array([D(2026, 1, 2), D(2026, 6, 30)], pa.date32()),
-        "contact_source": ["q) 6: Police", "u) 10: Unknown"],
-        "_record_id": ["C1", "C2"],
-    })
+    t = pa.table(
+        {
+            "child_unique_id": ['=HYPERLINK("http://x")', "007"],
+            "gender": ["b) Female", "a) Male"],
+            "ethnicity": ["a) WBRI", "s) NOBT"],
+            "date_of_birth": pa.array([D(2010, 6, 30), None], pa.date32()),
+            "age": pa.array([16, None], pa.int64()),
+            "date_of_contact": pa.array([D(2026, 1, 2), D(2026, 6, 30)], pa.date32()),
+            "contact_source": ["q) 6: Police", "u) 10: Unknown"],
+            "_record_id": ["C1", "C2"],
+        }
+    )
     path = tmp_path / "list_1.parquet"
     pq.write_table(t, path)
     return {1: path}
@@ -44,12 +54,18 @@ def test_ofsted_layout(tmp_path, list1):
     ws = wb["List_1"]
     assert ws["A1"].value == "List 1: Contacts"
     assert "A1:G1" in {str(r) for r in ws.merged_cells.ranges}
-    assert [c.value for c in ws[2]] == ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth",
-                                        "Age of Child (Years)", "Date of Contact",
-                                        "Contact Source"]
+    assert [c.value for c in ws[2]] == [
+        "Child Unique ID",
+        "Gender",
+        "Ethnicity",
+        "Date of Birth",
+        "Age of Child (Years)",
+        "Date of Contact",
+        "Contact Source",
+    ]
     assert ws.freeze_panes == "A3"
     # free text is text, never a formula; leading zeros kept
-    assert ws["A3"].value == "=HYPERLINK(\"http://x\")" and ws["A3"].data_type == "s"
+    assert ws["A3"].value == '=HYPERLINK("http://x")' and ws["A3"].data_type == "s"
     assert ws["A4"].value == "007"
     # real Excel dates, shown dd/mm/yyyy; integers as numbers; blanks empty
     assert ws["D3"].value == dt.datetime(2010, 6, 30) and ws["D3"].number_format == "dd/mm/yyyy"
@@ -73,7 +89,7 @@ def test_csv_neutralises_formulas_and_writes_uk_dates(tmp_path, list1):
     raw = files[1].read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8").splitlines()))
-    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
     assert rows[1][3] == "30/06/2010" and rows[1][4] == "16" and rows[2][4] == ""
     assert len(files) == 11
 
@@ -89,14 +105,17 @@ def test_text_is_escaped_and_every_part_is_well_formed_xml(tmp_path):
     import xml.etree.ElementTree as ET
     import zipfile
 
-    t = pa.table({
-        "child_unique_id": ["<b>&amp;\"'", "A\x01B\x1fC", " lead"],
-        "gender": ["b) Female"] * 3, "ethnicity": ["a) WBRI"] * 3,
-        "date_of_birth": pa.array([D(1900, 3, 1), D(2026, 6, 30), None], pa.date32()),
-        "age": pa.array([0, -1, 2_000_000_000], pa.int64()),
-        "date_of_contact": pa.array([D(2026, 1, 2)] * 3, pa.date32()),
-        "contact_source": ["q) 6: Police", "Child’s ‘x’", "é"],
-    })
+    t = pa.table(
+        {
+            "child_unique_id": ["<b>&amp;\"'", "A\x01B\x1fC", " lead"],
+            "gender": ["b) Female"] * 3,
+            "ethnicity": ["a) WBRI"] * 3,
+            "date_of_birth": pa.array([D(1900, 3, 1), D(2026, 6, 30), None], pa.date32()),
+            "age": pa.array([0, -1, 2_000_000_000], pa.int64()),
+            "date_of_contact": pa.array([D(2026, 1, 2)] * 3, pa.date32()),
+            "contact_source": ["q) 6: Police", "Child’s ‘x’", "é"],
+        }
+    )
     pq.write_table(t, tmp_path / "l1.parquet")
     path = tmp_path / "book.xlsx"
     write_workbook(path, {1: tmp_path / "l1.parquet"}, FACTS)
@@ -113,8 +132,9 @@ def test_text_is_escaped_and_every_part_is_well_formed_xml(tmp_path):
     wb = load_workbook(path)
     assert wb["List_7"].max_row == 2 and wb["List_7"]["A2"].value == "Child Unique ID"
     headers = [c.value for c in wb["List_8"][2]]
-    assert ("Number of Episodes the Child has been ‘Missing’ from their Placement in the last "
-            "12 months") in headers
+    assert (
+        "Number of Episodes the Child has been ‘Missing’ from their Placement in the last 12 months"
+    ) in headers
     assert "Date Ceased to be Looked After " in headers  # trailing space kept (annex_a §5)
 
 

@@ -32,8 +32,20 @@ DAY_RULES = ("WD", "CD", "months", "years", "none")
 BASES = ("annex_a", "cms")
 STATUSES = ("published", "derived", "secondary", "unconfirmed")
 BENCHMARK_KEYS = ("england", "statistical_neighbours", "region", "la")
-REQUIRED = ("title", "area", "definition", "numerator", "denominator", "period", "unit",
-            "polarity", "day_rule", "basis", "computed", "england")
+REQUIRED = (
+    "title",
+    "area",
+    "definition",
+    "numerator",
+    "denominator",
+    "period",
+    "unit",
+    "polarity",
+    "day_rule",
+    "basis",
+    "computed",
+    "england",
+)
 
 
 class CatalogueError(ValueError):
@@ -70,8 +82,9 @@ def _check_values(ind_id: str, key: str, values: Any, default_unit: str, where: 
         if not isinstance(v, dict) or "year" not in v or "value" not in v:
             raise CatalogueError(f"{where}: {ind_id}.{key} entries need year and value: {v!r}")
         if not isinstance(v["year"], int) or not isinstance(v["value"], int | float):
-            raise CatalogueError(f"{where}: {ind_id}.{key} year must be an integer and value a "
-                                 f"number: {v!r}")
+            raise CatalogueError(
+                f"{where}: {ind_id}.{key} year must be an integer and value a number: {v!r}"
+            )
         if v.get("unit", default_unit) not in UNITS:
             raise CatalogueError(f"{where}: {ind_id}.{key} unknown unit {v.get('unit')!r}")
         if not isinstance(v.get("compare", True), bool):
@@ -86,11 +99,18 @@ def _check_indicator(ind_id: str, ind: Any, where: str) -> None:
     missing = [k for k in REQUIRED if k not in ind]
     if missing:
         raise CatalogueError(f"{where}: {ind_id} lacks {', '.join(missing)}")
-    for key, allowed in (("area", AREAS), ("unit", UNITS), ("polarity", POLARITIES),
-                         ("period", PERIODS), ("day_rule", DAY_RULES), ("basis", BASES)):
+    for key, allowed in (
+        ("area", AREAS),
+        ("unit", UNITS),
+        ("polarity", POLARITIES),
+        ("period", PERIODS),
+        ("day_rule", DAY_RULES),
+        ("basis", BASES),
+    ):
         if ind[key] not in allowed:
-            raise CatalogueError(f"{where}: {ind_id}.{key} = {ind[key]!r}, expected one of "
-                                 f"{', '.join(allowed)}")
+            raise CatalogueError(
+                f"{where}: {ind_id}.{key} = {ind[key]!r}, expected one of {', '.join(allowed)}"
+            )
     if not isinstance(ind["computed"], bool):
         raise CatalogueError(f"{where}: {ind_id}.computed must be true or false")
     if not ind["computed"] and not ind.get("reason"):
@@ -104,6 +124,7 @@ def _check_indicator(ind_id: str, ind: Any, where: str) -> None:
 
 def _merge_values(base: list[dict], extra: list[dict]) -> list[dict]:
     """Extra values replace base values of the same year and unit; others are added."""
+
     def key(v: dict) -> tuple:
         return (v["year"], v.get("unit"))
 
@@ -112,8 +133,9 @@ def _merge_values(base: list[dict], extra: list[dict]) -> list[dict]:
     return sorted(merged, key=lambda v: (v["year"], str(v.get("unit") or "")))
 
 
-def load_catalogue(benchmarks: str | Path | None = None,
-                   path: str | Path | None = None) -> dict[str, dict]:
+def load_catalogue(
+    benchmarks: str | Path | None = None, path: str | Path | None = None
+) -> dict[str, dict]:
     """The catalogue as id -> entry (with ``id`` set), checked; ``benchmarks`` is an optional
     LA benchmark file merged into it (England values by year replaced or added; statistical
     neighbour, region and LA values added)."""
@@ -150,8 +172,10 @@ def merge_benchmarks(catalogue: dict[str, dict], benchmarks: str | Path) -> dict
             raise CatalogueError(f"{bpath}: {ind_id} must be a mapping")
         unknown = set(values) - set(BENCHMARK_KEYS)
         if unknown:
-            raise CatalogueError(f"{bpath}: {ind_id} has unknown keys {sorted(unknown)}; "
-                                 f"expected {', '.join(BENCHMARK_KEYS)}")
+            raise CatalogueError(
+                f"{bpath}: {ind_id} has unknown keys {sorted(unknown)}; "
+                f"expected {', '.join(BENCHMARK_KEYS)}"
+            )
         entry = catalogue[ind_id]
         for key, vals in values.items():
             _check_values(ind_id, key, vals, entry["unit"], str(bpath))

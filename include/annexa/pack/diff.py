@@ -97,8 +97,10 @@ def read_list(number: int, path: Path) -> list[dict[str, str]]:
     types = _column_types(number)
     table = pq.read_table(path)
     cols = [c for c in table.column_names if not c.startswith("_")]
-    return [{k: csv_value(r[k], types.get(k, "text")) for k in cols}
-            for r in table.select(cols).to_pylist()]
+    return [
+        {k: csv_value(r[k], types.get(k, "text")) for k in cols}
+        for r in table.select(cols).to_pylist()
+    ]
 
 
 def _display(value: str) -> str:
@@ -117,8 +119,7 @@ def _key_text(key: tuple[str, ...]) -> str:
     return ", ".join(_display(k) for k in key)
 
 
-def diff_list(number: int, current: list[dict[str, str]],
-              previous: list[dict[str, str]]) -> dict:
+def diff_list(number: int, current: list[dict[str, str]], previous: list[dict[str, str]]) -> dict:
     """Counts and example keys for one list."""
     key_cols = row_key(number)
     shared = [k for k in (current[0] if current else {}) if previous and k in previous[0]]
@@ -153,9 +154,16 @@ def diff_list(number: int, current: list[dict[str, str]],
         if n_changed:
             changed += n_changed
             changed_ids.append(text)
-    return {"list": number, "title": _spec(number).title, "added": added, "removed": removed,
-            "changed": changed, "added_ids": added_ids[:EXAMPLES],
-            "removed_ids": removed_ids[:EXAMPLES], "changed_ids": changed_ids[:EXAMPLES]}
+    return {
+        "list": number,
+        "title": _spec(number).title,
+        "added": added,
+        "removed": removed,
+        "changed": changed,
+        "added_ids": added_ids[:EXAMPLES],
+        "removed_ids": removed_ids[:EXAMPLES],
+        "changed_ids": changed_ids[:EXAMPLES],
+    }
 
 
 def return_as_at(files: dict[int, Path]) -> str | None:
@@ -198,9 +206,22 @@ def diff_returns(current: dict[int, Path], previous: dict[int, Path] | None) -> 
     """Compare two returns list by list; ``previous`` None (no earlier return) gives zeros."""
     numbers = sorted(set(current) | set(previous or {}))
     if previous is None:
-        return {"previous_as_at": None, "lists": [
-            {"list": n, "title": _spec(n).title, "added": 0, "removed": 0, "changed": 0,
-             "added_ids": [], "removed_ids": [], "changed_ids": []} for n in numbers]}
+        return {
+            "previous_as_at": None,
+            "lists": [
+                {
+                    "list": n,
+                    "title": _spec(n).title,
+                    "added": 0,
+                    "removed": 0,
+                    "changed": 0,
+                    "added_ids": [],
+                    "removed_ids": [],
+                    "changed_ids": [],
+                }
+                for n in numbers
+            ],
+        }
     lists = []
     for n in numbers:
         cur = read_list(n, current[n]) if n in current else []

@@ -64,8 +64,9 @@ def latest_england(entry: dict) -> dict | None:
     return max(pool, key=lambda v: v["year"]) if pool else None
 
 
-def compare(value: float | None, benchmark: float | None, polarity: str,
-            band_lower: float | None = None) -> str:
+def compare(
+    value: float | None, benchmark: float | None, polarity: str, band_lower: float | None = None
+) -> str:
     """Marker against a benchmark (§1.5, §7.4): better | worse | same (equal at one decimal
     place) | n/a; context indicators say higher | lower; band indicators say warning below
     their lower bound, else as low."""
@@ -84,12 +85,15 @@ def compare(value: float | None, benchmark: float | None, polarity: str,
 
 def _label(period: str, start: dt.date | None, end: dt.date | None) -> str:
     fmt = PERIOD_LABELS.get(period, "{start} to {end}")
-    return fmt.format(start=start.strftime("%d/%m/%Y") if start else "",
-                      end=end.strftime("%d/%m/%Y") if end else "")
+    return fmt.format(
+        start=start.strftime("%d/%m/%Y") if start else "",
+        end=end.strftime("%d/%m/%Y") if end else "",
+    )
 
 
-def compute_indicators(con: duckdb.DuckDBPyConnection, *,
-                       catalogue: dict[str, dict] | None = None) -> list[dict]:
+def compute_indicators(
+    con: duckdb.DuckDBPyConnection, *, catalogue: dict[str, dict] | None = None
+) -> list[dict]:
     """Run every indicator SQL file (sorted by name) and return one dict per indicator, in
     file order, with its catalogue entry's title, area, unit and polarity, the period, the
     latest England value of the same unit (and its year) and the marker against it."""
@@ -105,49 +109,66 @@ def compute_indicators(con: duckdb.DuckDBPyConnection, *,
         eng = latest_england(entry)
         eng_unit = eng.get("unit", entry["unit"]) if eng else None
         is_comparable = eng is not None and comparable(entry, eng)
-        out.append({
-            "id": ind_id,
-            "title": entry["title"],
-            "area": entry["area"],
-            "definition": entry.get("definition"),
-            "value": row["value"],
-            "numerator": row["numerator"],
-            "denominator": row["denominator"],
-            "unit": entry["unit"],
-            "polarity": entry["polarity"],
-            "period": entry["period"],
-            "period_start": row["period_start"],
-            "period_end": row["period_end"],
-            "period_label": _label(entry["period"], row["period_start"], row["period_end"]),
-            "basis": entry["basis"],
-            "england_value": eng["value"] if eng else None,
-            "england_year": eng["year"] if eng else None,
-            "england_unit": eng_unit,
-            "england_status": eng.get("status") if eng else None,
-            "england_comparable": is_comparable,
-            "marker": compare(row["value"], eng["value"] if is_comparable else None,
-                              entry["polarity"], entry.get("band_lower")),
-            "other_benchmarks": other_benchmarks(entry),
-        })
+        out.append(
+            {
+                "id": ind_id,
+                "title": entry["title"],
+                "area": entry["area"],
+                "definition": entry.get("definition"),
+                "value": row["value"],
+                "numerator": row["numerator"],
+                "denominator": row["denominator"],
+                "unit": entry["unit"],
+                "polarity": entry["polarity"],
+                "period": entry["period"],
+                "period_start": row["period_start"],
+                "period_end": row["period_end"],
+                "period_label": _label(entry["period"], row["period_start"], row["period_end"]),
+                "basis": entry["basis"],
+                "england_value": eng["value"] if eng else None,
+                "england_year": eng["year"] if eng else None,
+                "england_unit": eng_unit,
+                "england_status": eng.get("status") if eng else None,
+                "england_comparable": is_comparable,
+                "marker": compare(
+                    row["value"],
+                    eng["value"] if is_comparable else None,
+                    entry["polarity"],
+                    entry.get("band_lower"),
+                ),
+                "other_benchmarks": other_benchmarks(entry),
+            }
+        )
     done = {r["id"] for r in out}
     for ind_id, entry in catalogue.items():  # every indicator of the spec appears in the pack
         if ind_id in done:
             continue
         eng = latest_england(entry)
-        out.append({
-            "id": ind_id, "title": entry["title"], "area": entry["area"],
-            "definition": entry.get("definition"), "value": None, "numerator": None,
-            "denominator": None, "unit": entry["unit"], "polarity": entry["polarity"],
-            "period": entry["period"], "period_start": None, "period_end": None,
-            "period_label": "not computed: " + str(entry.get("reason") or "no SQL yet"),
-            "basis": entry["basis"],
-            "england_value": eng["value"] if eng else None,
-            "england_year": eng["year"] if eng else None,
-            "england_unit": eng.get("unit", entry["unit"]) if eng else None,
-            "england_status": eng.get("status") if eng else None,
-            "england_comparable": False, "marker": "n/a",
-            "other_benchmarks": other_benchmarks(entry),
-        })
+        out.append(
+            {
+                "id": ind_id,
+                "title": entry["title"],
+                "area": entry["area"],
+                "definition": entry.get("definition"),
+                "value": None,
+                "numerator": None,
+                "denominator": None,
+                "unit": entry["unit"],
+                "polarity": entry["polarity"],
+                "period": entry["period"],
+                "period_start": None,
+                "period_end": None,
+                "period_label": "not computed: " + str(entry.get("reason") or "no SQL yet"),
+                "basis": entry["basis"],
+                "england_value": eng["value"] if eng else None,
+                "england_year": eng["year"] if eng else None,
+                "england_unit": eng.get("unit", entry["unit"]) if eng else None,
+                "england_status": eng.get("status") if eng else None,
+                "england_comparable": False,
+                "marker": "n/a",
+                "other_benchmarks": other_benchmarks(entry),
+            }
+        )
     return out
 
 
@@ -155,8 +176,11 @@ def other_benchmarks(entry: dict) -> dict[str, dict]:
     """The latest statistical-neighbour, region and LA-target values an LA added (same unit)."""
     out = {}
     for key in ("statistical_neighbours", "region", "la"):
-        vals = [v for v in entry.get(key) or []
-                if v.get("unit", entry["unit"]) == entry["unit"] and v.get("value") is not None]
+        vals = [
+            v
+            for v in entry.get(key) or []
+            if v.get("unit", entry["unit"]) == entry["unit"] and v.get("value") is not None
+        ]
         if vals:
             v = max(vals, key=lambda x: x["year"])
             out[key] = {"value": v["value"], "year": v["year"]}

@@ -41,8 +41,9 @@ def _load(path: Path, default=None):
     return json.loads(path.read_text()) if path.is_file() else default
 
 
-def history(out_root: Path, la_code: str, as_at: dt.date,
-            months: int = TREND_MONTHS) -> dict[str, list[dict]]:
+def history(
+    out_root: Path, la_code: str, as_at: dt.date, months: int = TREND_MONTHS
+) -> dict[str, list[dict]]:
     """Indicator values of the month-end returns in the ``months`` before ``as_at`` (and of
     ``as_at`` itself), per indicator id, oldest first."""
     first = dt.date(as_at.year - months // 12, as_at.month, 1)
@@ -51,15 +52,21 @@ def history(out_root: Path, la_code: str, as_at: dt.date,
         if not (first <= d <= as_at) or not (_is_month_end(d) or d == as_at):
             continue
         for row in _load(Path(out_root) / la_code / d.isoformat() / "indicators.json", []):
-            out.setdefault(row["id"], []).append({
-                "as_at": d.isoformat(), "value": row["value"],
-                # for small-number suppression of trend points in the aggregate-only view
-                "numerator": row.get("numerator"), "denominator": row.get("denominator")})
+            out.setdefault(row["id"], []).append(
+                {
+                    "as_at": d.isoformat(),
+                    "value": row["value"],
+                    # for small-number suppression of trend points in the aggregate-only view
+                    "numerator": row.get("numerator"),
+                    "denominator": row.get("denominator"),
+                }
+            )
     return out
 
 
-def assemble(out_root: Path, la_code: str, as_at: dt.date | None = None, *,
-             suppress_below: int | None = None) -> dict:
+def assemble(
+    out_root: Path, la_code: str, as_at: dt.date | None = None, *, suppress_below: int | None = None
+) -> dict:
     """The pack dict for the return published as at ``as_at`` (default: the latest)."""
     from annexa.pack.diff import diff_returns, published_csvs
 
@@ -73,17 +80,22 @@ def assemble(out_root: Path, la_code: str, as_at: dt.date | None = None, *,
     manifest = _load(release / "manifest.json", {})
     indicators = _load(release / "indicators.json")
     if indicators is None:
-        raise PackError(f"the return as at {as_at} has no indicators.json (published before "
-                        "the pack existed, or its pack inputs failed: see its manifest)")
+        raise PackError(
+            f"the return as at {as_at} has no indicators.json (published before "
+            "the pack existed, or its pack inputs failed: see its manifest)"
+        )
     earlier = [d for d in dates if d < as_at]
     previous = earlier[-1] if earlier else None
     changes = diff_returns(
         published_csvs(release),
-        published_csvs(Path(out_root) / la_code / previous.isoformat()) if previous else None)
+        published_csvs(Path(out_root) / la_code / previous.isoformat()) if previous else None,
+    )
     changes["previous_as_at"] = previous.isoformat() if previous else None
     return {
-        "la_code": la_code, "la_name": manifest.get("la_name") or "",
-        "as_at": as_at.isoformat(), "generated_at": dt.datetime.now(dt.UTC).isoformat(),
+        "la_code": la_code,
+        "la_name": manifest.get("la_name") or "",
+        "as_at": as_at.isoformat(),
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(),
         "indicators": indicators,
         "history": history(out_root, la_code, as_at),
         "drilldowns": _load(release / "drilldowns.json", []),
@@ -92,8 +104,13 @@ def assemble(out_root: Path, la_code: str, as_at: dt.date | None = None, *,
     }
 
 
-def make_pack(out_root: str | Path, la_code: str, as_at: dt.date | None = None, *,
-              suppress_below: int | None = None) -> Path:
+def make_pack(
+    out_root: str | Path,
+    la_code: str,
+    as_at: dt.date | None = None,
+    *,
+    suppress_below: int | None = None,
+) -> Path:
     """Render and publish the pack; returns its folder ``<out>/<la>/packs/<as-at>``. With
     ``suppress_below``, an aggregate-only variant for wider sharing is written beside it."""
     from annexa.pack.render import write_pack_html, write_pack_xlsx
@@ -108,8 +125,9 @@ def make_pack(out_root: str | Path, la_code: str, as_at: dt.date | None = None, 
     if suppress_below is not None:
         write_pack_html(tmp / f"pack_aggregate_{suppress_below}.html", pack)
         write_pack_xlsx(tmp / f"pack_aggregate_{suppress_below}.xlsx", pack)
-    (tmp / "pack.json").write_text(json.dumps(
-        {k: pack[k] for k in ("la_code", "as_at", "generated_at", "suppress_below")}))
+    (tmp / "pack.json").write_text(
+        json.dumps({k: pack[k] for k in ("la_code", "as_at", "generated_at", "suppress_below")})
+    )
     final = packs / pack["as_at"]
     if final.exists():  # re-packing a date replaces it wholesale
         old = packs / f".old-{pack['as_at']}-{os.getpid()}"

@@ -55,34 +55,54 @@ OTHER_AREA = "Other indicators"
 
 # marker -> (symbol, word, css class); the word is what the xlsx shows
 MARKERS: dict[str, tuple[str, str, str]] = {
-    "better": ("\u25b2", "better", "m-better"),      # ▲
-    "worse": ("\u25bc", "worse", "m-worse"),         # ▼
+    "better": ("\u25b2", "better", "m-better"),  # ▲
+    "worse": ("\u25bc", "worse", "m-worse"),  # ▼
     "same": ("=", "same", "m-same"),
     "warning": ("\u26a0", "warning: very low", "m-warning"),  # ⚠
-    "higher": ("\u2191", "higher", "m-context"),     # ↑
-    "lower": ("\u2193", "lower", "m-context"),       # ↓
-    "n/a": ("\u2013", "n/a", "m-na"),                # –
+    "higher": ("\u2191", "higher", "m-context"),  # ↑
+    "lower": ("\u2193", "lower", "m-context"),  # ↓
+    "n/a": ("\u2013", "n/a", "m-na"),  # –
 }
 STATUS_MARKS = {"derived": "\u2020", "secondary": "\u2021", "unconfirmed": "(u)"}
-DECIMALS = {"percent": 1, "rate_per_10000": 1, "count": 0, "days": 0, "working_days": 0,
-            "cases_per_worker": 1}
-UNIT_SUFFIX = {"percent": "%", "rate_per_10000": " per 10,000", "count": "", "days": " days",
-               "working_days": " working days", "cases_per_worker": " cases per worker"}
-UNIT_WORDS = {"percent": "%", "rate_per_10000": "per 10,000 aged 0-17", "count": "count",
-              "days": "days", "working_days": "working days",
-              "cases_per_worker": "cases per worker"}
+DECIMALS = {
+    "percent": 1,
+    "rate_per_10000": 1,
+    "count": 0,
+    "days": 0,
+    "working_days": 0,
+    "cases_per_worker": 1,
+}
+UNIT_SUFFIX = {
+    "percent": "%",
+    "rate_per_10000": " per 10,000",
+    "count": "",
+    "days": " days",
+    "working_days": " working days",
+    "cases_per_worker": " cases per worker",
+}
+UNIT_WORDS = {
+    "percent": "%",
+    "rate_per_10000": "per 10,000 aged 0-17",
+    "count": "count",
+    "days": "days",
+    "working_days": "working days",
+    "cases_per_worker": "cases per worker",
+}
 SUPPRESSED = "[c]"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXAMPLE_KEYS = (("added_ids", "added"), ("removed_ids", "removed"), ("changed_ids", "changed"))
 NOT_AVAILABLE = "not available"
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
-      "form-action 'none'"
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 
 
 # --------------------------------------------------------------------------------------------
 # values, formatting and suppression
 # --------------------------------------------------------------------------------------------
+
 
 def esc(value: Any) -> str:
     """HTML-escape any value (quotes too: safe inside attributes)."""
@@ -159,8 +179,9 @@ def _below(value: Any, threshold: int | None) -> bool:
     return threshold is not None and f is not None and f < threshold
 
 
-def suppression(unit: str | None, value: Any, numerator: Any, denominator: Any,
-                threshold: int | None) -> dict[str, bool]:
+def suppression(
+    unit: str | None, value: Any, numerator: Any, denominator: Any, threshold: int | None
+) -> dict[str, bool]:
     """Which of value / numerator / denominator are suppressed in the aggregate-only view."""
     if threshold is None:
         return {"value": False, "numerator": False, "denominator": False}
@@ -180,7 +201,7 @@ def _threshold(pack: dict) -> int | None:
     t = pack.get("suppress_below")
     if t is None:
         return None
-    if isinstance(t, bool) or not isinstance(t, int) or t < 1:   # never fail open on a typo
+    if isinstance(t, bool) or not isinstance(t, int) or t < 1:  # never fail open on a typo
         raise ValueError(f"suppress_below must be None or a positive integer: {t!r}")
     return t
 
@@ -197,8 +218,9 @@ def _prepare(pack: dict) -> list[dict]:
     ``denominator_text`` win) and the suppression decided."""
     t = _threshold(pack)
     rows = list(pack.get("indicators") or [])
-    need = any(r.get(k) is None for r in rows
-               for k in ("definition", "numerator_text", "denominator_text"))
+    need = any(
+        r.get(k) is None for r in rows for k in ("definition", "numerator_text", "denominator_text")
+    )
     cat = _catalogue() if need else {}
     out = []
     for r in rows:
@@ -208,8 +230,9 @@ def _prepare(pack: dict) -> list[dict]:
             src = {"numerator_text": "numerator", "denominator_text": "denominator"}.get(key, key)
             if row.get(key) is None:
                 row[key] = entry.get(src) if isinstance(entry.get(src), str) else ""
-        row["_supp"] = suppression(row.get("unit"), row.get("value"), row.get("numerator"),
-                                   row.get("denominator"), t)
+        row["_supp"] = suppression(
+            row.get("unit"), row.get("value"), row.get("numerator"), row.get("denominator"), t
+        )
         out.append(row)
     return out
 
@@ -247,8 +270,11 @@ def england_text(row: dict) -> str:
     return text + other_benchmarks_text(row)
 
 
-OTHER_BENCHMARKS = {"statistical_neighbours": "statistical neighbours", "region": "region",
-                    "la": "LA target"}
+OTHER_BENCHMARKS = {
+    "statistical_neighbours": "statistical neighbours",
+    "region": "region",
+    "la": "LA target",
+}
 
 
 def other_benchmarks_text(row: dict) -> str:
@@ -290,16 +316,18 @@ def _history(pack: dict, row: dict, threshold: int | None) -> list[tuple[dt.date
     return [(d, v) for d, v, _ in _history_points(pack, row, threshold)]
 
 
-def _history_points(pack: dict, row: dict,
-                    threshold: int | None) -> list[tuple[dt.date, float | None, bool]]:
+def _history_points(
+    pack: dict, row: dict, threshold: int | None
+) -> list[tuple[dt.date, float | None, bool]]:
     """As _history, with a third item: whether the point is suppressed."""
     points = []
     for p in (pack.get("history") or {}).get(str(row.get("id"))) or []:
         d = _date(p.get("as_at")) if isinstance(p, dict) else None
         if d is None:
             continue
-        s = suppression(row.get("unit"), p.get("value"), p.get("numerator"),
-                        p.get("denominator"), threshold)
+        s = suppression(
+            row.get("unit"), p.get("value"), p.get("numerator"), p.get("denominator"), threshold
+        )
         points.append((d, None if s["value"] else _num(p.get("value")), s["value"]))
     points.sort(key=lambda x: x[0])
     return points[-36:]
@@ -308,6 +336,7 @@ def _history_points(pack: dict, row: dict,
 # --------------------------------------------------------------------------------------------
 # SVG
 # --------------------------------------------------------------------------------------------
+
 
 def _month(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
@@ -318,8 +347,13 @@ def _month_end(m: int) -> dt.date:
     return dt.date(y, mo + 1, calendar.monthrange(y, mo + 1)[1])
 
 
-def sparkline(points: list[tuple[dt.date, float | None]], unit: str | None, *,
-              reference: float | None = None, label: str = "") -> str:
+def sparkline(
+    points: list[tuple[dt.date, float | None]],
+    unit: str | None,
+    *,
+    reference: float | None = None,
+    label: str = "",
+) -> str:
     """A small inline SVG line chart: the months on x (first and last labelled), the values on
     y (min and max labelled), gaps where a point is missing or suppressed, the England value as
     a dashed reference line when given."""
@@ -346,14 +380,17 @@ def sparkline(points: list[tuple[dt.date, float | None]], unit: str | None, *,
         return top + (yhi - v) / (yhi - ylo) * ph
 
     dp = decimals(unit)
-    parts = [f'<line class="ax" x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}"/>',
-             f'<line class="ax" x1="{left}" y1="{top + ph}" x2="{left + pw}" '
-             f'y2="{top + ph}"/>']
+    parts = [
+        f'<line class="ax" x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}"/>',
+        f'<line class="ax" x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}"/>',
+    ]
     if reference is not None:
         ry = y(reference)
-        parts.append(f'<line class="ref" x1="{left}" y1="{ry:.1f}" x2="{left + pw}" '
-                     f'y2="{ry:.1f}"><title>England {esc(fmt_number(reference, dp))}</title>'
-                     f'</line>')
+        parts.append(
+            f'<line class="ref" x1="{left}" y1="{ry:.1f}" x2="{left + pw}" '
+            f'y2="{ry:.1f}"><title>England {esc(fmt_number(reference, dp))}</title>'
+            f"</line>"
+        )
     segment: list[str] = []
     segments: list[list[str]] = []
     prev: int | None = None
@@ -377,22 +414,32 @@ def sparkline(points: list[tuple[dt.date, float | None]], unit: str | None, *,
     if last:
         parts.append(f'<circle class="last" cx="{x(last[0]):.1f}" cy="{y(last[1]):.1f}" r="2.5"/>')
     # axis labels: max and min of the values on y, first and last month on x
-    parts.append(f'<text class="lb" x="{left - 3}" y="{y(hi) + 3:.1f}" text-anchor="end">'
-                 f'{esc(fmt_number(hi, dp))}</text>')
+    parts.append(
+        f'<text class="lb" x="{left - 3}" y="{y(hi) + 3:.1f}" text-anchor="end">'
+        f"{esc(fmt_number(hi, dp))}</text>"
+    )
     if lo != hi:
-        parts.append(f'<text class="lb" x="{left - 3}" y="{y(lo) + 3:.1f}" text-anchor="end">'
-                     f'{esc(fmt_number(lo, dp))}</text>')
+        parts.append(
+            f'<text class="lb" x="{left - 3}" y="{y(lo) + 3:.1f}" text-anchor="end">'
+            f"{esc(fmt_number(lo, dp))}</text>"
+        )
     first_m, last_m = points[0][0].strftime("%b %Y"), points[-1][0].strftime("%b %Y")
-    parts.append(f'<text class="lb" x="{left}" y="{h - 4}" text-anchor="start">'
-                 f'{esc(first_m)}</text>')
-    parts.append(f'<text class="lb" x="{left + pw}" y="{h - 4}" text-anchor="end">'
-                 f'{esc(last_m)}</text>')
-    desc = (f"{label}: {len(values)} monthly values from {first_m} to {last_m}, "
-            f"min {fmt_number(lo, dp)}, max {fmt_number(hi, dp)}")
+    parts.append(
+        f'<text class="lb" x="{left}" y="{h - 4}" text-anchor="start">{esc(first_m)}</text>'
+    )
+    parts.append(
+        f'<text class="lb" x="{left + pw}" y="{h - 4}" text-anchor="end">{esc(last_m)}</text>'
+    )
+    desc = (
+        f"{label}: {len(values)} monthly values from {first_m} to {last_m}, "
+        f"min {fmt_number(lo, dp)}, max {fmt_number(hi, dp)}"
+    )
     if reference is not None:
         desc += f", England {fmt_number(reference, dp)} (dashed)"
-    return (f'<svg class="spark" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
-            f'aria-label="{esc(desc)}"><title>{esc(desc)}</title>{"".join(parts)}</svg>')
+    return (
+        f'<svg class="spark" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
+        f'aria-label="{esc(desc)}"><title>{esc(desc)}</title>{"".join(parts)}</svg>'
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -488,9 +535,13 @@ def _ratio_html(row: dict) -> str:
 def _indicator_row(pack: dict, row: dict, threshold: int | None) -> str:
     ref = _num(row.get("england_value")) if row.get("england_comparable") else None
     points = _history(pack, row, threshold)
-    chart = sparkline(points, row.get("unit"), reference=ref,
-                      label=f"{row.get('id')} {row.get('title')}") if points else \
-        '<span class="nohist">no history</span>'
+    chart = (
+        sparkline(
+            points, row.get("unit"), reference=ref, label=f"{row.get('id')} {row.get('title')}"
+        )
+        if points
+        else '<span class="nohist">no history</span>'
+    )
     definition = esc(row.get("definition"))
     extra = []
     if row.get("numerator_text"):
@@ -510,7 +561,8 @@ def _indicator_row(pack: dict, row: dict, threshold: int | None) -> str:
         f"<td>{esc(row.get('period_label') or row.get('period'))}</td>"
         f"<td>{esc(england_text(row))}</td>"
         f"<td>{_marker_html(row)}</td>"
-        f"<td>{chart}</td></tr>")
+        f"<td>{chart}</td></tr>"
+    )
 
 
 def _area_summary(rows: list[dict]) -> str:
@@ -519,37 +571,39 @@ def _area_summary(rows: list[dict]) -> str:
         word = marker_parts(r)[1]
         counts[word] = counts.get(word, 0) + 1
     order = [m[1] for m in MARKERS.values()] + [SUPPRESSED]
-    bits = [f"{counts[w]} {'suppressed' if w == SUPPRESSED else w}" for w in order
-            if counts.get(w)]
+    bits = [f"{counts[w]} {'suppressed' if w == SUPPRESSED else w}" for w in order if counts.get(w)]
     noun = "indicator" if len(rows) == 1 else "indicators"
-    return f'<p class="summary">{len(rows)} {noun} against England: ' \
-           f'{esc(", ".join(bits))}</p>'
+    return f'<p class="summary">{len(rows)} {noun} against England: {esc(", ".join(bits))}</p>'
 
 
-def _area_html(pack: dict, key: str, title: str, rows: list[dict],
-               threshold: int | None) -> str:
-    head = (f'<section class="area" id="area-{esc(key)}"><h2>{esc(title)}</h2>')
+def _area_html(pack: dict, key: str, title: str, rows: list[dict], threshold: int | None) -> str:
+    head = f'<section class="area" id="area-{esc(key)}"><h2>{esc(title)}</h2>'
     if not rows:
         return head + '<p class="note">No indicators in this area.</p></section>'
     body = "".join(_indicator_row(pack, r, threshold) for r in rows)
-    return (head + _area_summary(rows)
-            + '<table class="ind"><colgroup><col style="width:31%"><col style="width:10%">'
-            '<col style="width:9%"><col style="width:10%"><col style="width:10%">'
-            '<col style="width:10%"><col style="width:20%"></colgroup>'
-            '<thead><tr><th scope="col">Indicator and definition</th>'
-            '<th scope="col">Value</th><th scope="col">Numerator / denominator</th>'
-            '<th scope="col">Period</th><th scope="col">England (year)</th>'
-            '<th scope="col">Against England</th><th scope="col">Trend (up to 36 months)</th>'
-            f"</tr></thead><tbody>{body}</tbody></table></section>")
+    return (
+        head
+        + _area_summary(rows)
+        + '<table class="ind"><colgroup><col style="width:31%"><col style="width:10%">'
+        '<col style="width:9%"><col style="width:10%"><col style="width:10%">'
+        '<col style="width:10%"><col style="width:20%"></colgroup>'
+        '<thead><tr><th scope="col">Indicator and definition</th>'
+        '<th scope="col">Value</th><th scope="col">Numerator / denominator</th>'
+        '<th scope="col">Period</th><th scope="col">England (year)</th>'
+        '<th scope="col">Against England</th><th scope="col">Trend (up to 36 months)</th>'
+        f"</tr></thead><tbody>{body}</tbody></table></section>"
+    )
 
 
 def _drilldowns_html(pack: dict, threshold: int | None) -> str:
     drills = list(pack.get("drilldowns") or [])
     out = ['<section class="drilldowns" id="drilldowns"><h2>Lines of enquiry (drill-downs)</h2>']
     if threshold is not None:
-        out.append(f'<p class="note">Aggregate-only view: the {len(drills)} child-level '
-                   "drill-down table(s) are omitted from this version, which is for wider "
-                   "sharing. See the LA's full pack.</p></section>")
+        out.append(
+            f'<p class="note">Aggregate-only view: the {len(drills)} child-level '
+            "drill-down table(s) are omitted from this version, which is for wider "
+            "sharing. See the LA's full pack.</p></section>"
+        )
         return "".join(out)
     if not drills:
         out.append('<p class="note">No drill-downs.</p></section>')
@@ -560,14 +614,20 @@ def _drilldowns_html(pack: dict, threshold: int | None) -> str:
         out.append(f'<h3 id="drill-{i}">{esc(d.get("title") or d.get("id"))}</h3>')
         if d.get("question"):
             out.append(f'<p class="question">Line of enquiry: {esc(d["question"])}</p>')
-        out.append(f'<p class="note">{len(rows)} record(s).'
-                   + (f" {esc(d['note'])}" if d.get("note") else "") + "</p>")
+        out.append(
+            f'<p class="note">{len(rows)} record(s).'
+            + (f" {esc(d['note'])}" if d.get("note") else "")
+            + "</p>"
+        )
         if rows:
             head = "".join(f'<th scope="col">{esc(c)}</th>' for c in cols)
-            body = "".join("<tr>" + "".join(f"<td>{esc(_cell_text(v))}</td>" for v in r)
-                           + "</tr>" for r in rows)
-            out.append(f'<table class="drill"><thead><tr>{head}</tr></thead>'
-                       f"<tbody>{body}</tbody></table>")
+            body = "".join(
+                "<tr>" + "".join(f"<td>{esc(_cell_text(v))}</td>" for v in r) + "</tr>"
+                for r in rows
+            )
+            out.append(
+                f'<table class="drill"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            )
     out.append("</section>")
     return "".join(out)
 
@@ -597,8 +657,10 @@ def _changes_html(pack: dict, threshold: int | None) -> str:
     if not prev:
         out.append('<p class="note">No previous return to compare with.</p>')
     else:
-        out.append(f"<p>Compared with the return as at {esc(fmt_date(prev))}: rows added, "
-                   f"removed and changed per list.</p>")
+        out.append(
+            f"<p>Compared with the return as at {esc(fmt_date(prev))}: rows added, "
+            f"removed and changed per list.</p>"
+        )
     items = list(ch.get("lists") or [])
     examples = threshold is None and any(it.get(k) for it in items for k, _ in EXAMPLE_KEYS)
     if items:
@@ -606,32 +668,44 @@ def _changes_html(pack: dict, threshold: int | None) -> str:
             f'<tr><td class="num">{esc(it.get("list"))}</td><td>{esc(it.get("title"))}</td>'
             + "".join(f'<td class="num">{esc(c)}</td>' for c in _change_cells(it, threshold))
             + (f'<td class="note">{esc(_examples_text(it))}</td>' if examples else "")
-            + "</tr>" for it in items)
-        out.append('<table class="chg"><thead><tr><th scope="col">List</th>'
-                   '<th scope="col">Title</th><th scope="col">Added</th>'
-                   '<th scope="col">Removed</th><th scope="col">Changed</th>'
-                   + ('<th scope="col">Examples (record keys)</th>' if examples else "")
-                   + f"</tr></thead><tbody>{body}</tbody></table>")
+            + "</tr>"
+            for it in items
+        )
+        out.append(
+            '<table class="chg"><thead><tr><th scope="col">List</th>'
+            '<th scope="col">Title</th><th scope="col">Added</th>'
+            '<th scope="col">Removed</th><th scope="col">Changed</th>'
+            + ('<th scope="col">Examples (record keys)</th>' if examples else "")
+            + f"</tr></thead><tbody>{body}</tbody></table>"
+        )
     if threshold is not None and any(it.get(k) for it in items for k, _ in EXAMPLE_KEYS):
-        out.append('<p class="note">Examples of the records that changed (child-level) are '
-                   "omitted from this aggregate-only view.</p>")
+        out.append(
+            '<p class="note">Examples of the records that changed (child-level) are '
+            "omitted from this aggregate-only view.</p>"
+        )
     out.append("</section>")
     return "".join(out)
 
 
 def _legend_html(threshold: int | None) -> str:
-    marks = " ".join(f'<span class="marker {c}"><span aria-hidden="true">{esc(s)}</span> '
-                     f"{esc(w)}</span>" for s, w, c in MARKERS.values())
-    text = (f'<div class="legend"><p>Markers compare the LA value with the latest England '
-            f"value of the same unit, respecting polarity (higher or lower is better); "
-            f"context indicators show only higher or lower; a warning marks a very low value "
-            f"of a band indicator. {marks}</p><p>England values: \u2020 derived from published "
-            f"counts; \u2021 from a secondary summary; (u) unconfirmed. Rolling Annex A periods "
-            f"are compared with England years ending 31 March (workforce: 30 September).</p>")
+    marks = " ".join(
+        f'<span class="marker {c}"><span aria-hidden="true">{esc(s)}</span> {esc(w)}</span>'
+        for s, w, c in MARKERS.values()
+    )
+    text = (
+        f'<div class="legend"><p>Markers compare the LA value with the latest England '
+        f"value of the same unit, respecting polarity (higher or lower is better); "
+        f"context indicators show only higher or lower; a warning marks a very low value "
+        f"of a band indicator. {marks}</p><p>England values: \u2020 derived from published "
+        f"counts; \u2021 from a secondary summary; (u) unconfirmed. Rolling Annex A periods "
+        f"are compared with England years ending 31 March (workforce: 30 September).</p>"
+    )
     if threshold is not None:
-        text += (f"<p><strong>{SUPPRESSED}</strong> suppressed: a count below {threshold}, or a "
-                 f"value from a count or denominator below {threshold}, is not shown in this "
-                 f"aggregate-only view.</p>")
+        text += (
+            f"<p><strong>{SUPPRESSED}</strong> suppressed: a count below {threshold}, or a "
+            f"value from a count or denominator below {threshold}, is not shown in this "
+            f"aggregate-only view.</p>"
+        )
     return text + "</div>"
 
 
@@ -644,15 +718,21 @@ def render_html(pack: dict) -> str:
     title = f"Intelligence pack - {la} - as at {as_at}"
     groups = _by_area(rows)
     if threshold is None:
-        banner = ("Full pack: contains child-level drill-downs. For use within the local "
-                  "authority only.")
+        banner = (
+            "Full pack: contains child-level drill-downs. For use within the local authority only."
+        )
     else:
-        banner = (f"Aggregate-only view: counts and percentages from fewer than {threshold} "
-                  f"are suppressed ({SUPPRESSED}); child-level drill-downs are omitted.")
-    nav = "".join(f'<li><a href="#area-{esc(k)}">{esc(t)}</a> ({len(r)})</li>'
-                  for k, t, r in groups)
-    nav += ('<li><a href="#drilldowns">Lines of enquiry</a></li>'
-            '<li><a href="#changes">What changed</a></li>')
+        banner = (
+            f"Aggregate-only view: counts and percentages from fewer than {threshold} "
+            f"are suppressed ({SUPPRESSED}); child-level drill-downs are omitted."
+        )
+    nav = "".join(
+        f'<li><a href="#area-{esc(k)}">{esc(t)}</a> ({len(r)})</li>' for k, t, r in groups
+    )
+    nav += (
+        '<li><a href="#drilldowns">Lines of enquiry</a></li>'
+        '<li><a href="#changes">What changed</a></li>'
+    )
     parts = [
         "<!DOCTYPE html>\n",
         '<html lang="en-GB"><head><meta charset="utf-8">',
@@ -664,7 +744,7 @@ def render_html(pack: dict) -> str:
         f"<dt>Local authority</dt><dd>{esc(la)} ({esc(pack.get('la_code'))})</dd>",
         f"<dt>Data as at</dt><dd>{esc(as_at)}</dd>",
         f"<dt>Generated</dt><dd>{esc(fmt_datetime(pack.get('generated_at')))}</dd>",
-        f"</dl><p class=\"banner\">{esc(banner)}</p></header>",
+        f'</dl><p class="banner">{esc(banner)}</p></header>',
         f'<nav aria-label="Contents"><ul>{nav}</ul></nav><main>',
     ]
     parts += [_area_html(pack, k, t, r, threshold) for k, t, r in groups]
@@ -678,6 +758,7 @@ def render_html(pack: dict) -> str:
 # --------------------------------------------------------------------------------------------
 # files
 # --------------------------------------------------------------------------------------------
+
 
 def _write_owner_only(path: str | Path, write: Callable[[IO[bytes]], None]) -> Path:
     """Write through a 0600 temporary file in the same folder, then rename over ``path``."""
@@ -707,6 +788,7 @@ def write_pack_html(path: str | Path, pack: dict) -> Path:
 # xlsx
 # --------------------------------------------------------------------------------------------
 
+
 def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> Any:
     """Set a cell; text is always a text cell (type 's'), never a formula, whatever it starts
     with; characters XML cannot hold are dropped."""
@@ -729,8 +811,9 @@ def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = No
             return cell
     if isinstance(value, dt.date | dt.datetime):
         cell.value = value
-        cell.number_format = "dd/mm/yyyy" if not isinstance(value, dt.datetime) \
-            else "dd/mm/yyyy hh:mm"
+        cell.number_format = (
+            "dd/mm/yyyy" if not isinstance(value, dt.datetime) else "dd/mm/yyyy hh:mm"
+        )
         return cell
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell.value = text
@@ -767,11 +850,22 @@ def _fmt_code(unit: str | None) -> str:
     return "#,##0" if decimals(unit) == 0 else "#,##0.0"
 
 
-INDICATOR_COLUMNS = ("Area", "Id", "Title", "Value", "Unit", "Numerator", "Denominator",
-                     "Period", "England value", "England year", "Marker", "Polarity",
-                     "Definition")
-CHANGE_COLUMNS = ("List", "Title", "Added", "Removed", "Changed", "Previous as at",
-                  "Current as at")
+INDICATOR_COLUMNS = (
+    "Area",
+    "Id",
+    "Title",
+    "Value",
+    "Unit",
+    "Numerator",
+    "Denominator",
+    "Period",
+    "England value",
+    "England year",
+    "Marker",
+    "Polarity",
+    "Definition",
+)
+CHANGE_COLUMNS = ("List", "Title", "Added", "Removed", "Changed", "Previous as at", "Current as at")
 RESERVED_SHEETS = ("Indicators", "Trends", "Changes", "About")
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -786,7 +880,7 @@ def sheet_name(title: str, taken: set[str]) -> str:
     while name.lower() in taken:
         n += 1
         suffix = f" ({n})"
-        name = base[:31 - len(suffix)].strip() + suffix
+        name = base[: 31 - len(suffix)].strip() + suffix
     taken.add(name.lower())
     return name
 
@@ -801,12 +895,28 @@ def _indicators_sheet(ws: Any, rows: list[dict]) -> None:
         num = SUPPRESSED if supp["numerator"] else _num(row.get("numerator"))
         den = SUPPRESSED if supp["denominator"] else _num(row.get("denominator"))
         eng_unit = row.get("england_unit") or unit
-        cells = [area, row.get("id"), row.get("title"), value, UNIT_WORDS.get(unit, unit),
-                 num, den, row.get("period_label") or row.get("period"),
-                 _rounded(row.get("england_value"), eng_unit), row.get("england_year"),
-                 marker_parts(row)[1], row.get("polarity"), row.get("definition")]
-        formats = {4: _fmt_code(unit), 6: "#,##0.##", 7: "#,##0.##", 9: _fmt_code(eng_unit),
-                   10: "0"}
+        cells = [
+            area,
+            row.get("id"),
+            row.get("title"),
+            value,
+            UNIT_WORDS.get(unit, unit),
+            num,
+            den,
+            row.get("period_label") or row.get("period"),
+            _rounded(row.get("england_value"), eng_unit),
+            row.get("england_year"),
+            marker_parts(row)[1],
+            row.get("polarity"),
+            row.get("definition"),
+        ]
+        formats = {
+            4: _fmt_code(unit),
+            6: "#,##0.##",
+            7: "#,##0.##",
+            9: _fmt_code(eng_unit),
+            10: "0",
+        }
         for c, v in enumerate(cells, start=1):
             _put(ws, r, c, v, formats.get(c))
     ws.freeze_panes = "D2"
@@ -833,8 +943,13 @@ def _trends_sheet(ws: Any, pack: dict, rows: list[dict], threshold: int | None) 
             if d not in pts:
                 continue
             v, suppressed = pts[d]
-            _put(ws, r, c, SUPPRESSED if suppressed else _rounded(v, row.get("unit")),
-                 _fmt_code(row.get("unit")))
+            _put(
+                ws,
+                r,
+                c,
+                SUPPRESSED if suppressed else _rounded(v, row.get("unit")),
+                _fmt_code(row.get("unit")),
+            )
         r += 1
     ws.freeze_panes = "D2"
     _widths(ws, [8, 50, 12] + [11] * len(months))
@@ -860,8 +975,7 @@ def _changes_sheet(ws: Any, pack: dict, threshold: int | None) -> None:
     _header(ws, 1, CHANGE_COLUMNS + (("Examples (record keys)",) if threshold is None else ()))
     prev, cur = _date(ch.get("previous_as_at")), _date(pack.get("as_at"))
     for r, it in enumerate(ch.get("lists") or [], start=2):
-        _put(ws, r, 1, _num(it.get("list")) if _num(it.get("list")) is not None
-             else it.get("list"))
+        _put(ws, r, 1, _num(it.get("list")) if _num(it.get("list")) is not None else it.get("list"))
         _put(ws, r, 2, it.get("title"))
         for c, key in enumerate(("added", "removed", "changed"), start=3):
             v = it.get(key)
@@ -879,12 +993,19 @@ def _about_sheet(ws: Any, pack: dict, threshold: int | None, drills_omitted: int
         ("LA code", pack.get("la_code")),
         ("Data as at", _date(pack.get("as_at")) or pack.get("as_at")),
         ("Generated", fmt_datetime(pack.get("generated_at"))),
-        ("View", "full (contains child-level drill-downs; LA use only)" if threshold is None
-         else f"aggregate-only: values from fewer than {threshold} shown as {SUPPRESSED}; "
-              f"{drills_omitted} child-level drill-down(s) omitted"),
-        ("Markers", "better / worse / same against the latest England value of the same unit, "
-                    "respecting polarity; higher / lower for context indicators; warning: a "
-                    "very low value of a band indicator; n/a: no comparable England value"),
+        (
+            "View",
+            "full (contains child-level drill-downs; LA use only)"
+            if threshold is None
+            else f"aggregate-only: values from fewer than {threshold} shown as {SUPPRESSED}; "
+            f"{drills_omitted} child-level drill-down(s) omitted",
+        ),
+        (
+            "Markers",
+            "better / worse / same against the latest England value of the same unit, "
+            "respecting polarity; higher / lower for context indicators; warning: a "
+            "very low value of a band indicator; n/a: no comparable England value",
+        ),
     ]
     for r, (k, v) in enumerate(items, start=1):
         _put(ws, r, 1, k)
@@ -897,7 +1018,7 @@ def build_workbook(pack: dict) -> Any:
     from openpyxl import Workbook
 
     threshold = _threshold(pack)
-    rows = [r for _, _, group in _by_area(_prepare(pack)) for r in group]   # as the HTML
+    rows = [r for _, _, group in _by_area(_prepare(pack)) for r in group]  # as the HTML
     wb = Workbook()
     ws = wb.active
     ws.title = "Indicators"
@@ -907,11 +1028,11 @@ def build_workbook(pack: dict) -> Any:
     drills = list(pack.get("drilldowns") or [])
     if threshold is None:
         for d in drills:
-            _drill_sheet(wb.create_sheet(sheet_name(d.get("title") or d.get("id") or "", taken)),
-                         d)
+            _drill_sheet(wb.create_sheet(sheet_name(d.get("title") or d.get("id") or "", taken)), d)
     _changes_sheet(wb.create_sheet("Changes"), pack, threshold)
-    _about_sheet(wb.create_sheet("About"), pack, threshold,
-                 len(drills) if threshold is not None else 0)
+    _about_sheet(
+        wb.create_sheet("About"), pack, threshold, len(drills) if threshold is not None else 0
+    )
     wb.properties.title = f"Intelligence pack - {pack.get('la_name') or pack.get('la_code')}"
     return wb
 

@@ -97,10 +97,16 @@ def _collect_garbage(la_dir: Path) -> None:
             shutil.rmtree(r, ignore_errors=True)
 
 
-def publish(out_root: Path, la_code: str, as_at: dt.date, run_key: str,
-            write: Callable[[Path], None], *,
-            progress: Callable[[str], None] | None = None,
-            crash_hook: Callable[[str], None] | None = None) -> Path:
+def publish(
+    out_root: Path,
+    la_code: str,
+    as_at: dt.date,
+    run_key: str,
+    write: Callable[[Path], None],
+    *,
+    progress: Callable[[str], None] | None = None,
+    crash_hook: Callable[[str], None] | None = None,
+) -> Path:
     """Publish a return: ``write(folder)`` fills a fresh private folder, then it goes live.
 
     ``crash_hook`` lets tests stop the process between steps; it is never set in production.

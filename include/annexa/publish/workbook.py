@@ -116,8 +116,9 @@ def _codes_sheet(specs: list, version: str) -> Sheet:
     return Sheet("Codes_used", widths=[80], head=head, dimension=f"A1:A{max(r - 1, 1)}")
 
 
-def write_workbook(path: Path, lists: dict[int, Path], facts: ReturnFacts,
-                   layout: str = "ofsted") -> dict[int, int]:
+def write_workbook(
+    path: Path, lists: dict[int, Path], facts: ReturnFacts, layout: str = "ofsted"
+) -> dict[int, int]:
     """Write the workbook for every list of the version; returns rows written per list.
 
     Rows stream from each list's Parquet file (annexa.publish.xlsx), so memory stays flat at any
@@ -126,8 +127,10 @@ def write_workbook(path: Path, lists: dict[int, Path], facts: ReturnFacts,
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}: {layout!r}")
     specs = reference.list_specs(facts.version)
     counts = {s.number: _count(lists.get(s.number)) for s in specs}
-    book = XlsxWriter(title=f"Annex A - {facts.la_name or facts.la_code} - "
-                            f"{facts.as_at:%d/%m/%Y}", creator=facts.la_name or "")
+    book = XlsxWriter(
+        title=f"Annex A - {facts.la_name or facts.la_code} - {facts.as_at:%d/%m/%Y}",
+        creator=facts.la_name or "",
+    )
     if layout == "ofsted":
         book.add(_front_sheet(facts, counts, specs))
         book.add(_codes_sheet(specs, facts.version))
@@ -135,18 +138,19 @@ def write_workbook(path: Path, lists: dict[int, Path], facts: ReturnFacts,
         cols = spec.columns
         last = col_letter(len(cols))
         header_row = 2 if layout == "ofsted" else 1
-        sheet = Sheet(spec.sheet if layout == "ofsted" else spec.liia_sheet,
-                      widths=[_width(c.type) for c in cols], freeze_row=header_row + 1,
-                      auto_filter=f"A{header_row}:{last}{header_row + counts[spec.number]}",
-                      dimension=f"A1:{last}{header_row + counts[spec.number]}")
+        sheet = Sheet(
+            spec.sheet if layout == "ofsted" else spec.liia_sheet,
+            widths=[_width(c.type) for c in cols],
+            freeze_row=header_row + 1,
+            auto_filter=f"A{header_row}:{last}{header_row + counts[spec.number]}",
+            dimension=f"A1:{last}{header_row + counts[spec.number]}",
+        )
         if layout == "ofsted":
             sheet.head.append(row_xml(1, [spec.title], STYLE_BOLD))
             sheet.merged.append(f"A1:{last}1")
-        sheet.head.append(row_xml(header_row, [c.header_for(layout) for c in cols],
-                                  STYLE_HEADER))
+        sheet.head.append(row_xml(header_row, [c.header_for(layout) for c in cols], STYLE_HEADER))
         if lists.get(spec.number) is not None:
-            sheet.parquet = (lists[spec.number], [(c.key, c.type) for c in cols],
-                             header_row + 1)
+            sheet.parquet = (lists[spec.number], [(c.key, c.type) for c in cols], header_row + 1)
         book.add(sheet)
     book.save(path)
     return counts

@@ -29,8 +29,10 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ILLEGAL_SQL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]"
 
-_NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_NS = (
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
 
 
 def col_letter(i: int) -> str:
@@ -57,13 +59,14 @@ def cell_xml(ref: str, value, style: int = STYLE_DEFAULT, *, as_date: bool = Fal
         return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(d - EXCEL_EPOCH).days}</v></c>'
     if isinstance(value, int) and not isinstance(value, bool):
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
-            f"{text_xml(str(value))}</t></is></c>")
+    return (
+        f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
+        f"{text_xml(str(value))}</t></is></c>"
+    )
 
 
 def row_xml(r: int, cells: Iterable, style: int = STYLE_DEFAULT) -> str:
-    body = "".join(cell_xml(f"{col_letter(i)}{r}", v, style)
-                   for i, v in enumerate(cells, start=1))
+    body = "".join(cell_xml(f"{col_letter(i)}{r}", v, style) for i, v in enumerate(cells, start=1))
     return f'<row r="{r}">{body}</row>'
 
 
@@ -77,22 +80,32 @@ def parquet_rows_sql(path: Path, columns: list[tuple[str, str]], first_row: int)
         v = f'"{name}"'
         ref = f"'{letter}' || _r"
         if ctype == "date":
-            body = (f"'<c r=\"' || {ref} || '\" s=\"{STYLE_DATE}\"><v>' "
-                    f"|| cast(cast({v} as date) - date '{EXCEL_EPOCH}' as varchar) || '</v></c>'")
+            body = (
+                f"'<c r=\"' || {ref} || '\" s=\"{STYLE_DATE}\"><v>' "
+                f"|| cast(cast({v} as date) - date '{EXCEL_EPOCH}' as varchar) || '</v></c>'"
+            )
         elif ctype == "integer":
-            body = (f"'<c r=\"' || {ref} || '\"><v>' "
-                    f"|| cast(cast({v} as bigint) as varchar) || '</v></c>'")
+            body = (
+                f"'<c r=\"' || {ref} || '\"><v>' "
+                f"|| cast(cast({v} as bigint) as varchar) || '</v></c>'"
+            )
         else:
-            txt = (f"replace(replace(replace(regexp_replace(cast({v} as varchar), "
-                   f"'{_ILLEGAL_SQL}', '', 'g'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')")
-            body = (f"'<c r=\"' || {ref} || '\" t=\"inlineStr\"><is><t xml:space=\"preserve\">' "
-                    f"|| {txt} || '</t></is></c>'")
+            txt = (
+                f"replace(replace(replace(regexp_replace(cast({v} as varchar), "
+                f"'{_ILLEGAL_SQL}', '', 'g'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+            )
+            body = (
+                f'\'<c r="\' || {ref} || \'" t="inlineStr"><is><t xml:space="preserve">\' '
+                f"|| {txt} || '</t></is></c>'"
+            )
         parts.append(f"coalesce({body}, '')")
     lit = str(path).replace("'", "''")
     cells = " || ".join(parts) if parts else "''"
-    return (f"select '<row r=\"' || _r || '\">' || {cells} || '</row>' as x "
-            f"from (select *, cast(file_row_number + {first_row} as varchar) as _r "
-            f"from read_parquet('{lit}', file_row_number = true)) order by file_row_number")
+    return (
+        f"select '<row r=\"' || _r || '\">' || {cells} || '</row>' as x "
+        f"from (select *, cast(file_row_number + {first_row} as varchar) as _r "
+        f"from read_parquet('{lit}', file_row_number = true)) order by file_row_number"
+    )
 
 
 @dataclass
@@ -125,8 +138,10 @@ class XlsxWriter:
         con = con or duckdb.connect(":memory:")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(fd, "wb") as f, zipfile.ZipFile(
-                    f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as z:
+            with (
+                os.fdopen(fd, "wb") as f,
+                zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as z,
+            ):
                 z.writestr("[Content_Types].xml", self._content_types())
                 z.writestr("_rels/.rels", _ROOT_RELS)
                 z.writestr("docProps/core.xml", self._core())
@@ -150,17 +165,24 @@ class XlsxWriter:
             yield f'<dimension ref="{s.dimension}"/>'
         if s.freeze_row and s.freeze_row > 1:
             top = f"A{s.freeze_row}"
-            yield ('<sheetViews><sheetView workbookViewId="0">'
-                   f'<pane ySplit="{s.freeze_row - 1}" topLeftCell="{top}" activePane="bottomLeft"'
-                   ' state="frozen"/><selection pane="bottomLeft" activeCell="'
-                   f'{top}" sqref="{top}"/></sheetView></sheetViews>')
+            yield (
+                '<sheetViews><sheetView workbookViewId="0">'
+                f'<pane ySplit="{s.freeze_row - 1}" topLeftCell="{top}" activePane="bottomLeft"'
+                ' state="frozen"/><selection pane="bottomLeft" activeCell="'
+                f'{top}" sqref="{top}"/></sheetView></sheetViews>'
+            )
         else:
             yield '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
         yield '<sheetFormatPr defaultRowHeight="15"/>'
         if s.widths:
-            yield "<cols>" + "".join(
-                f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                for i, w in enumerate(s.widths, start=1)) + "</cols>"
+            yield (
+                "<cols>"
+                + "".join(
+                    f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                    for i, w in enumerate(s.widths, start=1)
+                )
+                + "</cols>"
+            )
         yield "<sheetData>"
         yield from s.head
         if s.parquet:
@@ -172,75 +194,96 @@ class XlsxWriter:
         if s.auto_filter:
             yield f'<autoFilter ref="{s.auto_filter}"/>'
         if s.merged:
-            yield (f'<mergeCells count="{len(s.merged)}">'
-                   + "".join(f'<mergeCell ref="{m}"/>' for m in s.merged) + "</mergeCells>")
-        yield ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3"'
-               ' footer="0.3"/>')
+            yield (
+                f'<mergeCells count="{len(s.merged)}">'
+                + "".join(f'<mergeCell ref="{m}"/>' for m in s.merged)
+                + "</mergeCells>"
+            )
+        yield (
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3"'
+            ' footer="0.3"/>'
+        )
         yield "</worksheet>"
 
     def _content_types(self) -> str:
         sheets = "".join(
             f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for i in range(1, len(self.sheets) + 1))
-        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/'
-                'vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/xl/workbook.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                '<Override PartName="/xl/styles.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-                '<Override PartName="/docProps/core.xml" ContentType="application/'
-                'vnd.openxmlformats-package.core-properties+xml"/>'
-                '<Override PartName="/docProps/app.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-                f"{sheets}</Types>")
+            for i in range(1, len(self.sheets) + 1)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/'
+            'vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            f"{sheets}</Types>"
+        )
 
     def _workbook(self) -> str:
-        sheets = "".join(f'<sheet name="{escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" '
-                         f'r:id="rId{i}"/>' for i, s in enumerate(self.sheets, start=1))
+        sheets = "".join(
+            f'<sheet name="{escape(s.name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, s in enumerate(self.sheets, start=1)
+        )
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{escape(_abs_range(s.name, s.auto_filter))}</definedName>"
-            for i, s in enumerate(self.sheets) if s.auto_filter)
-        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f"<workbook {_NS}><bookViews><workbookView/></bookViews>"
-                f"<sheets>{sheets}</sheets>"
-                + (f"<definedNames>{names}</definedNames>" if names else "")
-                + "</workbook>")
+            for i, s in enumerate(self.sheets)
+            if s.auto_filter
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f"<workbook {_NS}><bookViews><workbookView/></bookViews>"
+            f"<sheets>{sheets}</sheets>"
+            + (f"<definedNames>{names}</definedNames>" if names else "")
+            + "</workbook>"
+        )
 
     def _workbook_rels(self) -> str:
         rels = "".join(
             f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/'
             f'2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
-            for i in range(1, len(self.sheets) + 1))
+            for i in range(1, len(self.sheets) + 1)
+        )
         n = len(self.sheets) + 1
-        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                f'relationships">{rels}<Relationship Id="rId{n}" Type="http://schemas.'
-                'openxmlformats.org/officeDocument/2006/relationships/styles" '
-                'Target="styles.xml"/></Relationships>')
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships">{rels}<Relationship Id="rId{n}" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/styles" '
+            'Target="styles.xml"/></Relationships>'
+        )
 
     def _core(self) -> str:
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-                'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-                'xmlns:dcterms="http://purl.org/dc/terms/" '
-                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-                f"<dc:title>{text_xml(self.title)}</dc:title>"
-                f"<dc:creator>{text_xml(self.creator)}</dc:creator>"
-                f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
-                "</cp:coreProperties>")
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{text_xml(self.title)}</dc:title>"
+            f"<dc:creator>{text_xml(self.creator)}</dc:creator>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+            "</cp:coreProperties>"
+        )
 
 
 def _abs_range(sheet: str, ref: str) -> str:
     a, _, b = ref.partition(":")
+
     def absolute(c: str) -> str:
         m = re.match(r"([A-Z]+)(\d+)", c)
         return f"${m[1]}${m[2]}" if m else c
+
     name = sheet.replace("'", "''")
     return f"'{name}'!{absolute(a)}:{absolute(b or a)}"
 
@@ -253,11 +296,14 @@ _ROOT_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
     'metadata/core-properties" Target="docProps/core.xml"/>'
     '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/extended-properties" Target="docProps/app.xml"/></Relationships>')
+    'relationships/extended-properties" Target="docProps/app.xml"/></Relationships>'
+)
 
-_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties"><Application>annexa</Application></Properties>')
+_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>annexa</Application></Properties>'
+)
 
 # 0 default; 1 date dd/mm/yyyy; 2 bold; 3 bold + wrap, top-aligned (headers); 4 bold 14pt (title)
 _STYLES = (
@@ -278,6 +324,7 @@ _STYLES = (
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
     'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '</cellXfs>'
+    "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '</styleSheet>')
+    "</styleSheet>"
+)

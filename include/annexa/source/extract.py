@@ -90,8 +90,9 @@ def _to_date(values: Sequence, counter: dict[str, int], name: str) -> pa.Array:
     if sample is None:
         return pa.nulls(len(values), pa.date32())
     if isinstance(sample, dt.datetime):
-        return pa.array([v.date() if isinstance(v, dt.datetime) else v for v in values],
-                        pa.date32())
+        return pa.array(
+            [v.date() if isinstance(v, dt.datetime) else v for v in values], pa.date32()
+        )
     if isinstance(sample, dt.date):
         return pa.array(values, pa.date32())
     text = pc.utf8_slice_codeunits(_to_text(values), 0, 10)
@@ -121,8 +122,9 @@ def _to_number(values: Sequence, typ: pa.DataType) -> pa.Array:
     return pa.array(out, typ)
 
 
-def _chunk_to_arrow(t: Table, schema: pa.Schema, present: list[str], rows: list[Sequence],
-                    report: TableReport) -> pa.Table:
+def _chunk_to_arrow(
+    t: Table, schema: pa.Schema, present: list[str], rows: list[Sequence], report: TableReport
+) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in present]
     by_name = dict(zip(present, columns, strict=True))
     arrays = []
@@ -148,8 +150,9 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _resolve_columns(t: Table, actual: Iterable[str], cms: str | None) -> tuple[dict[str, str],
-                                                                                list[str]]:
+def _resolve_columns(
+    t: Table, actual: Iterable[str], cms: str | None
+) -> tuple[dict[str, str], list[str]]:
     """Map contract column -> the source's column name; return (mapping, missing optional)."""
     by_lower = {a.lower(): a for a in actual}
     aliases = {v: k for k, v in ALIASES.get(cms or "", {}).get(t.name, {}).items()}
@@ -163,18 +166,27 @@ def _resolve_columns(t: Table, actual: Iterable[str], cms: str | None) -> tuple[
     missing_required = [c.name for c in t.columns if c.need == "R" and c.name not in found]
     if missing_required:
         raise ExtractError(
-            f"source table {t.name} lacks required column(s): {', '.join(missing_required)}")
+            f"source table {t.name} lacks required column(s): {', '.join(missing_required)}"
+        )
     for pair in REQUIRED_ONE_OF.get(t.name, ()):
         if not any(p in found for p in pair):
             raise ExtractError(
-                f"source table {t.name} needs at least one of the columns: {' or '.join(pair)}")
+                f"source table {t.name} needs at least one of the columns: {' or '.join(pair)}"
+            )
     missing_optional = [c.name for c in t.columns if c.name not in found]
     return found, missing_optional
 
 
-def _read_table(engine: sa.Engine, t: Table, src_table: str, schema_name: str | None,
-                found: dict[str, str], out_dir: Path, chunk_rows: int,
-                report: TableReport) -> None:
+def _read_table(
+    engine: sa.Engine,
+    t: Table,
+    src_table: str,
+    schema_name: str | None,
+    found: dict[str, str],
+    out_dir: Path,
+    chunk_rows: int,
+    report: TableReport,
+) -> None:
     arrow_schema = _schema(t)
     present = list(found)
     src_cols = [sa.column(found[c]) for c in present]
@@ -194,18 +206,27 @@ def _read_table(engine: sa.Engine, t: Table, src_table: str, schema_name: str | 
             path = table_dir / f"part-{part:05d}.parquet"
             pq.write_table(batch, path, compression="zstd")
             os.chmod(path, 0o600)
-            report.files.append({"file": f"{t.name}/{path.name}", "rows": batch.num_rows,
-                                 "sha256": _sha256(path)})
+            report.files.append(
+                {"file": f"{t.name}/{path.name}", "rows": batch.num_rows, "sha256": _sha256(path)}
+            )
             report.rows += batch.num_rows
             part += 1
             if not rows:
                 break
 
 
-def extract(url: str, dest: Path, *, cms: str | None = None, schema: str | None = None,
-            chunk_rows: int = 100_000, retries: int = 3, retry_wait: float = 2.0,
-            progress: Callable[[str], None] | None = None,
-            engine: sa.Engine | None = None) -> Path:
+def extract(
+    url: str,
+    dest: Path,
+    *,
+    cms: str | None = None,
+    schema: str | None = None,
+    chunk_rows: int = 100_000,
+    retries: int = 3,
+    retry_wait: float = 2.0,
+    progress: Callable[[str], None] | None = None,
+    engine: sa.Engine | None = None,
+) -> Path:
     """Snapshot every contract table of ``url`` into ``dest`` (which must not exist yet).
 
     Returns ``dest``. On any failure nothing is left at ``dest``.
@@ -244,15 +265,20 @@ def extract(url: str, dest: Path, *, cms: str | None = None, schema: str | None 
                     if attempt > retries:
                         raise ExtractError(
                             f"reading {t.name} failed after {attempt} attempts: "
-                            f"{type(exc).__name__}") from exc
-                    say(f"  {t.name}: connection problem ({type(exc).__name__}); "
-                        f"retry {attempt} of {retries}")
+                            f"{type(exc).__name__}"
+                        ) from exc
+                    say(
+                        f"  {t.name}: connection problem ({type(exc).__name__}); "
+                        f"retry {attempt} of {retries}"
+                    )
                     engine.dispose()
                     time.sleep(retry_wait * attempt)
             report.seconds = round(time.time() - t0, 3)
             if report.missing_optional:
-                say(f"  {t.name}: optional column(s) absent, read as null: "
-                    f"{', '.join(report.missing_optional)}")
+                say(
+                    f"  {t.name}: optional column(s) absent, read as null: "
+                    f"{', '.join(report.missing_optional)}"
+                )
             say(f"  {t.name}: {report.rows:,} rows")
             reports.append(report)
         manifest = {
@@ -261,10 +287,18 @@ def extract(url: str, dest: Path, *, cms: str | None = None, schema: str | None 
             "cms": cms,
             "started_at": dt.datetime.fromtimestamp(started, dt.UTC).isoformat(),
             "seconds": round(time.time() - started, 3),
-            "tables": {r.table: {"rows": r.rows, "seconds": r.seconds, "files": r.files,
-                                 "missing_optional": r.missing_optional, "aliased": r.aliased,
-                                 "unparseable_dates": r.unparseable_dates,
-                                 "attempts": r.attempts} for r in reports},
+            "tables": {
+                r.table: {
+                    "rows": r.rows,
+                    "seconds": r.seconds,
+                    "files": r.files,
+                    "missing_optional": r.missing_optional,
+                    "aliased": r.aliased,
+                    "unparseable_dates": r.unparseable_dates,
+                    "attempts": r.attempts,
+                }
+                for r in reports
+            },
         }
         mpath = partial / MANIFEST
         mpath.write_text(json.dumps(manifest, indent=2))

@@ -53,27 +53,52 @@ class FaultClass:
 
 
 FAULT_CLASSES: tuple[FaultClass, ...] = (
-    FaultClass("duplicate_key", "ssd_contacts:key_unique:cont_contact_id",
-               "contact rows copied with the same cont_contact_id (ssd_contacts rebuilt without "
-               "its primary key so that the copies can be stored)"),
-    FaultClass("orphan_child", "ssd_contacts:child_joins:cont_person_id",
-               "new contacts dated in W6 whose cont_person_id is not in ssd_person"),
-    FaultClass("placeholder_date", "ssd_cin_episodes:placeholder_value:cine_referral_date",
-               "cine_referral_date of referrals dated in W6 set to the placeholder 1900-01-01"),
-    FaultClass("future_date", "ssd_cin_assessments:future_date:cina_assessment_start_date",
-               "cina_assessment_start_date of assessments started in W6 set to 2099-01-01"),
-    FaultClass("unmapped_code", "list_8:required:placement_type",
-               "List 8 children's current placement type set to the unmapped value 'ZZ9'"),
-    FaultClass("end_before_start", "list_7:date_order:cp_plan_end_date",
-               "a child's only CP plan, started in W6, ends the day before it starts"),
-    FaultClass("birth_after_care", "list_8:event_after_birth:date_started_looked_after",
-               "List 8 children's date of birth set to 30 days after they started to be "
-               "looked after"),
-    FaultClass("missing_dob", "list_8:required:date_of_birth",
-               "List 8 children's date of birth and expected date of birth removed"),
-    FaultClass("icpc_without_plan", "cross:icpc_plan_in_list_7",
-               "every CP plan deleted for children whose ICPC in W6 (on List 5) resulted in a "
-               "plan"),
+    FaultClass(
+        "duplicate_key",
+        "ssd_contacts:key_unique:cont_contact_id",
+        "contact rows copied with the same cont_contact_id (ssd_contacts rebuilt without "
+        "its primary key so that the copies can be stored)",
+    ),
+    FaultClass(
+        "orphan_child",
+        "ssd_contacts:child_joins:cont_person_id",
+        "new contacts dated in W6 whose cont_person_id is not in ssd_person",
+    ),
+    FaultClass(
+        "placeholder_date",
+        "ssd_cin_episodes:placeholder_value:cine_referral_date",
+        "cine_referral_date of referrals dated in W6 set to the placeholder 1900-01-01",
+    ),
+    FaultClass(
+        "future_date",
+        "ssd_cin_assessments:future_date:cina_assessment_start_date",
+        "cina_assessment_start_date of assessments started in W6 set to 2099-01-01",
+    ),
+    FaultClass(
+        "unmapped_code",
+        "list_8:required:placement_type",
+        "List 8 children's current placement type set to the unmapped value 'ZZ9'",
+    ),
+    FaultClass(
+        "end_before_start",
+        "list_7:date_order:cp_plan_end_date",
+        "a child's only CP plan, started in W6, ends the day before it starts",
+    ),
+    FaultClass(
+        "birth_after_care",
+        "list_8:event_after_birth:date_started_looked_after",
+        "List 8 children's date of birth set to 30 days after they started to be looked after",
+    ),
+    FaultClass(
+        "missing_dob",
+        "list_8:required:date_of_birth",
+        "List 8 children's date of birth and expected date of birth removed",
+    ),
+    FaultClass(
+        "icpc_without_plan",
+        "cross:icpc_plan_in_list_7",
+        "every CP plan deleted for children whose ICPC in W6 (on List 5) resulted in a plan",
+    ),
 )
 CLASSES: tuple[str, ...] = tuple(c.name for c in FAULT_CLASSES)
 _BY_NAME = {c.name: c for c in FAULT_CLASSES}
@@ -137,23 +162,33 @@ def _in_w6(ctx: _Ctx, col: sa.ColumnElement) -> sa.ColumnElement[bool]:
 
 def _persons(ctx: _Ctx) -> set[str]:
     p = ctx.t("ssd_person")
-    return {r[0] for r in ctx.conn.execute(
-        sa.select(p.c.pers_person_id).where(p.c.pers_person_id.is_not(None)))}
+    return {
+        r[0]
+        for r in ctx.conn.execute(
+            sa.select(p.c.pers_person_id).where(p.c.pers_person_id.is_not(None))
+        )
+    }
 
 
-def _new_ids(ctx: _Ctx, col: sa.Column, n: int, *, gap: int = 1,
-             also_avoid: Iterable[sa.Column] = ()) -> list[str]:
+def _new_ids(
+    ctx: _Ctx, col: sa.Column, n: int, *, gap: int = 1, also_avoid: Iterable[sa.Column] = ()
+) -> list[str]:
     """``n`` ids not yet in ``col`` (nor in ``also_avoid``): after the largest numeric id, in the
     same style; ``FAULT-k`` when the ids are not numbers."""
     top = ctx.conn.execute(
-        sa.select(col).where(col.is_not(None))
-        .order_by(sa.func.length(col).desc(), col.desc()).limit(1)).scalar()
+        sa.select(col)
+        .where(col.is_not(None))
+        .order_by(sa.func.length(col).desc(), col.desc())
+        .limit(1)
+    ).scalar()
     start = int(top) + gap if top is not None and str(top).isdigit() else None
     out: list[str] = []
     k = 0
     while len(out) < n:
-        batch = [str(start + k + i) if start is not None else f"FAULT-{k + i + 1}"
-                 for i in range(n - len(out))]
+        batch = [
+            str(start + k + i) if start is not None else f"FAULT-{k + i + 1}"
+            for i in range(n - len(out))
+        ]
         k += len(batch)
         taken: set[str] = set()
         for c in (col, *also_avoid):
@@ -171,8 +206,10 @@ def _drop_primary_key(conn: sa.Connection, name: str) -> bool:
     old = sa.Table(name, sa.MetaData(), autoload_with=conn)
 
     def columns() -> list[sa.Column]:
-        return [sa.Column(c.name, c.type, nullable=c.nullable and not c.primary_key)
-                for c in old.columns]
+        return [
+            sa.Column(c.name, c.type, nullable=c.nullable and not c.primary_key)
+            for c in old.columns
+        ]
 
     names = [c.name for c in old.columns]
     tmp = sa.Table(f"{name}__annexa_faults_copy", sa.MetaData(), *columns())
@@ -188,23 +225,36 @@ def _drop_primary_key(conn: sa.Connection, name: str) -> bool:
 
 # 1-4: source-table faults -------------------------------------------------------------------
 
+
 def _duplicate_key(ctx: _Ctx, n: int) -> list[str]:
     c = ctx.t("ssd_contacts")
     rows = ctx.conn.execute(
-        sa.select(c.c.cont_contact_id, c.c.cont_person_id)
-        .where(_in_w6(ctx, c.c.cont_contact_date), c.c.cont_person_id.is_not(None),
-               c.c.cont_contact_id.is_not(None))).all()
+        sa.select(c.c.cont_contact_id, c.c.cont_person_id).where(
+            _in_w6(ctx, c.c.cont_contact_date),
+            c.c.cont_person_id.is_not(None),
+            c.c.cont_contact_id.is_not(None),
+        )
+    ).all()
     # only keys held once now, so that each chosen key ends up on exactly two rows
     counts: dict[str, int] = defaultdict(int)
     for r in rows:
         counts[r.cont_contact_id] += 1
-    chosen = _pick(ctx, "duplicate_key", [_Candidate(r.cont_contact_id, r.cont_person_id)
-                                          for r in rows if counts[r.cont_contact_id] == 1], n)
+    chosen = _pick(
+        ctx,
+        "duplicate_key",
+        [
+            _Candidate(r.cont_contact_id, r.cont_person_id)
+            for r in rows
+            if counts[r.cont_contact_id] == 1
+        ],
+        n,
+    )
     if not chosen:
         return []
     ids = [x.record_id for x in chosen]
-    copies = [dict(r._mapping) for r in ctx.conn.execute(
-        sa.select(c).where(c.c.cont_contact_id.in_(ids)))]
+    copies = [
+        dict(r._mapping) for r in ctx.conn.execute(sa.select(c).where(c.c.cont_contact_id.in_(ids)))
+    ]
     _drop_primary_key(ctx.conn, "ssd_contacts")
     ctx.conn.execute(c.insert(), copies)
     return ids
@@ -215,33 +265,42 @@ def _orphan_child(ctx: _Ctx, n: int) -> list[str]:
     template = ctx.conn.execute(
         sa.select(c.c.cont_contact_source_code, c.c.cont_contact_source_desc)
         .where(_in_w6(ctx, c.c.cont_contact_date))
-        .order_by(c.c.cont_contact_id).limit(200)).all()
+        .order_by(c.c.cont_contact_id)
+        .limit(200)
+    ).all()
     if not template:
         return []
     rng = ctx.rng("orphan_child")
     contact_ids = _new_ids(ctx, c.c.cont_contact_id, n)
-    person_ids = _new_ids(ctx, p.c.pers_person_id, n, gap=900_000,
-                          also_avoid=(c.c.cont_person_id,))
+    person_ids = _new_ids(ctx, p.c.pers_person_id, n, gap=900_000, also_avoid=(c.c.cont_person_id,))
     days = (ctx.as_at - ctx.w6_start).days
     rows = []
     for cid, pid in zip(contact_ids, person_ids, strict=True):
         src = template[rng.randrange(len(template))]
-        rows.append({"cont_contact_id": cid, "cont_person_id": pid,
-                     "cont_contact_date": ctx.w6_start + dt.timedelta(rng.randint(0, days)),
-                     "cont_contact_source_code": src.cont_contact_source_code,
-                     "cont_contact_source_desc": src.cont_contact_source_desc})
+        rows.append(
+            {
+                "cont_contact_id": cid,
+                "cont_person_id": pid,
+                "cont_contact_date": ctx.w6_start + dt.timedelta(rng.randint(0, days)),
+                "cont_contact_source_code": src.cont_contact_source_code,
+                "cont_contact_source_desc": src.cont_contact_source_desc,
+            }
+        )
         ctx.used_persons.add(pid)
     ctx.conn.execute(c.insert(), rows)
     return contact_ids
 
 
-def _set_date(ctx: _Ctx, name: str, table: str, key: str, person: str, column: str,
-              value: dt.date, n: int) -> list[str]:
+def _set_date(
+    ctx: _Ctx, name: str, table: str, key: str, person: str, column: str, value: dt.date, n: int
+) -> list[str]:
     """Set ``column`` to ``value`` on ``n`` rows whose ``column`` lies in W6."""
     t = ctx.t(table)
     rows = ctx.conn.execute(
-        sa.select(t.c[key], t.c[person])
-        .where(_in_w6(ctx, t.c[column]), t.c[key].is_not(None), t.c[person].is_not(None))).all()
+        sa.select(t.c[key], t.c[person]).where(
+            _in_w6(ctx, t.c[column]), t.c[key].is_not(None), t.c[person].is_not(None)
+        )
+    ).all()
     chosen = _pick(ctx, name, [_Candidate(r[0], r[1]) for r in rows], n)
     ids = [x.record_id for x in chosen]
     if ids:
@@ -250,16 +309,33 @@ def _set_date(ctx: _Ctx, name: str, table: str, key: str, person: str, column: s
 
 
 def _placeholder_date(ctx: _Ctx, n: int) -> list[str]:
-    return _set_date(ctx, "placeholder_date", "ssd_cin_episodes", "cine_referral_id",
-                     "cine_person_id", "cine_referral_date", PLACEHOLDER_DATE, n)
+    return _set_date(
+        ctx,
+        "placeholder_date",
+        "ssd_cin_episodes",
+        "cine_referral_id",
+        "cine_person_id",
+        "cine_referral_date",
+        PLACEHOLDER_DATE,
+        n,
+    )
 
 
 def _future_date(ctx: _Ctx, n: int) -> list[str]:
-    return _set_date(ctx, "future_date", "ssd_cin_assessments", "cina_assessment_id",
-                     "cina_person_id", "cina_assessment_start_date", FUTURE_DATE, n)
+    return _set_date(
+        ctx,
+        "future_date",
+        "ssd_cin_assessments",
+        "cina_assessment_id",
+        "cina_person_id",
+        "cina_assessment_start_date",
+        FUTURE_DATE,
+        n,
+    )
 
 
 # 5, 7, 8: List 8 children ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Period:
@@ -278,38 +354,54 @@ def _list_8_periods(ctx: _Ctx) -> list[_Period]:
     persons = _persons(ctx)
     episodes: dict[str, list] = defaultdict(list)
     for r in ctx.conn.execute(
-            sa.select(e.c.clae_person_id, e.c.clae_cla_id, e.c.clae_cla_episode_id,
-                      e.c.clae_cla_episode_start_date, e.c.clae_cla_episode_ceased_date,
-                      e.c.clae_entered_care_date)
-            .where(e.c.clae_person_id.is_not(None),
-                   e.c.clae_cla_episode_start_date <= ctx.as_at)):
+        sa.select(
+            e.c.clae_person_id,
+            e.c.clae_cla_id,
+            e.c.clae_cla_episode_id,
+            e.c.clae_cla_episode_start_date,
+            e.c.clae_cla_episode_ceased_date,
+            e.c.clae_entered_care_date,
+        ).where(e.c.clae_person_id.is_not(None), e.c.clae_cla_episode_start_date <= ctx.as_at)
+    ):
         episodes[r.clae_person_id].append(r)
     statuses: dict[str, list] = defaultdict(list)
     for r in ctx.conn.execute(
-            sa.select(s.c.lega_person_id, s.c.lega_legal_status,
-                      s.c.lega_legal_status_start_date, s.c.lega_legal_status_end_date)
-            .where(s.c.lega_legal_status_start_date <= ctx.as_at,
-                   s.c.lega_legal_status.is_not(None))):
+        sa.select(
+            s.c.lega_person_id,
+            s.c.lega_legal_status,
+            s.c.lega_legal_status_start_date,
+            s.c.lega_legal_status_end_date,
+        ).where(s.c.lega_legal_status_start_date <= ctx.as_at, s.c.lega_legal_status.is_not(None))
+    ):
         statuses[r.lega_person_id].append(r)
     out = []
     for pid, eps in episodes.items():
         period_ids = {r.clae_cla_id for r in eps}
         if pid not in persons or len(period_ids) != 1 or None in period_ids:
             continue
-        last = max(eps, key=lambda r: (r.clae_cla_episode_start_date,
-                                       r.clae_cla_episode_ceased_date or dt.date.max,
-                                       r.clae_cla_episode_id))
-        if last.clae_cla_episode_ceased_date is not None and \
-                last.clae_cla_episode_ceased_date <= ctx.as_at:
+        last = max(
+            eps,
+            key=lambda r: (
+                r.clae_cla_episode_start_date,
+                r.clae_cla_episode_ceased_date or dt.date.max,
+                r.clae_cla_episode_id,
+            ),
+        )
+        if (
+            last.clae_cla_episode_ceased_date is not None
+            and last.clae_cla_episode_ceased_date <= ctx.as_at
+        ):
             continue
         entered = [r.clae_entered_care_date for r in eps if r.clae_entered_care_date]
         start = min(entered) if entered else min(r.clae_cla_episode_start_date for r in eps)
         looked_after = any(
             st.lega_legal_status not in _SHORT_BREAK_CODES | _NOT_LOOKED_AFTER
             and (st.lega_legal_status_end_date is None or st.lega_legal_status_end_date >= start)
-            and not (st.lega_legal_status_end_date == start
-                     and st.lega_legal_status_start_date < start)
-            for st in statuses.get(pid, ()))
+            and not (
+                st.lega_legal_status_end_date == start and st.lega_legal_status_start_date < start
+            )
+            for st in statuses.get(pid, ())
+        )
         if looked_after and start <= ctx.as_at:
             out.append(_Period(pid, period_ids.pop(), start))
     return out
@@ -323,18 +415,31 @@ def _current_placements(ctx: _Ctx, periods: Sequence[_Period]) -> dict[str, str]
     by_person = {x.person_id: x for x in periods}
     rows: dict[str, list] = defaultdict(list)
     for r in ctx.conn.execute(
-            sa.select(p.c.clap_cla_placement_id, p.c.clap_cla_id, p.c.clap_person_id,
-                      p.c.clap_cla_placement_start_date)):
+        sa.select(
+            p.c.clap_cla_placement_id,
+            p.c.clap_cla_id,
+            p.c.clap_person_id,
+            p.c.clap_cla_placement_start_date,
+        )
+    ):
         for owner in {by_period.get(r.clap_cla_id), by_person.get(r.clap_person_id)} - {None}:
             rows[owner.period_id].append(r)
     out = {}
     for period_id, pls in rows.items():
         person = by_period[period_id].person_id
-        if any(r.clap_cla_id != period_id or r.clap_person_id not in (None, person)
-               or r.clap_cla_placement_id is None for r in pls):
+        if any(
+            r.clap_cla_id != period_id
+            or r.clap_person_id not in (None, person)
+            or r.clap_cla_placement_id is None
+            for r in pls
+        ):
             continue
-        started = [r for r in pls if r.clap_cla_placement_start_date is not None
-                   and r.clap_cla_placement_start_date <= ctx.as_at]
+        started = [
+            r
+            for r in pls
+            if r.clap_cla_placement_start_date is not None
+            and r.clap_cla_placement_start_date <= ctx.as_at
+        ]
         if not started:
             continue
         latest = max(r.clap_cla_placement_start_date for r in started)
@@ -347,38 +452,64 @@ def _current_placements(ctx: _Ctx, periods: Sequence[_Period]) -> dict[str, str]
 def _unmapped_code(ctx: _Ctx, n: int) -> list[str]:
     periods = _list_8_periods(ctx)
     current = _current_placements(ctx, periods)
-    chosen = _pick(ctx, "unmapped_code", [_Candidate(x.period_id, x.person_id, current[x.period_id])
-                                          for x in periods if x.period_id in current], n)
+    chosen = _pick(
+        ctx,
+        "unmapped_code",
+        [
+            _Candidate(x.period_id, x.person_id, current[x.period_id])
+            for x in periods
+            if x.period_id in current
+        ],
+        n,
+    )
     p = ctx.t("ssd_cla_placement")
     for x in chosen:
-        ctx.conn.execute(sa.update(p).where(p.c.clap_cla_placement_id == x.payload)
-                         .values(clap_cla_placement_type=UNMAPPED_PLACEMENT_TYPE))
+        ctx.conn.execute(
+            sa.update(p)
+            .where(p.c.clap_cla_placement_id == x.payload)
+            .values(clap_cla_placement_type=UNMAPPED_PLACEMENT_TYPE)
+        )
     return [x.record_id for x in chosen]
 
 
 def _birth_after_care(ctx: _Ctx, n: int) -> list[str]:
     latest_start = ctx.as_at - dt.timedelta(days=60)
-    chosen = _pick(ctx, "birth_after_care", [_Candidate(x.period_id, x.person_id, x.start)
-                                             for x in _list_8_periods(ctx)
-                                             if x.start <= latest_start], n)
+    chosen = _pick(
+        ctx,
+        "birth_after_care",
+        [
+            _Candidate(x.period_id, x.person_id, x.start)
+            for x in _list_8_periods(ctx)
+            if x.start <= latest_start
+        ],
+        n,
+    )
     p = ctx.t("ssd_person")
     for x in chosen:
-        ctx.conn.execute(sa.update(p).where(p.c.pers_person_id == x.person_id)
-                         .values(pers_dob=x.payload + dt.timedelta(days=30)))
+        ctx.conn.execute(
+            sa.update(p)
+            .where(p.c.pers_person_id == x.person_id)
+            .values(pers_dob=x.payload + dt.timedelta(days=30))
+        )
     return [x.record_id for x in chosen]
 
 
 def _missing_dob(ctx: _Ctx, n: int) -> list[str]:
-    chosen = _pick(ctx, "missing_dob", [_Candidate(x.period_id, x.person_id)
-                                        for x in _list_8_periods(ctx)], n)
+    chosen = _pick(
+        ctx, "missing_dob", [_Candidate(x.period_id, x.person_id) for x in _list_8_periods(ctx)], n
+    )
     p = ctx.t("ssd_person")
     if chosen:
-        ctx.conn.execute(sa.update(p).where(p.c.pers_person_id.in_([x.person_id for x in chosen]))
-                         .values(pers_dob=None, pers_expected_dob=None))
+        ctx.conn.execute(
+            sa.update(p)
+            .where(p.c.pers_person_id.in_([x.person_id for x in chosen]))
+            .values(pers_dob=None, pers_expected_dob=None)
+        )
     return [x.record_id for x in chosen]
 
 
 # 6, 9: child protection ------------------------------------------------------------------------
+
 
 def _end_before_start(ctx: _Ctx, n: int) -> list[str]:
     """A child's only CP plan (so List 7 shows it), started after W6's first day (so an end the
@@ -387,8 +518,13 @@ def _end_before_start(ctx: _Ctx, n: int) -> list[str]:
     persons = _persons(ctx)
     plans: dict[str, list] = defaultdict(list)
     for r in ctx.conn.execute(
-            sa.select(cp.c.cppl_cp_plan_id, cp.c.cppl_person_id, cp.c.cppl_cp_plan_start_date,
-                      cp.c.cppl_cp_plan_ola).where(cp.c.cppl_person_id.is_not(None))):
+        sa.select(
+            cp.c.cppl_cp_plan_id,
+            cp.c.cppl_person_id,
+            cp.c.cppl_cp_plan_start_date,
+            cp.c.cppl_cp_plan_ola,
+        ).where(cp.c.cppl_person_id.is_not(None))
+    ):
         plans[r.cppl_person_id].append(r)
     candidates = []
     for pid, rows in plans.items():
@@ -403,8 +539,11 @@ def _end_before_start(ctx: _Ctx, n: int) -> list[str]:
         candidates.append(_Candidate(r.cppl_cp_plan_id, pid, start))
     chosen = _pick(ctx, "end_before_start", candidates, n)
     for x in chosen:
-        ctx.conn.execute(sa.update(cp).where(cp.c.cppl_cp_plan_id == x.record_id)
-                         .values(cppl_cp_plan_end_date=x.payload - dt.timedelta(days=1)))
+        ctx.conn.execute(
+            sa.update(cp)
+            .where(cp.c.cppl_cp_plan_id == x.record_id)
+            .values(cppl_cp_plan_end_date=x.payload - dt.timedelta(days=1))
+        )
     return [x.record_id for x in chosen]
 
 
@@ -417,15 +556,23 @@ def _icpc_without_plan(ctx: _Ctx, n: int) -> list[str]:
     in a plan; a child qualifies when exactly one of its List 5 rows is such a row and that ICPC
     was held in W6 with icpc_icpc_outcome_cp_flag Y. All its CP plans are deleted, so it is not on
     List 7 and that one row, only, fails the cross-list rule."""
-    s47, icpc, cp = (ctx.t("ssd_s47_enquiry"), ctx.t("ssd_initial_cp_conference"),
-                     ctx.t("ssd_cp_plans"))
+    s47, icpc, cp = (
+        ctx.t("ssd_s47_enquiry"),
+        ctx.t("ssd_initial_cp_conference"),
+        ctx.t("ssd_cp_plans"),
+    )
     persons = _persons(ctx)
     first_icpc: dict[str, tuple] = {}
     for r in ctx.conn.execute(
-            sa.select(icpc.c.icpc_s47_enquiry_id, icpc.c.icpc_icpc_id, icpc.c.icpc_icpc_date,
-                      icpc.c.icpc_icpc_outcome_cp_flag, icpc.c.icpc_cp_plan_id,
-                      icpc.c.icpc_icpc_outcome_json)
-            .where(icpc.c.icpc_s47_enquiry_id.is_not(None), icpc.c.icpc_icpc_date <= ctx.as_at)):
+        sa.select(
+            icpc.c.icpc_s47_enquiry_id,
+            icpc.c.icpc_icpc_id,
+            icpc.c.icpc_icpc_date,
+            icpc.c.icpc_icpc_outcome_cp_flag,
+            icpc.c.icpc_cp_plan_id,
+            icpc.c.icpc_icpc_outcome_json,
+        ).where(icpc.c.icpc_s47_enquiry_id.is_not(None), icpc.c.icpc_icpc_date <= ctx.as_at)
+    ):
         key = (r.icpc_icpc_date, r.icpc_icpc_id or "")
         held = first_icpc.get(r.icpc_s47_enquiry_id)
         if held is None or key < (held.icpc_icpc_date, held.icpc_icpc_id or ""):
@@ -443,23 +590,29 @@ def _icpc_without_plan(ctx: _Ctx, n: int) -> list[str]:
 
     yes_rows: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
     for r in ctx.conn.execute(
-            sa.select(s47.c.s47e_s47_enquiry_id, s47.c.s47e_person_id)
-            .where(s47.c.s47e_person_id.is_not(None), s47.c.s47e_s47_enquiry_id.is_not(None),
-                   s47.c.s47e_s47_start_date <= ctx.as_at,
-                   sa.or_(s47.c.s47e_s47_end_date.is_(None),
-                          s47.c.s47e_s47_end_date >= ctx.w6_start))):
+        sa.select(s47.c.s47e_s47_enquiry_id, s47.c.s47e_person_id).where(
+            s47.c.s47e_person_id.is_not(None),
+            s47.c.s47e_s47_enquiry_id.is_not(None),
+            s47.c.s47e_s47_start_date <= ctx.as_at,
+            sa.or_(s47.c.s47e_s47_end_date.is_(None), s47.c.s47e_s47_end_date >= ctx.w6_start),
+        )
+    ):
         conf = first_icpc.get(r.s47e_s47_enquiry_id)
         if conf is not None and resulted_in_plan(conf):
             yes_rows[r.s47e_person_id].append((r.s47e_s47_enquiry_id, conf))
     candidates = [
-        _Candidate(rows[0][0], pid) for pid, rows in yes_rows.items()
-        if pid in persons and len(rows) == 1
+        _Candidate(rows[0][0], pid)
+        for pid, rows in yes_rows.items()
+        if pid in persons
+        and len(rows) == 1
         and ctx.w6_start <= rows[0][1].icpc_icpc_date <= ctx.as_at
-        and _yes(rows[0][1].icpc_icpc_outcome_cp_flag)]
+        and _yes(rows[0][1].icpc_icpc_outcome_cp_flag)
+    ]
     chosen = _pick(ctx, "icpc_without_plan", candidates, n)
     if chosen:
-        ctx.conn.execute(sa.delete(cp).where(
-            cp.c.cppl_person_id.in_([x.person_id for x in chosen])))
+        ctx.conn.execute(
+            sa.delete(cp).where(cp.c.cppl_person_id.in_([x.person_id for x in chosen]))
+        )
     return [x.record_id for x in chosen]
 
 
@@ -470,6 +623,7 @@ def _engine(url: str) -> sa.Engine:
     autocommit off, an explicit BEGIN) makes the whole injection one transaction."""
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
+
         @sa.event.listens_for(engine, "connect")
         def _driver_autocommit(dbapi_conn, _record) -> None:
             dbapi_conn.isolation_level = None
@@ -477,6 +631,7 @@ def _engine(url: str) -> sa.Engine:
         @sa.event.listens_for(engine, "begin")
         def _begin(conn: sa.Connection) -> None:
             conn.exec_driver_sql("BEGIN")
+
     return engine
 
 
@@ -493,8 +648,9 @@ _INJECTORS: dict[str, Callable[[_Ctx, int], list[str]]] = {
 }
 
 
-def inject(url: str, as_at: dt.date, *, per_class: int = 3, seed: int = 1,
-           classes: list[str] | None = None) -> dict[str, dict]:
+def inject(
+    url: str, as_at: dt.date, *, per_class: int = 3, seed: int = 1, classes: list[str] | None = None
+) -> dict[str, dict]:
     """Corrupt ``per_class`` records per fault class in the clean CMS at ``url``; returns the
     manifest ``{class: {"rule", "ids", "description", "requested", "injected"}}``.
 
@@ -506,8 +662,9 @@ def inject(url: str, as_at: dt.date, *, per_class: int = 3, seed: int = 1,
     wanted = list(CLASSES) if classes is None else list(classes)
     unknown = sorted(set(wanted) - set(CLASSES))
     if unknown:
-        raise FaultError(f"unknown fault class(es): {', '.join(unknown)} "
-                         f"(known: {', '.join(CLASSES)})")
+        raise FaultError(
+            f"unknown fault class(es): {', '.join(unknown)} (known: {', '.join(CLASSES)})"
+        )
     if per_class < 1:
         raise FaultError(f"per_class must be at least 1: {per_class}")
     engine = _engine(url)
@@ -521,11 +678,17 @@ def inject(url: str, as_at: dt.date, *, per_class: int = 3, seed: int = 1,
                 ids = _INJECTORS[name](ctx, per_class)
                 fc = _BY_NAME[name]
                 if not ids:
-                    raise FaultError(f"fault class {name}: no record qualifies in this CMS as at "
-                                     f"{as_at.isoformat()}; nothing was changed")
-                manifest[name] = {"rule": fc.rule, "ids": sorted(str(i) for i in ids),
-                                  "description": fc.description, "requested": per_class,
-                                  "injected": len(ids)}
+                    raise FaultError(
+                        f"fault class {name}: no record qualifies in this CMS as at "
+                        f"{as_at.isoformat()}; nothing was changed"
+                    )
+                manifest[name] = {
+                    "rule": fc.rule,
+                    "ids": sorted(str(i) for i in ids),
+                    "description": fc.description,
+                    "requested": per_class,
+                    "injected": len(ids),
+                }
     finally:
         engine.dispose()
     return manifest

@@ -51,8 +51,14 @@ DEFAULT_AS_AT = dt.date(2026, 3, 31)
 # Open cases a team kind holds per 1,000 referrals a year (measured from the model at the
 # default parameters); posts = cases / CASELOAD, so the average caseload comes out near 15.
 _CASES_PER_1000_REFERRALS = {
-    "MASH": 12.0, "ASSESS": 115.0, "CIN": 345.0, "CIC": 135.0, "DCT": 103.0, "LC": 150.0,
-    "ADOPT": 45.0, "EH": 300.0,
+    "MASH": 12.0,
+    "ASSESS": 115.0,
+    "CIN": 345.0,
+    "CIC": 135.0,
+    "DCT": 103.0,
+    "LC": 150.0,
+    "ADOPT": 45.0,
+    "EH": 300.0,
 }
 CASELOAD = 15.0
 
@@ -96,17 +102,33 @@ SCALES: dict[str, Scale] = {
     # a small unitary: ~6,000 contacts, ~1,100 referrals a year, ~130-180 children in care
     "small": Scale(6_000, 1_100, 155, history_years=6, uasc_per_year=4.0, adopters_per_year=6.0),
     # a mid-sized authority: ~25,000 contacts, ~5,000 referrals a year, ~600 children in care
-    "medium": Scale(25_000, 5_000, 620, history_years=6, uasc_per_year=18.0,
-                    adopters_per_year=25.0, care_scale=0.9),
+    "medium": Scale(
+        25_000,
+        5_000,
+        620,
+        history_years=6,
+        uasc_per_year=18.0,
+        adopters_per_year=25.0,
+        care_scale=0.9,
+    ),
     # the largest county: ~100,000 contacts, ~19,000 referrals a year, ~2,400 children in care,
     # 10 years of history (several million rows)
-    "large": Scale(100_000, 19_000, 2_400, history_years=10, uasc_per_year=90.0,
-                   adopters_per_year=90.0, care_scale=0.85, cohort_children=10_000),
+    "large": Scale(
+        100_000,
+        19_000,
+        2_400,
+        history_years=10,
+        uasc_per_year=90.0,
+        adopters_per_year=90.0,
+        care_scale=0.85,
+        cohort_children=10_000,
+    ),
 }
 
 
-def _arrivals(rng: random.Random, sc: Scale, p: Params, sim_start: int, window_start: int,
-              as_at: int) -> list[tuple[int, int, str]]:
+def _arrivals(
+    rng: random.Random, sc: Scale, p: Params, sim_start: int, window_start: int, as_at: int
+) -> list[tuple[int, int, str]]:
     """Arrival dates of every child to simulate, sorted: (date, sequence, kind)."""
     referred = sc.referrals_per_year / p.referrals_per_child
     rates = {
@@ -114,8 +136,11 @@ def _arrivals(rng: random.Random, sc: Scale, p: Params, sim_start: int, window_s
         "prebirth": referred * p.share_prebirth,
         "disabled": referred * p.share_disabled,
         "uasc": sc.uasc_per_year,
-        "contact": max(0.0, (sc.contacts_per_year - sc.referrals_per_year * p.contacts_per_referral)
-                       / p.contacts_per_contact_child),
+        "contact": max(
+            0.0,
+            (sc.contacts_per_year - sc.referrals_per_year * p.contacts_per_referral)
+            / p.contacts_per_contact_child,
+        ),
     }
     out: list[tuple[int, int, str]] = []
     seq = 0
@@ -129,8 +154,9 @@ def _arrivals(rng: random.Random, sc: Scale, p: Params, sim_start: int, window_s
     return out
 
 
-_WORKER_INDEX = {t.name: tuple(i for i, c in enumerate(t.columns) if c.name in WORKER_ID_COLUMNS)
-                 for t in TABLES}
+_WORKER_INDEX = {
+    t.name: tuple(i for i, c in enumerate(t.columns) if c.name in WORKER_ID_COLUMNS) for t in TABLES
+}
 
 
 def _collect_workers(batch: Batch, used: set[str]) -> None:
@@ -144,8 +170,14 @@ def _collect_workers(batch: Batch, used: set[str]) -> None:
                         used.add(r[i])
 
 
-def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEFAULT_AS_AT,
-             messy: bool = False, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def generate(
+    url: str,
+    scale: str = "small",
+    seed: int = 1,
+    as_at: dt.date = DEFAULT_AS_AT,
+    messy: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
     """(Re)create every contract table at ``url`` and fill it; returns row counts per table.
 
     ``progress`` receives short messages (tables created, cohorts written, counts per table);
@@ -160,8 +192,10 @@ def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEF
     ws = add_mo(A, -12 * sc.history_years)
     sim_start = add_mo(ws, -12 * sc.burn_in_years)
     cal = Calendar(sim_start - 800, A + 5 * 365)
-    slots = {k: max(2, round(sc.referrals_per_year / 1000.0 * v / CASELOAD))
-             for k, v in _CASES_PER_1000_REFERRALS.items()}
+    slots = {
+        k: max(2, round(sc.referrals_per_year / 1000.0 * v / CASELOAD))
+        for k, v in _CASES_PER_1000_REFERRALS.items()
+    }
     wf = Workforce(random.Random(f"annexa:{seed}:workforce"), slots, sim_start, A)
     prov = Providers(random.Random(f"annexa:{seed}:providers"), sc.factor)
     ids = Ids()
@@ -178,10 +212,10 @@ def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEF
     counts = {t.name: 0 for t in TABLES}
     try:
         md = recreate(engine, messy)
-        say(f"created {len(TABLES)} tables at "
-            f"{make_url(url).render_as_string(hide_password=True)}")
+        say(f"created {len(TABLES)} tables at {make_url(url).render_as_string(hide_password=True)}")
         writer = Writer(engine, md)
         try:
+
             def flush(batch: Batch) -> int:
                 n = 0
                 for t in TABLES:
@@ -202,7 +236,7 @@ def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEF
             n_cohorts = (len(arrivals) + size - 1) // size
             for i in range(n_cohorts):
                 rng = random.Random(f"annexa:{seed}:cohort:{i}")
-                for day, _seq, kind in arrivals[i * size:(i + 1) * size]:
+                for day, _seq, kind in arrivals[i * size : (i + 1) * size]:
                     sim.run_child(rng, kind, day)
                 batch, sim.batch = sim.batch, {}
                 _collect_workers(batch, used)
@@ -210,8 +244,12 @@ def generate(url: str, scale: str = "small", seed: int = 1, as_at: dt.date = DEF
                 say(f"cohort {i + 1}/{n_cohorts}: {n:,} rows written")
             arng = random.Random(f"annexa:{seed}:adopters")
             sim.independent_families(arng, sc.adopters_per_year)
-            flush({"ssd_adopters": sim.adopter_rows(arng),
-                   "ssd_professionals": wf.professional_rows(A, used)})
+            flush(
+                {
+                    "ssd_adopters": sim.adopter_rows(arng),
+                    "ssd_professionals": wf.professional_rows(A, used),
+                }
+            )
         finally:
             writer.close()
     finally:

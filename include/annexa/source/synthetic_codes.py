@@ -46,80 +46,213 @@ W = Weighted.of
 
 # --- person ---------------------------------------------------------------------------------
 
-ETHNICITY = W([
-    ("WBRI", 62.0), ("WIRI", 0.4), ("WIRT", 0.3), ("WOTH", 5.0), ("WROM", 0.7), ("MWBC", 3.0),
-    ("MWBA", 1.0), ("MWAS", 1.3), ("MOTH", 3.0), ("AIND", 1.5), ("APKN", 3.0), ("ABAN", 1.0),
-    ("AOTH", 1.5), ("BCRB", 1.2), ("BAFR", 4.0), ("BOTH", 1.2), ("CHNE", 0.3), ("OOTH", 3.0),
-    ("REFU", 0.5), ("NOBT", 4.5),
-])
+ETHNICITY = W(
+    [
+        ("WBRI", 62.0),
+        ("WIRI", 0.4),
+        ("WIRT", 0.3),
+        ("WOTH", 5.0),
+        ("WROM", 0.7),
+        ("MWBC", 3.0),
+        ("MWBA", 1.0),
+        ("MWAS", 1.3),
+        ("MOTH", 3.0),
+        ("AIND", 1.5),
+        ("APKN", 3.0),
+        ("ABAN", 1.0),
+        ("AOTH", 1.5),
+        ("BCRB", 1.2),
+        ("BAFR", 4.0),
+        ("BOTH", 1.2),
+        ("CHNE", 0.3),
+        ("OOTH", 3.0),
+        ("REFU", 0.5),
+        ("NOBT", 4.5),
+    ]
+)
 UASC_ETHNICITY = W([("BAFR", 35), ("AOTH", 30), ("OOTH", 25), ("BOTH", 5), ("NOBT", 5)])
-ADOPTER_ETHNICITY = W([
-    ("WBRI", 84), ("WOTH", 4), ("WIRI", 1), ("MWBC", 2), ("MOTH", 1), ("AIND", 2), ("APKN", 1),
-    ("BCRB", 1), ("BAFR", 2), ("OOTH", 1), ("NOBT", 1),
-])
-DISABILITY = W([
-    ("LD", 24), ("AUT", 22), ("BEH", 14), ("COMM", 10), ("CON", 8), ("MOB", 6), ("HAND", 4),
-    ("PC", 3), ("HEAR", 3), ("VIS", 3), ("INC", 2), ("DDA", 1),
-])
+ADOPTER_ETHNICITY = W(
+    [
+        ("WBRI", 84),
+        ("WOTH", 4),
+        ("WIRI", 1),
+        ("MWBC", 2),
+        ("MOTH", 1),
+        ("AIND", 2),
+        ("APKN", 1),
+        ("BCRB", 1),
+        ("BAFR", 2),
+        ("OOTH", 1),
+        ("NOBT", 1),
+    ]
+)
+DISABILITY = W(
+    [
+        ("LD", 24),
+        ("AUT", 22),
+        ("BEH", 14),
+        ("COMM", 10),
+        ("CON", 8),
+        ("MOB", 6),
+        ("HAND", 4),
+        ("PC", 3),
+        ("HEAR", 3),
+        ("VIS", 3),
+        ("INC", 2),
+        ("DDA", 1),
+    ]
+)
 
 # --- front door -----------------------------------------------------------------------------
 
-SOURCE = W([
-    ("1A", 3.0), ("1B", 1.0), ("1C", 1.5), ("1D", 1.0), ("2A", 20.0), ("2B", 1.5), ("3A", 3.0),
-    ("3B", 3.0), ("3C", 0.5), ("3D", 2.0), ("3E", 3.0), ("3F", 2.5), ("4", 1.5), ("5A", 3.0),
-    ("5B", 3.0), ("5C", 3.0), ("5D", 4.0), ("6", 29.0), ("7", 3.0), ("8", 3.0), ("9", 1.0),
-    ("10", 2.5),
-])
+SOURCE = W(
+    [
+        ("1A", 3.0),
+        ("1B", 1.0),
+        ("1C", 1.5),
+        ("1D", 1.0),
+        ("2A", 20.0),
+        ("2B", 1.5),
+        ("3A", 3.0),
+        ("3B", 3.0),
+        ("3C", 0.5),
+        ("3D", 2.0),
+        ("3E", 3.0),
+        ("3F", 2.5),
+        ("4", 1.5),
+        ("5A", 3.0),
+        ("5B", 3.0),
+        ("5C", 3.0),
+        ("5D", 4.0),
+        ("6", 29.0),
+        ("7", 3.0),
+        ("8", 3.0),
+        ("9", 1.0),
+        ("10", 2.5),
+    ]
+)
 # contacts that never become referrals: more police notifications and anonymous calls
-CONTACT_SOURCE = W([
-    ("1A", 4.0), ("1B", 1.5), ("1C", 1.5), ("1D", 1.5), ("2A", 15.0), ("2B", 1.5), ("3A", 2.5),
-    ("3B", 2.5), ("3C", 0.5), ("3D", 2.0), ("3E", 3.5), ("3F", 2.0), ("4", 2.0), ("5A", 2.5),
-    ("5B", 2.5), ("5C", 2.5), ("5D", 3.0), ("6", 38.0), ("7", 2.5), ("8", 3.5), ("9", 2.0),
-    ("10", 2.0),
-])
+CONTACT_SOURCE = W(
+    [
+        ("1A", 4.0),
+        ("1B", 1.5),
+        ("1C", 1.5),
+        ("1D", 1.5),
+        ("2A", 15.0),
+        ("2B", 1.5),
+        ("3A", 2.5),
+        ("3B", 2.5),
+        ("3C", 0.5),
+        ("3D", 2.0),
+        ("3E", 3.5),
+        ("3F", 2.0),
+        ("4", 2.0),
+        ("5A", 2.5),
+        ("5B", 2.5),
+        ("5C", 2.5),
+        ("5D", 3.0),
+        ("6", 38.0),
+        ("7", 2.5),
+        ("8", 3.5),
+        ("9", 2.0),
+        ("10", 2.0),
+    ]
+)
 SOURCE_DESC = {
-    "1A": "Individual - family member, relative or carer", "1B": "Individual - acquaintance",
-    "1C": "Individual - self", "1D": "Individual - other", "2A": "Schools",
-    "2B": "Education services", "3A": "Health services - GP",
-    "3B": "Health services - health visitor", "3C": "Health services - school nurse",
-    "3D": "Health services - other primary health services", "3E": "Health services - A&E",
-    "3F": "Health services - other", "4": "Housing", "5A": "LA services - social care",
-    "5B": "LA services - other internal", "5C": "LA services - external",
-    "5D": "LA services - early help", "6": "Police", "7": "Other legal agency", "8": "Other",
-    "9": "Anonymous", "10": "Unknown",
+    "1A": "Individual - family member, relative or carer",
+    "1B": "Individual - acquaintance",
+    "1C": "Individual - self",
+    "1D": "Individual - other",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "Health services - GP",
+    "3B": "Health services - health visitor",
+    "3C": "Health services - school nurse",
+    "3D": "Health services - other primary health services",
+    "3E": "Health services - A&E",
+    "3F": "Health services - other",
+    "4": "Housing",
+    "5A": "LA services - social care",
+    "5B": "LA services - other internal",
+    "5C": "LA services - external",
+    "5D": "LA services - early help",
+    "6": "Police",
+    "7": "Other legal agency",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
 }
 # the short suffix a CMS code list appends to the code ("3A GP"); leading token = the code
 SOURCE_SUFFIX = {
-    "1A": "Family member", "1B": "Acquaintance", "1C": "Self", "1D": "Other individual",
-    "2A": "Schools", "2B": "Education services", "3A": "GP", "3B": "Health visitor",
-    "3C": "School nurse", "3D": "Other primary health", "3E": "A&E", "3F": "Other health",
-    "4": "Housing", "5A": "Social care", "5B": "Other internal", "5C": "External LA",
-    "5D": "Early help", "6": "Police", "7": "Legal agency", "8": "Other", "9": "Anonymous",
+    "1A": "Family member",
+    "1B": "Acquaintance",
+    "1C": "Self",
+    "1D": "Other individual",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "GP",
+    "3B": "Health visitor",
+    "3C": "School nurse",
+    "3D": "Other primary health",
+    "3E": "A&E",
+    "3F": "Other health",
+    "4": "Housing",
+    "5A": "Social care",
+    "5B": "Other internal",
+    "5C": "External LA",
+    "5D": "Early help",
+    "6": "Police",
+    "7": "Legal agency",
+    "8": "Other",
+    "9": "Anonymous",
     "10": "Unknown",
 }
 
 EARLY_HELP_ORGS = (
-    "Synthshire Family Help - North Hub", "Synthshire Family Help - South Hub",
-    "Synthshire Family Help - Central Hub", "Synthshire Youth Service",
-    "Synthshire Health Visiting Service", "Brightwater Children's Centre",
-    "Greenbank Primary School", "Hollowmere Academy", "Synthshire School Nursing Service",
+    "Synthshire Family Help - North Hub",
+    "Synthshire Family Help - South Hub",
+    "Synthshire Family Help - Central Hub",
+    "Synthshire Youth Service",
+    "Synthshire Health Visiting Service",
+    "Brightwater Children's Centre",
+    "Greenbank Primary School",
+    "Hollowmere Academy",
+    "Synthshire School Nursing Service",
     "Ashby Vale Community Trust",
 )
 
 # --- children in need -----------------------------------------------------------------------
 
-NEED = W([
-    ("N1", 57.0), ("N2", 1.5), ("N3", 3.0), ("N4", 8.0), ("N5", 16.0), ("N6", 2.0),
-    ("N7", 0.5), ("N8", 4.0), ("N9", 6.0), ("N0", 2.0),
-])
+NEED = W(
+    [
+        ("N1", 57.0),
+        ("N2", 1.5),
+        ("N3", 3.0),
+        ("N4", 8.0),
+        ("N5", 16.0),
+        ("N6", 2.0),
+        ("N7", 0.5),
+        ("N8", 4.0),
+        ("N9", 6.0),
+        ("N0", 2.0),
+    ]
+)
 NEED_DESC = {
-    "N0": "Not stated", "N1": "Abuse or neglect", "N2": "Child's disability",
-    "N3": "Parental disability or illness", "N4": "Family in acute stress",
-    "N5": "Family dysfunction", "N6": "Socially unacceptable behaviour", "N7": "Low income",
-    "N8": "Absent parenting", "N9": "Cases other than children in need",
+    "N0": "Not stated",
+    "N1": "Abuse or neglect",
+    "N2": "Child's disability",
+    "N3": "Parental disability or illness",
+    "N4": "Family in acute stress",
+    "N5": "Family dysfunction",
+    "N6": "Socially unacceptable behaviour",
+    "N7": "Low income",
+    "N8": "Absent parenting",
+    "N9": "Cases other than children in need",
 }
 CLOSURE_DESC = {
-    "RC1": "Adopted", "RC2": "Died", "RC3": "Child arrangements order",
+    "RC1": "Adopted",
+    "RC2": "Died",
+    "RC3": "Child arrangements order",
     "RC4": "Special guardianship order",
     "RC5": "Transferred to services of another local authority",
     "RC6": "Transferred to adult social care services",
@@ -129,7 +262,10 @@ CLOSURE_DESC = {
 }
 ABUSE = W([("NEG", 50.0), ("EMO", 37.0), ("PHY", 6.5), ("SAB", 4.0), ("MUL", 2.5)])
 ABUSE_DESC = {
-    "NEG": "Neglect", "PHY": "Physical abuse", "SAB": "Sexual abuse", "EMO": "Emotional abuse",
+    "NEG": "Neglect",
+    "PHY": "Physical abuse",
+    "SAB": "Sexual abuse",
+    "EMO": "Emotional abuse",
     "MUL": "Multiple/not recommended",
 }
 
@@ -156,7 +292,8 @@ LEGAL_DESC_ALT = {
     "C2": "Full care order Sec. 31",
 }
 NONLAC_DESC = {
-    "SGO": "Special Guardianship Order", "CAO": "Child Arrangements Order (lives with)",
+    "SGO": "Special Guardianship Order",
+    "CAO": "Child Arrangements Order (lives with)",
     "PF": "Private Fostering Arrangement",
 }
 RNE_DESC = {
@@ -204,21 +341,50 @@ PLACEMENT_DESC = {
     "A4": "Placed for adoption - consent - not with current foster carer",
     "A5": "Placed for adoption - placement order - with current foster carer",
     "A6": "Placed for adoption - placement order - not with current foster carer",
-    "P1": "Placed with own parents", "P2": "Independent living", "P3": "Residential employment",
-    "H5": "Semi-independent living accommodation", "K1": "Secure children's home",
-    "K2": "Children's home", "R1": "Residential care home", "R2": "NHS/Health Trust",
-    "R3": "Family centre or mother and baby unit", "R5": "Young offender institution",
-    "S1": "Residential school", "Z1": "Other placement", "T0": "Temporary placement",
-    "T1": "Temporary placement - hospital", "T2": "Temporary placement - holiday",
-    "T3": "Temporary placement - carer holiday", "T4": "Temporary placement - 7 days or less",
+    "P1": "Placed with own parents",
+    "P2": "Independent living",
+    "P3": "Residential employment",
+    "H5": "Semi-independent living accommodation",
+    "K1": "Secure children's home",
+    "K2": "Children's home",
+    "R1": "Residential care home",
+    "R2": "NHS/Health Trust",
+    "R3": "Family centre or mother and baby unit",
+    "R5": "Young offender institution",
+    "S1": "Residential school",
+    "Z1": "Other placement",
+    "T0": "Temporary placement",
+    "T1": "Temporary placement - hospital",
+    "T2": "Temporary placement - holiday",
+    "T3": "Temporary placement - carer holiday",
+    "T4": "Temporary placement - 7 days or less",
 }
-PLACEMENT_CHANGE_REASONS = W([
-    ("CARPL", 40), ("CREQB", 14), ("CREQO", 10), ("LAREQ", 8), ("CHILD", 8), ("STAND", 4),
-    ("ALLEG", 3), ("CLOSE", 3), ("APPRR", 2), ("PLACE", 3), ("OTHER", 5),
-])
+PLACEMENT_CHANGE_REASONS = W(
+    [
+        ("CARPL", 40),
+        ("CREQB", 14),
+        ("CREQO", 10),
+        ("LAREQ", 8),
+        ("CHILD", 8),
+        ("STAND", 4),
+        ("ALLEG", 3),
+        ("CLOSE", 3),
+        ("APPRR", 2),
+        ("PLACE", 3),
+        ("OTHER", 5),
+    ]
+)
 PERMANENCE_KEYS = (
-    "REMAINSUP", "RETURN1M", "RETURN6M", "RETURNEV", "LTRELFR", "LTFOST18", "RESPLMT", "SUPPLIV",
-    "ADOPTION", "OTHERPLN",
+    "REMAINSUP",
+    "RETURN1M",
+    "RETURN6M",
+    "RETURNEV",
+    "LTRELFR",
+    "LTFOST18",
+    "RESPLMT",
+    "SUPPLIV",
+    "ADOPTION",
+    "OTHERPLN",
 )
 HEALTH_TYPE_DESC = {
     "HEALTH": ("Health Assessment", "Review Health Assessment", "Initial Health Assessment"),
@@ -226,12 +392,16 @@ HEALTH_TYPE_DESC = {
     "OTHER": ("Optician Check", "Immunisations"),
 }
 HEALTH_STATUS_DESC = {
-    "COMPLETED": "Completed", "PLANNED": "Planned", "REFUSED": "Refused",
+    "COMPLETED": "Completed",
+    "PLANNED": "Planned",
+    "REFUSED": "Refused",
     "CANCELLED": "Cancelled",
 }
 MISSING_TYPE_DESC = {"M": ("Missing",), "A": ("Away", "Absent")}
 IMMIGRATION_OTHER = (
-    "Refugee Status", "Discretionary Leave to Remain", "Indefinite Leave to Remain",
+    "Refugee Status",
+    "Discretionary Leave to Remain",
+    "Indefinite Leave to Remain",
     "Asylum Seeker (accompanied)",
 )
 UASC_DESC = "Unaccompanied Asylum Seeking Child"
@@ -239,99 +409,273 @@ UASC_DESC = "Unaccompanied Asylum Seeking Child"
 # --- care leavers ---------------------------------------------------------------------------
 
 ELIGIBILITY_DESC = {
-    "RELEVANT": "Relevant", "FORMER_RELEVANT": "Former Relevant", "QUALIFYING": "Qualifying",
-    "ELIGIBLE": "Eligible", "NONE": "No Current Eligibility",
+    "RELEVANT": "Relevant",
+    "FORMER_RELEVANT": "Former Relevant",
+    "QUALIFYING": "Qualifying",
+    "ELIGIBLE": "Eligible",
+    "NONE": "No Current Eligibility",
 }
 IN_TOUCH_DESC = {
-    "YES": "Yes", "NO": "No", "DIED": "Died", "REFU": "Refuses contact",
-    "NREQ": "No longer requires services", "RHOM": "Returned home",
+    "YES": "Yes",
+    "NO": "No",
+    "DIED": "Died",
+    "REFU": "Refuses contact",
+    "NREQ": "No longer requires services",
+    "RHOM": "Returned home",
 }
-ACCOM_18 = W([
-    ("D", 26), ("U", 24), ("B", 11), ("Z", 11), ("E", 6), ("T", 4), ("C", 3), ("K", 2),
-    ("X", 2), ("S", 1), ("W", 1), ("V", 1), ("G", 1), ("R", 2), ("Y", 3),
-])
+ACCOM_18 = W(
+    [
+        ("D", 26),
+        ("U", 24),
+        ("B", 11),
+        ("Z", 11),
+        ("E", 6),
+        ("T", 4),
+        ("C", 3),
+        ("K", 2),
+        ("X", 2),
+        ("S", 1),
+        ("W", 1),
+        ("V", 1),
+        ("G", 1),
+        ("R", 2),
+        ("Y", 3),
+    ]
+)
 ACCOM_16 = W([("Z", 35), ("D", 30), ("C", 15), ("E", 8), ("T", 5), ("B", 5), ("Y", 2)])
 ACCOM_DESC = {
-    "B": "With parents or relatives", "C": "Community home or other residential care",
+    "B": "With parents or relatives",
+    "C": "Community home or other residential care",
     "D": "Semi-independent, transitional accommodation",
-    "E": "Supported lodgings", "G": "Abroad", "H": "Deported",
-    "K": "Ordinary lodgings without formal support", "R": "Residence not known",
-    "S": "No fixed abode or homeless", "T": "Foyer or similar supported accommodation",
-    "U": "Independent living", "V": "Emergency accommodation", "W": "Bed and breakfast",
-    "X": "In custody", "Y": "Other accommodation", "Z": "With former foster carers",
+    "E": "Supported lodgings",
+    "G": "Abroad",
+    "H": "Deported",
+    "K": "Ordinary lodgings without formal support",
+    "R": "Residence not known",
+    "S": "No fixed abode or homeless",
+    "T": "Foyer or similar supported accommodation",
+    "U": "Independent living",
+    "V": "Emergency accommodation",
+    "W": "Bed and breakfast",
+    "X": "In custody",
+    "Y": "Other accommodation",
+    "Z": "With former foster carers",
 }
 UNSUITABLE_USUALLY = frozenset({"S", "W", "X", "V", "R"})
 SUITABILITY_DESC = {"1": "Suitable", "2": "Unsuitable"}
-ACTIVITY_18 = W([
-    ("F1", 7), ("P1", 1), ("F2", 18), ("P2", 3), ("F4", 3), ("P4", 1), ("F5", 13), ("P5", 6),
-    ("F3", 1), ("P3", 1), ("G4", 9), ("G5", 31), ("G6", 6),
-])
+ACTIVITY_18 = W(
+    [
+        ("F1", 7),
+        ("P1", 1),
+        ("F2", 18),
+        ("P2", 3),
+        ("F4", 3),
+        ("P4", 1),
+        ("F5", 13),
+        ("P5", 6),
+        ("F3", 1),
+        ("P3", 1),
+        ("G4", 9),
+        ("G5", 31),
+        ("G6", 6),
+    ]
+)
 ACTIVITY_16 = W([("F2", 70), ("P2", 5), ("F4", 5), ("F5", 3), ("G4", 5), ("G5", 12)])
 ACTIVITY_DESC = {
-    "F1": "Full time higher education", "P1": "Part time higher education",
-    "F2": "Full time education other than higher", "P2": "Part time education other than higher",
-    "F3": "Full time training or employment", "P3": "Part time training or employment",
-    "F4": "Full time apprenticeship", "P4": "Part time apprenticeship",
+    "F1": "Full time higher education",
+    "P1": "Part time higher education",
+    "F2": "Full time education other than higher",
+    "P2": "Part time education other than higher",
+    "F3": "Full time training or employment",
+    "P3": "Part time training or employment",
+    "F4": "Full time apprenticeship",
+    "P4": "Part time apprenticeship",
     "F5": "Full time training or employment (not apprenticeship)",
     "P5": "Part time training or employment (not apprenticeship)",
-    "G4": "NEET - illness or disability", "G5": "NEET - other",
+    "G4": "NEET - illness or disability",
+    "G5": "NEET - other",
     "G6": "NEET - pregnancy or parenting",
 }
 
 # --- permanence and adopters ----------------------------------------------------------------
 
 ORDER_TYPE_DESC = {
-    "ADOPTION": "Adoption", "SGO": "Special Guardianship Order",
+    "ADOPTION": "Adoption",
+    "SGO": "Special Guardianship Order",
     "CAO": "Child Arrangements/ Residence Order",
 }
 REVERSAL = W([("RD1", 15), ("RD2", 20), ("RD3", 45), ("RD4", 20)])
 ADOPTER_LEAVING_DESC = {
-    "1": "Adopter withdrew from process", "2": "Process put on hold", "3": "Application refused",
+    "1": "Adopter withdrew from process",
+    "2": "Process put on hold",
+    "3": "Application refused",
 }
 
 GENDER_DESC = {"M": "Male", "F": "Female", "U": "Unknown", "I": "Indeterminate"}
 # legacy (pre-2003 style) ethnicity codes still held by older LCS builds (source_contract §6.2)
 LEGACY_ETHNICITY = {
-    "WBRI": "A1", "WIRI": "A2", "WOTH": "A3", "WIRT": "A4", "WROM": "A5", "MWBC": "B1",
-    "MWBA": "B2", "MWAS": "B3", "MOTH": "B4", "AIND": "C1", "APKN": "C2", "ABAN": "C3",
-    "AOTH": "C4", "BCRB": "D1", "BAFR": "D2", "BOTH": "D3", "CHNE": "E1", "OOTH": "E2",
-    "REFU": "E3", "NOBT": "E4",
+    "WBRI": "A1",
+    "WIRI": "A2",
+    "WOTH": "A3",
+    "WIRT": "A4",
+    "WROM": "A5",
+    "MWBC": "B1",
+    "MWBA": "B2",
+    "MWAS": "B3",
+    "MOTH": "B4",
+    "AIND": "C1",
+    "APKN": "C2",
+    "ABAN": "C3",
+    "AOTH": "C4",
+    "BCRB": "D1",
+    "BAFR": "D2",
+    "BOTH": "D3",
+    "CHNE": "E1",
+    "OOTH": "E2",
+    "REFU": "E3",
+    "NOBT": "E4",
 }
 DISABILITY_DESC = {
-    "NONE": "None", "MOB": "Mobility", "HAND": "Hand function", "PC": "Personal care",
-    "INC": "Incontinence", "COMM": "Communication", "LD": "Learning disability",
-    "HEAR": "Hearing", "VIS": "Vision", "BEH": "Behaviour", "CON": "Consciousness",
-    "AUT": "Autism or Asperger syndrome", "DDA": "Other DDA",
+    "NONE": "None",
+    "MOB": "Mobility",
+    "HAND": "Hand function",
+    "PC": "Personal care",
+    "INC": "Incontinence",
+    "COMM": "Communication",
+    "LD": "Learning disability",
+    "HEAR": "Hearing",
+    "VIS": "Vision",
+    "BEH": "Behaviour",
+    "CON": "Consciousness",
+    "AUT": "Autism or Asperger syndrome",
+    "DDA": "Other DDA",
 }
 
 # --- workforce ------------------------------------------------------------------------------
 
 FIRST_NAMES = (
-    "Avery", "Blythe", "Corin", "Delphine", "Emrys", "Fenella", "Gideon", "Hollis", "Isolde",
-    "Jory", "Kestrel", "Linnea", "Marlowe", "Nerys", "Orrin", "Perpetua", "Quillon", "Rosalind",
-    "Soren", "Tamsin", "Ulric", "Verity", "Wystan", "Xanthe", "Yardley", "Zinnia", "Alaric",
-    "Briony", "Caspian", "Dorcas", "Evander", "Fable", "Galen", "Honora", "Ignatius", "Juniper",
-    "Kit", "Lorcan", "Morwenna", "Nico", "Ottoline", "Piran", "Romilly", "Sabine", "Thaddeus",
-    "Una", "Vashti", "Wren", "Ysolde", "Zephyr",
+    "Avery",
+    "Blythe",
+    "Corin",
+    "Delphine",
+    "Emrys",
+    "Fenella",
+    "Gideon",
+    "Hollis",
+    "Isolde",
+    "Jory",
+    "Kestrel",
+    "Linnea",
+    "Marlowe",
+    "Nerys",
+    "Orrin",
+    "Perpetua",
+    "Quillon",
+    "Rosalind",
+    "Soren",
+    "Tamsin",
+    "Ulric",
+    "Verity",
+    "Wystan",
+    "Xanthe",
+    "Yardley",
+    "Zinnia",
+    "Alaric",
+    "Briony",
+    "Caspian",
+    "Dorcas",
+    "Evander",
+    "Fable",
+    "Galen",
+    "Honora",
+    "Ignatius",
+    "Juniper",
+    "Kit",
+    "Lorcan",
+    "Morwenna",
+    "Nico",
+    "Ottoline",
+    "Piran",
+    "Romilly",
+    "Sabine",
+    "Thaddeus",
+    "Una",
+    "Vashti",
+    "Wren",
+    "Ysolde",
+    "Zephyr",
 )
 SURNAMES = (
-    "Quillfeather", "Marchbank", "Thistlewood", "Amberley", "Brackenridge", "Coldharbour",
-    "Dunmore", "Elderwick", "Fairweather", "Gorsemoor", "Hazelrigg", "Ironside", "Juniperhill",
-    "Kettlewell", "Larkspur", "Mossbridge", "Nettlefold", "Oakenshaw", "Pennywhistle",
-    "Quarrington", "Ravensworth", "Saltmarsh", "Tallowby", "Underhill", "Vantongeren",
-    "Whitlock", "Yarrowby", "Ashgrove", "Birchenough", "Cloudsley", "Dewhirst", "Fernsby",
-    "Glasspool", "Hobbledown", "Inchbald", "Lanyon", "Merriweather", "Nightingale-Vex",
-    "Oddingley", "Pendragon-Hale", "Rooksby", "Starling", "Tremayne", "Wolfenden", "Zouchcombe",
+    "Quillfeather",
+    "Marchbank",
+    "Thistlewood",
+    "Amberley",
+    "Brackenridge",
+    "Coldharbour",
+    "Dunmore",
+    "Elderwick",
+    "Fairweather",
+    "Gorsemoor",
+    "Hazelrigg",
+    "Ironside",
+    "Juniperhill",
+    "Kettlewell",
+    "Larkspur",
+    "Mossbridge",
+    "Nettlefold",
+    "Oakenshaw",
+    "Pennywhistle",
+    "Quarrington",
+    "Ravensworth",
+    "Saltmarsh",
+    "Tallowby",
+    "Underhill",
+    "Vantongeren",
+    "Whitlock",
+    "Yarrowby",
+    "Ashgrove",
+    "Birchenough",
+    "Cloudsley",
+    "Dewhirst",
+    "Fernsby",
+    "Glasspool",
+    "Hobbledown",
+    "Inchbald",
+    "Lanyon",
+    "Merriweather",
+    "Nightingale-Vex",
+    "Oddingley",
+    "Pendragon-Hale",
+    "Rooksby",
+    "Starling",
+    "Tremayne",
+    "Wolfenden",
+    "Zouchcombe",
 )
 
 # --- placements and postcodes ---------------------------------------------------------------
 
 # miles from Synthshire to each outside LA (fictional geography, plausible distances)
 OUTSIDE_DISTANCE = {
-    "352": 38.0, "330": 55.0, "383": 42.0, "341": 60.0, "373": 30.0, "380": 47.0, "892": 25.0,
-    "856": 35.0, "886": 160.0, "881": 120.0, "888": 70.0, "926": 95.0, "830": 20.0,
-    "W06000015": 140.0, "W06000011": 170.0, "W06000022": 125.0, "S12000036": 260.0,
-    "S12000049": 280.0, "N09000003": 300.0,
+    "352": 38.0,
+    "330": 55.0,
+    "383": 42.0,
+    "341": 60.0,
+    "373": 30.0,
+    "380": 47.0,
+    "892": 25.0,
+    "856": 35.0,
+    "886": 160.0,
+    "881": 120.0,
+    "888": 70.0,
+    "926": 95.0,
+    "830": 20.0,
+    "W06000015": 140.0,
+    "W06000011": 170.0,
+    "W06000022": 125.0,
+    "S12000036": 260.0,
+    "S12000049": 280.0,
+    "N09000003": 300.0,
 }
 
 
@@ -361,6 +705,9 @@ def load_postcodes() -> Postcodes:
             else:
                 by_country.setdefault(row["country"], []).append((row["postcode"], row["la_code"]))
     return Postcodes(
-        tuple(inside), tuple(by_country.get("England", ())), tuple(by_country.get("Wales", ())),
-        tuple(by_country.get("Scotland", ())), tuple(by_country.get("Northern Ireland", ())),
+        tuple(inside),
+        tuple(by_country.get("England", ())),
+        tuple(by_country.get("Wales", ())),
+        tuple(by_country.get("Scotland", ())),
+        tuple(by_country.get("Northern Ireland", ())),
     )

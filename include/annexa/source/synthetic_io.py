@@ -18,11 +18,18 @@ import sqlalchemy as sa
 
 from annexa.source.contract import TABLES, Table
 
-WORKER_ID_COLUMNS = frozenset({
-    "cine_referral_worker_id", "cina_assessment_worker_id", "cinp_cin_plan_worker_id",
-    "s47e_s47_completed_by_worker_id", "earl_episode_worker_id", "clea_care_leaver_worker_id",
-    "clea_care_leaver_personal_advisor", "invo_professional_id",
-})
+WORKER_ID_COLUMNS = frozenset(
+    {
+        "cine_referral_worker_id",
+        "cina_assessment_worker_id",
+        "cinp_cin_plan_worker_id",
+        "s47e_s47_completed_by_worker_id",
+        "earl_episode_worker_id",
+        "clea_care_leaver_worker_id",
+        "clea_care_leaver_personal_advisor",
+        "invo_professional_id",
+    }
+)
 
 
 def sql_type(table: Table, column: str, messy: bool) -> sa.types.TypeEngine:
@@ -53,11 +60,19 @@ def sql_type(table: Table, column: str, messy: bool) -> sa.types.TypeEngine:
 def metadata(messy: bool) -> sa.MetaData:
     md = sa.MetaData()
     for t in TABLES:
-        sa.Table(t.name, md, *[
-            sa.Column(c.name, sql_type(t, c.name, messy), primary_key=(c.name == t.key),
-                      nullable=(c.name != t.key))
-            for c in t.columns
-        ])
+        sa.Table(
+            t.name,
+            md,
+            *[
+                sa.Column(
+                    c.name,
+                    sql_type(t, c.name, messy),
+                    primary_key=(c.name == t.key),
+                    nullable=(c.name != t.key),
+                )
+                for c in t.columns
+            ],
+        )
     return md
 
 
@@ -80,8 +95,9 @@ def _date(o: int) -> dt.date:
     return dt.date.fromordinal(o)
 
 
-_DATE_INDEX = {t.name: tuple(i for i, c in enumerate(t.columns) if c.type == "date")
-               for t in TABLES}
+_DATE_INDEX = {
+    t.name: tuple(i for i, c in enumerate(t.columns) if c.type == "date") for t in TABLES
+}
 
 
 def convert(table: str, rows: Sequence[Sequence[Any]], iso: bool) -> list[tuple[Any, ...]]:
@@ -139,8 +155,9 @@ class Writer:
                 self._conn = self.engine.connect()
             tbl = self.md.tables[table]
             for i in range(0, len(data), 5000):
-                self._conn.execute(tbl.insert(), [dict(zip(cols, r, strict=True))
-                                                  for r in data[i:i + 5000]])
+                self._conn.execute(
+                    tbl.insert(), [dict(zip(cols, r, strict=True)) for r in data[i : i + 5000]]
+                )
 
     def commit(self) -> None:
         if self.raw is not None:

@@ -55,8 +55,10 @@ class Calendar:
 
     def __init__(self, first: int, last: int) -> None:
         y0, y1 = dt.date.fromordinal(first).year, dt.date.fromordinal(last).year
-        hol = {d.toordinal() for d in holidays.country_holidays("GB", subdiv="ENG",
-                                                                years=range(y0, y1 + 1))}
+        hol = {
+            d.toordinal()
+            for d in holidays.country_holidays("GB", subdiv="ENG", years=range(y0, y1 + 1))
+        }
         self.first, self.last = first, last
         self.cnt: list[int] = []  # working days <= first + i
         self.days: list[int] = []  # the working days, ascending
@@ -119,10 +121,19 @@ class Params:
     p_cin_to_care: float = 0.03
     # child protection: number of the review at which a plan ends (0 = before the first review)
     cp_end_review: tuple[tuple[int, float], ...] = (
-        (0, 0.10), (1, 0.22), (2, 0.33), (3, 0.185), (4, 0.11), (5, 0.034), (6, 0.013),
+        (0, 0.10),
+        (1, 0.22),
+        (2, 0.33),
+        (3, 0.185),
+        (4, 0.11),
+        (5, 0.034),
+        (6, 0.013),
     )
     cp_outcome: tuple[tuple[str, float], ...] = (
-        ("stepdown", 0.49), ("close", 0.34), ("care", 0.13), ("transfer", 0.04),
+        ("stepdown", 0.49),
+        ("close", 0.34),
+        ("care", 0.13),
+        ("transfer", 0.04),
     )
     # re-referral: chance of another referral after an episode closes, and the gap
     p_rereferral: float = 0.37
@@ -154,12 +165,31 @@ class Params:
 
 
 _ID_TABLES = (
-    "ssd_disability", "ssd_immigration_status", "ssd_contacts", "ssd_early_help_episodes",
-    "ssd_cin_episodes", "ssd_cin_assessments", "ssd_cin_plans", "ssd_cin_visits",
-    "ssd_s47_enquiry", "ssd_initial_cp_conference", "ssd_cp_plans", "ssd_cp_visits",
-    "ssd_cp_reviews", "ssd_cla_episodes", "period", "ssd_legal_status", "ssd_cla_placement",
-    "ssd_cla_reviews", "ssd_cla_visits", "ssd_cla_care_plan", "ssd_cla_health", "ssd_missing",
-    "ssd_care_leavers", "ssd_permanence", "ssd_involvements",
+    "ssd_disability",
+    "ssd_immigration_status",
+    "ssd_contacts",
+    "ssd_early_help_episodes",
+    "ssd_cin_episodes",
+    "ssd_cin_assessments",
+    "ssd_cin_plans",
+    "ssd_cin_visits",
+    "ssd_s47_enquiry",
+    "ssd_initial_cp_conference",
+    "ssd_cp_plans",
+    "ssd_cp_visits",
+    "ssd_cp_reviews",
+    "ssd_cla_episodes",
+    "period",
+    "ssd_legal_status",
+    "ssd_cla_placement",
+    "ssd_cla_reviews",
+    "ssd_cla_visits",
+    "ssd_cla_care_plan",
+    "ssd_cla_health",
+    "ssd_missing",
+    "ssd_care_leavers",
+    "ssd_permanence",
+    "ssd_involvements",
 )
 
 
@@ -226,19 +256,43 @@ class Slot:
 TEAM_KINDS: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
     # kind: (department, team name stem, workers per team, job titles)
     "MASH": ("Front Door", "MASH", 8, ("Social Worker", "Senior Practitioner")),
-    "ASSESS": ("Assessment Service", "Assessment Team", 7,
-               ("Social Worker", "Senior Social Worker", "Advanced Practitioner")),
-    "CIN": ("Safeguarding Service", "Children in Need and Protection Team", 7,
-            ("Social Worker", "Senior Social Worker", "Advanced Practitioner")),
-    "CIC": ("Children in Care Service", "Children in Care Team", 7,
-            ("Social Worker", "Senior Social Worker")),
-    "DCT": ("Disabled Children's Service", "Disabled Children's Team", 7,
-            ("Social Worker", "Senior Social Worker")),
-    "LC": ("Leaving Care Service", "Leaving Care Team", 8,
-           ("Personal Adviser", "Senior Personal Adviser")),
+    "ASSESS": (
+        "Assessment Service",
+        "Assessment Team",
+        7,
+        ("Social Worker", "Senior Social Worker", "Advanced Practitioner"),
+    ),
+    "CIN": (
+        "Safeguarding Service",
+        "Children in Need and Protection Team",
+        7,
+        ("Social Worker", "Senior Social Worker", "Advanced Practitioner"),
+    ),
+    "CIC": (
+        "Children in Care Service",
+        "Children in Care Team",
+        7,
+        ("Social Worker", "Senior Social Worker"),
+    ),
+    "DCT": (
+        "Disabled Children's Service",
+        "Disabled Children's Team",
+        7,
+        ("Social Worker", "Senior Social Worker"),
+    ),
+    "LC": (
+        "Leaving Care Service",
+        "Leaving Care Team",
+        8,
+        ("Personal Adviser", "Senior Personal Adviser"),
+    ),
     "ADOPT": ("Adoption Service", "Adoption Team", 6, ("Adoption Social Worker",)),
-    "EH": ("Early Help Service", "Early Help Team", 8,
-           ("Early Help Practitioner", "Family Support Worker")),
+    "EH": (
+        "Early Help Service",
+        "Early Help Team",
+        8,
+        ("Early Help Practitioner", "Family Support Worker"),
+    ),
 }
 _AREAS = ("North", "South", "East", "West", "Central", "Vale", "Coast", "Moor", "Forest", "Town")
 
@@ -246,8 +300,14 @@ _AREAS = ("North", "South", "East", "West", "Central", "Vale", "Coast", "Moor", 
 class Workforce:
     """Teams, posts and the workers who fill them; built before any child is simulated."""
 
-    def __init__(self, rng: random.Random, slots: dict[str, int], first: int, as_at: int,
-                 mean_tenure_days: float = 1500.0) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        slots: dict[str, int],
+        first: int,
+        as_at: int,
+        mean_tenure_days: float = 1500.0,
+    ) -> None:
         self.departments: list[Row] = []
         self.workers: list[Worker] = []
         self.slots: dict[str, list[Slot]] = {}
@@ -287,8 +347,9 @@ class Workforce:
                     kind_slots.append(slot)
             self.slots[kind] = kind_slots
 
-    def _worker(self, rng: random.Random, team_id: str, dept: str, title: str, start: int,
-                kind: str) -> Worker:
+    def _worker(
+        self, rng: random.Random, team_id: str, dept: str, title: str, start: int, kind: str
+    ) -> Worker:
         self._n += 1
         n = self._n
         first, last = self._names[(n - 1) % len(self._names)]
@@ -300,16 +361,28 @@ class Workforce:
         registered = kind not in ("EH", "LC") or (kind == "LC" and rng.random() < 0.4)
         reg = f"SW{100000 + (n * 7919) % 900000:06d}" if registered else None
         agency = "Y" if kind not in ("EH", "ADOPT") and rng.random() < 0.16 else "N"
-        return Worker(str(600000 + n), f"E{20000 + n:05d}", name, team_id, dept, title, fte, reg,
-                      agency, start)
+        return Worker(
+            str(600000 + n),
+            f"E{20000 + n:05d}",
+            name,
+            team_id,
+            dept,
+            title,
+            fte,
+            reg,
+            agency,
+            start,
+        )
 
     def professional_rows(self, as_at: int, used: set[str]) -> list[Row]:
         """Workers referenced by any row, in post at the as-at date, or managing a team."""
         in_post = {slot.at(as_at).prof_id for slots in self.slots.values() for slot in slots}
-        return [(w.prof_id, w.staff_id, w.name, w.department, w.reg, w.agency, w.title, w.fte)
-                for w in self.workers
-                if w.start <= as_at and (w.prof_id in used or w.prof_id in in_post
-                                         or w.title == "Team Manager")]
+        return [
+            (w.prof_id, w.staff_id, w.name, w.department, w.reg, w.agency, w.title, w.fte)
+            for w in self.workers
+            if w.start <= as_at
+            and (w.prof_id in used or w.prof_id in in_post or w.title == "Team Manager")
+        ]
 
 
 class Segment:
@@ -321,8 +394,17 @@ class Segment:
 
     __slots__ = ("kind", "role", "start", "end", "ref", "pieces", "reason")
 
-    def __init__(self, rng: random.Random, wf: Workforce, kind: str, role: str, start: int,
-                 ref: str | None, reason: str | None, horizon: int) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        wf: Workforce,
+        kind: str,
+        role: str,
+        start: int,
+        ref: str | None,
+        reason: str | None,
+        horizon: int,
+    ) -> None:
         self.kind, self.role, self.start, self.end, self.ref = kind, role, start, None, ref
         self.reason = reason
         slots = wf.slots[kind]
@@ -373,8 +455,10 @@ class Providers:
         self.secure = [self._setting(rng, "K1", False, True) for _ in range(3)]
         self.mbu = [self._setting(rng, "R3", rng.random() < 0.5, True) for _ in range(3)]
         self.schools = [self._setting(rng, "S1", False, True) for _ in range(4)]
-        self.semi = [self._setting(rng, "H5", rng.random() < 0.6, False)
-                     for _ in range(max(4, int(12 * scale_factor)))]
+        self.semi = [
+            self._setting(rng, "H5", rng.random() < 0.6, False)
+            for _ in range(max(4, int(12 * scale_factor)))
+        ]
 
     def _urn(self, rng: random.Random) -> str:
         while True:
@@ -389,8 +473,9 @@ class Providers:
         if ptype == "K2" and inside and rng.random() < 0.5:
             provider = "PR1"
         self.next_key += 1
-        return Carer(self.next_key, ptype, provider, postcode, self._urn(rng) if urn else None,
-                     dist)
+        return Carer(
+            self.next_key, ptype, provider, postcode, self._urn(rng) if urn else None, dist
+        )
 
     def place(self, rng: random.Random, inside: bool) -> tuple[str, float]:
         """A postcode (and miles from home) inside Synthshire or elsewhere in the UK."""
@@ -399,8 +484,9 @@ class Providers:
             postcode = pc.inside[int(rng.random() * len(pc.inside))]
             return postcode, round(0.4 + rng.random() * 13.6, 1)
         u = rng.random()
-        pool = pc.england if u < 0.86 else pc.wales if u < 0.94 else pc.scotland if u < 0.97 \
-            else pc.ni
+        pool = (
+            pc.england if u < 0.86 else pc.wales if u < 0.94 else pc.scotland if u < 0.97 else pc.ni
+        )
         postcode, la = pool[int(rng.random() * len(pool))]
         return postcode, round(K.OUTSIDE_DISTANCE.get(la, 80.0) * (0.85 + 0.3 * rng.random()), 1)
 
@@ -526,18 +612,42 @@ class Episode:
         return self.segs[-1]
 
 
-_CEASED_18 = K.W([
-    ("E17", 22), ("E5", 45), ("E6", 5), ("E8", 10), ("E13", 8), ("E4A", 6), ("E7", 2), ("E9", 2),
-])
-_AGES = K.W([(a, w) for a, w in enumerate(
-    (9, 5, 5, 5, 5, 5.5, 5.5, 5.5, 5.5, 5.5, 5.5, 5.5, 6, 6.5, 7, 7, 5.5, 3.5))])
+_CEASED_18 = K.W(
+    [
+        ("E17", 22),
+        ("E5", 45),
+        ("E6", 5),
+        ("E8", 10),
+        ("E13", 8),
+        ("E4A", 6),
+        ("E7", 2),
+        ("E9", 2),
+    ]
+)
+_AGES = K.W(
+    [
+        (a, w)
+        for a, w in enumerate(
+            (9, 5, 5, 5, 5, 5.5, 5.5, 5.5, 5.5, 5.5, 5.5, 5.5, 6, 6.5, 7, 7, 5.5, 3.5)
+        )
+    ]
+)
 
 
 class Sim:
     """Simulates children and appends their rows (national codes, ordinals) to ``batch``."""
 
-    def __init__(self, p: Params, as_at: int, window_start: int, sim_start: int,
-                 cal: Calendar, wf: Workforce, prov: Providers, ids: Ids) -> None:
+    def __init__(
+        self,
+        p: Params,
+        as_at: int,
+        window_start: int,
+        sim_start: int,
+        cal: Calendar,
+        wf: Workforce,
+        prov: Providers,
+        ids: Ids,
+    ) -> None:
         self.p, self.A, self.ws, self.start, self.cal = p, as_at, window_start, sim_start, cal
         self.wf, self.prov, self.ids = wf, prov, ids
         self.batch: Batch = {}
@@ -564,8 +674,9 @@ class Sim:
     def plan_json(self, keys: tuple[str, ...]) -> str:
         s = self._json.get(keys)
         if s is None:
-            s = json.dumps({k: ("Y" if k in keys else "N") for k in K.PERMANENCE_KEYS},
-                           separators=(",", ":"))
+            s = json.dumps(
+                {k: ("Y" if k in keys else "N") for k in K.PERMANENCE_KEYS}, separators=(",", ":")
+            )
             self._json[keys] = s
         return s
 
@@ -576,8 +687,15 @@ class Sim:
         at = dt.date.fromordinal(d)
         return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
 
-    def seg(self, rng: random.Random, e: Episode, kind: str, t: int, reason: str | None,
-            role: str = "CW") -> Segment:
+    def seg(
+        self,
+        rng: random.Random,
+        e: Episode,
+        kind: str,
+        t: int,
+        reason: str | None,
+        role: str = "CW",
+    ) -> Segment:
         """Allocate the case to a team of ``kind`` from ``t``, closing the current allocation."""
         if e.segs:
             cur = e.segs[-1]
@@ -617,10 +735,20 @@ class Sim:
             age = _AGES.pick(rng.random())
             dob = arrival - age * 365 - int(rng.random() * 365)
         u = rng.random()
-        gender = ("M" if rng.random() < 0.9 else "F") if kind == "uasc" else \
-            "M" if u < 0.51 else "F" if u < 0.997 else "I"
-        eth = K.UASC_ETHNICITY.pick(rng.random()) if kind == "uasc" else \
-            K.ETHNICITY.pick(rng.random())
+        gender = (
+            ("M" if rng.random() < 0.9 else "F")
+            if kind == "uasc"
+            else "M"
+            if u < 0.51
+            else "F"
+            if u < 0.997
+            else "I"
+        )
+        eth = (
+            K.UASC_ETHNICITY.pick(rng.random())
+            if kind == "uasc"
+            else K.ETHNICITY.pick(rng.random())
+        )
         if kind == "disabled":
             codes = [K.DISABILITY.pick(rng.random())]
             if rng.random() < 0.35:
@@ -628,14 +756,17 @@ class Sim:
             disab: tuple[str, ...] | None = tuple(dict.fromkeys(codes))
         elif kind == "contact":
             v = rng.random()
-            disab = None if v < 0.7 else ("NONE",) if v < 0.98 else \
-                (K.DISABILITY.pick(rng.random()),)
+            disab = (
+                None if v < 0.7 else ("NONE",) if v < 0.98 else (K.DISABILITY.pick(rng.random()),)
+            )
         else:
             v = rng.random()
-            disab = None if v < 0.3 else ("NONE",) if v < 0.93 else \
-                (K.DISABILITY.pick(rng.random()),)
-        return Child(pid, legacy, dob, edd, gender, eth, kind, disab, add_mo(dob, 216),
-                     uasc=kind == "uasc")
+            disab = (
+                None if v < 0.3 else ("NONE",) if v < 0.93 else (K.DISABILITY.pick(rng.random()),)
+            )
+        return Child(
+            pid, legacy, dob, edd, gender, eth, kind, disab, add_mo(dob, 216), uasc=kind == "uasc"
+        )
 
     def run_child(self, rng: random.Random, kind: str, arrival: int) -> None:
         c = self.new_child(rng, kind, arrival)
@@ -654,8 +785,13 @@ class Sim:
                     p = 0.03
                 if rng.random() >= p:
                     break
-                t = close + 1 + self.lognorm(rng, self.p.rereferral_gap_median_days,
-                                             self.p.rereferral_gap_sigma)
+                t = (
+                    close
+                    + 1
+                    + self.lognorm(
+                        rng, self.p.rereferral_gap_median_days, self.p.rereferral_gap_sigma
+                    )
+                )
         self.finish_child(rng, c)
 
     def contact_only(self, rng: random.Random, c: Child, t: int) -> None:
@@ -673,7 +809,8 @@ class Sim:
     def contact(self, rng: random.Random, c: Child, t: int, source: str) -> None:
         if self.ws <= t <= self.A:
             c.rows.setdefault("ssd_contacts", []).append(
-                (self.ids.new("ssd_contacts"), c.id, t, source, K.SOURCE_DESC[source]))
+                (self.ids.new("ssd_contacts"), c.id, t, source, K.SOURCE_DESC[source])
+            )
 
     def early_help(self, rng: random.Random, c: Child, s: int) -> None:
         end = s + 60 + int(rng.random() * 240)
@@ -683,7 +820,8 @@ class Sim:
         worker = slots[int(rng.random() * len(slots))].at(s).prof_id
         org = K.EARLY_HELP_ORGS[int(rng.random() * len(K.EARLY_HELP_ORGS))]
         c.rows.setdefault("ssd_early_help_episodes", []).append(
-            (self.ids.new("ssd_early_help_episodes"), c.id, s, self.m(end), org, worker))
+            (self.ids.new("ssd_early_help_episodes"), c.id, s, self.m(end), org, worker)
+        )
 
     # --- referral episode -------------------------------------------------------------------
 
@@ -703,25 +841,34 @@ class Sim:
         if transfer_in:
             source = "5C"
         if rng.random() < p.p_referral_has_contact:
-            self.contact(rng, c, r - (0 if rng.random() < 0.8 else 1 + int(rng.random() * 3)),
-                         source)
+            self.contact(
+                rng, c, r - (0 if rng.random() < 0.8 else 1 + int(rng.random() * 3)), source
+            )
         if rng.random() < p.p_earlier_contact:
-            self.contact(rng, c, r - 20 - int(rng.random() * 300),
-                         K.CONTACT_SOURCE.pick(rng.random()))
-        need = "N2" if c.kind == "disabled" else "N8" if c.kind == "uasc" else \
-            K.NEED.pick(rng.random())
-        nfa = (c.kind == "general" and not transfer_in and rng.random() < p.p_referral_nfa)
+            self.contact(
+                rng, c, r - 20 - int(rng.random() * 300), K.CONTACT_SOURCE.pick(rng.random())
+            )
+        need = (
+            "N2"
+            if c.kind == "disabled"
+            else "N8"
+            if c.kind == "uasc"
+            else K.NEED.pick(rng.random())
+        )
+        nfa = c.kind == "general" and not transfer_in and rng.random() < p.p_referral_nfa
         if rng.random() < p.p_contact_during_episode:
-            self.contact(rng, c, r + 10 + int(rng.random() * 120),
-                         K.CONTACT_SOURCE.pick(rng.random()))
+            self.contact(
+                rng, c, r + 10 + int(rng.random() * 120), K.CONTACT_SOURCE.pick(rng.random())
+            )
 
         if nfa:
             self.seg(rng, e, "MASH", r, None)
             close = r + (0 if rng.random() < 0.6 else 1 + int(rng.random() * 4))
             need = "N9" if rng.random() < 0.6 else "N0"
             team, worker = self.worker(e, r)
-            return self.close_episode(rng, c, e, source, "Y", need, close, "RC8", team, worker,
-                                      "nfa")
+            return self.close_episode(
+                rng, c, e, source, "Y", need, close, "RC8", team, worker, "nfa"
+            )
 
         kind0 = "DCT" if c.kind == "disabled" else "ASSESS"
         self.seg(rng, e, kind0, r, None)
@@ -784,8 +931,9 @@ class Sim:
             if rng.random() < 0.3:
                 need = "N9"
             team, worker = ref_team, ref_worker
-            return self.close_episode(rng, c, e, source, "N", need, close, reason, team, worker,
-                                      "nfa")
+            return self.close_episode(
+                rng, c, e, source, "N", need, close, reason, team, worker, "nfa"
+            )
 
         # in need: protection, care or a CIN plan
         t = auth
@@ -816,8 +964,10 @@ class Sim:
                 if nxt == "stepdown":
                     state = "cin"
                 elif nxt == "care":
-                    state, route = "care", ("vol" if self.age(c, t) >= 12 and rng.random() < 0.5
-                                            else "protect")
+                    state, route = (
+                        "care",
+                        ("vol" if self.age(c, t) >= 12 and rng.random() < 0.5 else "protect"),
+                    )
                 elif nxt == "transfer":
                     state, close_reason = "close", "RC5"
                 elif nxt == "open":
@@ -852,12 +1002,24 @@ class Sim:
                     state = "close"
         close = None if state == "open" else t
         team, worker = ref_team, ref_worker
-        return self.close_episode(rng, c, e, source, "N", need, close, close_reason, team, worker,
-                                  outcome)
+        return self.close_episode(
+            rng, c, e, source, "N", need, close, close_reason, team, worker, outcome
+        )
 
-    def close_episode(self, rng: random.Random, c: Child, e: Episode, source: str, nfa: str,
-                      need: str, close: int | None, reason: str, team: str, worker: str,
-                      outcome: str) -> tuple[int | None, str]:
+    def close_episode(
+        self,
+        rng: random.Random,
+        c: Child,
+        e: Episode,
+        source: str,
+        nfa: str,
+        need: str,
+        close: int | None,
+        reason: str,
+        team: str,
+        worker: str,
+        outcome: str,
+    ) -> tuple[int | None, str]:
         if close is not None and close < e.last_auth:
             close = e.last_auth + int(rng.random() * 5)  # an episode closes after its assessment
         if close is not None and close > self.A:
@@ -872,8 +1034,22 @@ class Sim:
         if keep:
             c.kept_refs.add(e.ref)
             c.last_ref = e.ref
-            e.add("ssd_cin_episodes", (e.ref, c.id, e.r, source, K.SOURCE_DESC[source], nfa, need,
-                                       mclose, mreason, team, worker))
+            e.add(
+                "ssd_cin_episodes",
+                (
+                    e.ref,
+                    c.id,
+                    e.r,
+                    source,
+                    K.SOURCE_DESC[source],
+                    nfa,
+                    need,
+                    mclose,
+                    mreason,
+                    team,
+                    worker,
+                ),
+            )
             for s in e.segs:
                 self.involvements(c, e, s)
             for table, rows in e.rows.items():
@@ -887,8 +1063,11 @@ class Sim:
         end = s.end
         if end is not None and end < s.start:
             end = s.start
-        out = c.rows.setdefault("ssd_involvements", []) if e is None else \
-            e.rows.setdefault("ssd_involvements", [])
+        out = (
+            c.rows.setdefault("ssd_involvements", [])
+            if e is None
+            else e.rows.setdefault("ssd_involvements", [])
+        )
         ref = s.ref if (e is not None or (s.ref in c.kept_refs)) else None
         reason = s.reason
         pieces = s.pieces
@@ -908,8 +1087,19 @@ class Sim:
                 nxt = slot.starts[j + 1] if j + 1 < len(slot.starts) else None
                 seg_end = b if nxt is None or (b is not None and nxt >= b) else nxt
                 if a <= self.A and (seg_end is None or seg_end >= self.ws):
-                    out.append((self.ids.new("ssd_involvements"), w.prof_id, s.role, slot.team_id,
-                                c.id, ref, a, self.m(seg_end), reason))
+                    out.append(
+                        (
+                            self.ids.new("ssd_involvements"),
+                            w.prof_id,
+                            s.role,
+                            slot.team_id,
+                            c.id,
+                            ref,
+                            a,
+                            self.m(seg_end),
+                            reason,
+                        )
+                    )
                 if seg_end is None or seg_end == b or nxt is None or nxt > self.A:
                     break
                 a = nxt
@@ -927,8 +1117,9 @@ class Sim:
             return int(46 * rng.random() ** 0.8)
         return 46 + int(rng.expovariate(1 / 14.0))
 
-    def assessment(self, rng: random.Random, c: Child, e: Episode, s: int, auth: int,
-                   nfa: bool) -> None:
+    def assessment(
+        self, rng: random.Random, c: Child, e: Episode, s: int, auth: int, nfa: bool
+    ) -> None:
         if s > self.A:
             return
         done = auth <= self.A
@@ -938,13 +1129,25 @@ class Sim:
         seen = "Y" if u < 0.94 else "N" if u < 0.99 else None
         if s < c.dob:
             seen = "N"
-        e.add("ssd_cin_assessments", (
-            self.ids.new("ssd_cin_assessments"), c.id, e.ref, s, seen, self.m(auth),
-            self.yn(nfa) if done else None,
-            json.dumps({"NFA_FLAG": self.yn(nfa)}) if done else None, team, worker))
+        e.add(
+            "ssd_cin_assessments",
+            (
+                self.ids.new("ssd_cin_assessments"),
+                c.id,
+                e.ref,
+                s,
+                seen,
+                self.m(auth),
+                self.yn(nfa) if done else None,
+                json.dumps({"NFA_FLAG": self.yn(nfa)}) if done else None,
+                team,
+                worker,
+            ),
+        )
 
-    def s47(self, rng: random.Random, c: Child, e: Episode, s: int,
-            p_icpc: float) -> tuple[str | None, int, bool] | None:
+    def s47(
+        self, rng: random.Random, c: Child, e: Episode, s: int, p_icpc: float
+    ) -> tuple[str | None, int, bool] | None:
         """A section 47 enquiry; returns (ICPC id, ICPC date, plan made) when an ICPC follows."""
         cal = self.cal
         icpc = rng.random() < p_icpc
@@ -964,9 +1167,20 @@ class Sim:
             done = end <= self.A
             s47_nfa = (not icpc) and rng.random() < 0.55
             out = json.dumps({"NFA_FLAG": self.yn(s47_nfa), "CP_CONFERENCE_FLAG": self.yn(icpc)})
-            e.add("ssd_s47_enquiry", (sid, e.ref, c.id, s, self.m(end),
-                                      self.yn(s47_nfa) if done else None, out if done else None,
-                                      team, worker))
+            e.add(
+                "ssd_s47_enquiry",
+                (
+                    sid,
+                    e.ref,
+                    c.id,
+                    s,
+                    self.m(end),
+                    self.yn(s47_nfa) if done else None,
+                    out if done else None,
+                    team,
+                    worker,
+                ),
+            )
         if not icpc:
             return None
         assert idate is not None
@@ -974,22 +1188,43 @@ class Sim:
         iid = self.icpc(rng, c, e, sid, cal.add_wd(s, 15), idate, plan, False)
         return iid, idate, plan
 
-    def icpc(self, rng: random.Random, c: Child, e: Episode, sid: str | None, target: int | None,
-             d: int, plan: bool, transfer_in: bool) -> str | None:
+    def icpc(
+        self,
+        rng: random.Random,
+        c: Child,
+        e: Episode,
+        sid: str | None,
+        target: int | None,
+        d: int,
+        plan: bool,
+        transfer_in: bool,
+    ) -> str | None:
         iid = self.ids.new("ssd_initial_cp_conference")
         if d > self.A:
             return None
         # the CP plan id is filled in by cp_phase (it knows the plan id); keep a mutable marker
-        e.add("ssd_initial_cp_conference", [
-            iid, sid, c.id, e.ref, None, self.yn(transfer_in),
-            target if target is not None else self.cal.add_wd(e.r, 15), d, self.yn(plan),
-            json.dumps({"CP_FLAG": self.yn(plan)})])  # type: ignore[arg-type]
+        e.add(
+            "ssd_initial_cp_conference",
+            [
+                iid,
+                sid,
+                c.id,
+                e.ref,
+                None,
+                self.yn(transfer_in),
+                target if target is not None else self.cal.add_wd(e.r, 15),
+                d,
+                self.yn(plan),
+                json.dumps({"CP_FLAG": self.yn(plan)}),
+            ],
+        )  # type: ignore[arg-type]
         return iid
 
     # --- child protection ---------------------------------------------------------------------
 
-    def cp_phase(self, rng: random.Random, c: Child, e: Episode, start: int,
-                 icpc_id: str | None) -> tuple[int, str]:
+    def cp_phase(
+        self, rng: random.Random, c: Child, e: Episode, start: int, icpc_id: str | None
+    ) -> tuple[int, str]:
         """A CP plan from its ICPC to its end, with visits and review conferences."""
         kind = "DCT" if c.kind == "disabled" else "CIN"
         self.seg(rng, e, kind, start, "Transferred to long-term team")
@@ -1041,8 +1276,9 @@ class Sim:
             if t >= self.ws:
                 u = rng.random()
                 seen = "Y" if u < 0.93 and t >= c.dob else "N"
-                alone = ("Y" if rng.random() < 0.62 else "N") if seen == "Y" and t >= age_alone \
-                    else "N"
+                alone = (
+                    ("Y" if rng.random() < 0.62 else "N") if seen == "Y" and t >= age_alone else "N"
+                )
                 if rng.random() < 0.015:
                     alone = None
                 rows.append((self.ids.new("ssd_cp_visits"), c.id, pid, t, seen, alone))
@@ -1053,8 +1289,9 @@ class Sim:
 
     # --- child in need plans ------------------------------------------------------------------
 
-    def cin_phase(self, rng: random.Random, c: Child, e: Episode,
-                  start: int) -> tuple[int, str, str | None]:
+    def cin_phase(
+        self, rng: random.Random, c: Child, e: Episode, start: int
+    ) -> tuple[int, str, str | None]:
         """A CIN plan; it may escalate to a S47/ICPC/CP plan or to care."""
         p = self.p
         kind = "DCT" if c.kind == "disabled" else "CIN"
@@ -1098,8 +1335,11 @@ class Sim:
             while t <= hi:
                 if t >= self.ws:
                     seen = "Y" if rng.random() < 0.9 else "N"
-                    alone = ("Y" if rng.random() < 0.45 else "N") if seen == "Y" and \
-                        t >= alone_from else "N"
+                    alone = (
+                        ("Y" if rng.random() < 0.45 else "N")
+                        if seen == "Y" and t >= alone_from
+                        else "N"
+                    )
                     rows.append((self.ids.new("ssd_cin_visits"), c.id, plan_id, t, seen, alone))
                 t += 14 + int(rng.random() * 22)
             if c.kind == "disabled" and rng.random() < p.p_short_breaks:
@@ -1112,8 +1352,9 @@ class Sim:
 
     # --- care ---------------------------------------------------------------------------------
 
-    def care_period(self, rng: random.Random, c: Child, e: Episode, s: int, route: str,
-                    need: str) -> tuple[int, str]:
+    def care_period(
+        self, rng: random.Random, c: Child, e: Episode, s: int, route: str, need: str
+    ) -> tuple[int, str]:
         """A period of care: legal statuses, placements, permanence, exit. Returns (end, next)."""
         p = self.p
         if s < c.dob:
@@ -1168,8 +1409,10 @@ class Sim:
             u = rng.random()
             if age < 12:
                 if u < 0.6:
-                    end, exit_code = t + 14 + int(rng.random() * 260), ("E4A" if rng.random() < 0.8
-                                                                         else "E13")
+                    end, exit_code = (
+                        t + 14 + int(rng.random() * 260),
+                        ("E4A" if rng.random() < 0.8 else "E13"),
+                    )
                     plans.append((s, ("RETURN1M",) if rng.random() < 0.5 else ("RETURN6M",)))
                 elif u < 0.9:
                     t = t + 30 + int(rng.random() * 150)
@@ -1180,12 +1423,21 @@ class Sim:
             else:
                 if u < 0.55:
                     end = t + 20 + int(rng.random() * 340)
-                    exit_code = "E4A" if rng.random() < 0.6 else \
-                        "E4B" if rng.random() < 0.4 else "E13"
+                    exit_code = (
+                        "E4A" if rng.random() < 0.6 else "E4B" if rng.random() < 0.4 else "E13"
+                    )
                     plans.append((s, ("RETURN6M",) if rng.random() < 0.6 else ("RETURNEV",)))
                 elif u < 0.88:
-                    plans.append((s, ("SUPPLIV",) if age >= 16 else ("LTFOST18",)
-                                  if rng.random() < 0.7 else ("RESPLMT",)))
+                    plans.append(
+                        (
+                            s,
+                            ("SUPPLIV",)
+                            if age >= 16
+                            else ("LTFOST18",)
+                            if rng.random() < 0.7
+                            else ("RESPLMT",),
+                        )
+                    )
                 else:
                     t = t + 30 + int(rng.random() * 150)
                     route = "protect"
@@ -1197,14 +1449,41 @@ class Sim:
             fh = t + 180 + int(rng.random() * 200)
             u = rng.random()
             if age_t < 1:
-                outcome = "adopt" if u < 0.5 else "sgo" if u < 0.75 else "home" if u < 0.84 \
-                    else "lt" if u < 0.96 else "cao"
+                outcome = (
+                    "adopt"
+                    if u < 0.5
+                    else "sgo"
+                    if u < 0.75
+                    else "home"
+                    if u < 0.84
+                    else "lt"
+                    if u < 0.96
+                    else "cao"
+                )
             elif age_t < 5:
-                outcome = "adopt" if u < 0.3 else "sgo" if u < 0.57 else "home" if u < 0.7 \
-                    else "lt" if u < 0.95 else "cao"
+                outcome = (
+                    "adopt"
+                    if u < 0.3
+                    else "sgo"
+                    if u < 0.57
+                    else "home"
+                    if u < 0.7
+                    else "lt"
+                    if u < 0.95
+                    else "cao"
+                )
             elif age_t < 12:
-                outcome = "adopt" if u < 0.015 else "sgo" if u < 0.27 else "home" if u < 0.58 \
-                    else "lt" if u < 0.95 else "cao"
+                outcome = (
+                    "adopt"
+                    if u < 0.015
+                    else "sgo"
+                    if u < 0.27
+                    else "home"
+                    if u < 0.58
+                    else "lt"
+                    if u < 0.95
+                    else "cao"
+                )
             else:
                 outcome = "sgo" if u < 0.08 else "home" if u < 0.45 else "lt"
             if not plans:
@@ -1242,21 +1521,28 @@ class Sim:
                         plans.append((rev, ("LTFOST18",)))
                         outcome = "lt" if rng.random() < 0.7 else "sgo_late"
                     else:
-                        matched = fh + (int(rng.random() * 60) if ffa else
-                                        self.lognorm(rng, 190, 0.6))
+                        matched = fh + (
+                            int(rng.random() * 60) if ffa else self.lognorm(rng, 190, 0.6)
+                        )
                         placed = matched + 7 + int(rng.random() * 35)
                         if ffa and rng.random() < 0.4:
                             matched = placed = fh  # order and adoptive placement together: U
                         order = placed + 120 + int(rng.random() * 300)
                         same = ffa or rng.random() < 0.1
-                        perm.update(matched=matched, placed=placed, order=order, type="ADOPTION",
-                                    by_carer=same)
+                        perm.update(
+                            matched=matched,
+                            placed=placed,
+                            order=order,
+                            type="ADOPTION",
+                            by_carer=same,
+                        )
                         forced.append((placed, "adopt_same" if same else "adopt_new"))
                         end = order
                         exit_code = "E11" if rng.random() < 0.7 else "E12"
                         if rng.random() < p.p_own_adopters:
-                            perm["family"] = self.own_family(rng, matched, placed, order, ffa,
-                                                             perm.get("ffa"))
+                            perm["family"] = self.own_family(
+                                rng, matched, placed, order, ffa, perm.get("ffa")
+                            )
             if outcome == "sgo":
                 end = fh
                 exit_code = "E45" if rng.random() < 0.75 else "E47"
@@ -1308,12 +1594,14 @@ class Sim:
         if exit_code == "E2":
             c.death = end
         if c.kind != "disabled" and route != "remand":
-            move = s + (5 + int(rng.random() * 25) if route == "uasc" else
-                        30 + int(rng.random() * 90))
+            move = s + (
+                5 + int(rng.random() * 25) if route == "uasc" else 30 + int(rng.random() * 90)
+            )
             if move < end:
                 self.seg(rng, e, "CIC", move, "Transferred to children in care team")
-        period = self.emit_period(rng, c, e, s, end, exit_code, legal, plans, forced, kin, route,
-                                  need, perm)
+        period = self.emit_period(
+            rng, c, e, s, end, exit_code, legal, plans, forced, kin, route, need, perm
+        )
         if perm:
             self.permanence(c, period, perm, e.ref)
         if perm.get("type") in ("SGO", "CAO") and end <= self.A:
@@ -1323,8 +1611,18 @@ class Sim:
             c.care_exit_home = True
         if end > self.A:
             return end, "open"
-        nxt = {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
-               "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}.get(exit_code)
+        nxt = {
+            "E11": "RC1",
+            "E12": "RC1",
+            "E2": "RC2",
+            "E41": "RC3",
+            "E45": "RC4",
+            "E46": "RC4",
+            "E47": "RC4",
+            "E48": "RC4",
+            "E3": "RC5",
+            "E7": "RC6",
+        }.get(exit_code)
         if nxt is None:
             if end >= d18:
                 nxt = "RC6" if rng.random() < 0.08 else "RC7"
@@ -1336,14 +1634,26 @@ class Sim:
 
     def legal_row(self, c: Child, e: Episode, code: str, s: int, end: int | None) -> None:
         if s <= self.A:
-            e.add("ssd_legal_status", (self.ids.new("ssd_legal_status"), c.id, code, s,
-                                       self.m(end)))
+            e.add(
+                "ssd_legal_status", (self.ids.new("ssd_legal_status"), c.id, code, s, self.m(end))
+            )
 
-    def emit_period(self, rng: random.Random, c: Child, e: Episode, s: int, end: int,
-                    exit_code: str,
-                    legal: list[tuple[int, str]], plans: list[tuple[int, tuple[str, ...]]],
-                    forced: list[tuple[int, str]], kin: bool, route: str, need: str,
-                    perm_info: dict[str, Any]) -> str:
+    def emit_period(
+        self,
+        rng: random.Random,
+        c: Child,
+        e: Episode,
+        s: int,
+        end: int,
+        exit_code: str,
+        legal: list[tuple[int, str]],
+        plans: list[tuple[int, tuple[str, ...]]],
+        forced: list[tuple[int, str]],
+        kin: bool,
+        route: str,
+        need: str,
+        perm_info: dict[str, Any],
+    ) -> str:
         """Write one period of care: placements, episodes, legal statuses and the care record."""
         period = self.ids.new("period")
         A = self.A
@@ -1374,11 +1684,27 @@ class Sim:
             if ps <= A:
                 change = None
                 if i + 1 < len(places) and pend <= A:
-                    change = "PLACE" if places[i + 1][1].key == carer.key else \
-                        K.PLACEMENT_CHANGE_REASONS.pick(rng.random())
-                e.add("ssd_cla_placement", (pid, period, c.id, ps, self.m(pend), carer.type,
-                                            carer.provider, carer.postcode, carer.urn,
-                                            carer.distance, change))
+                    change = (
+                        "PLACE"
+                        if places[i + 1][1].key == carer.key
+                        else K.PLACEMENT_CHANGE_REASONS.pick(rng.random())
+                    )
+                e.add(
+                    "ssd_cla_placement",
+                    (
+                        pid,
+                        period,
+                        c.id,
+                        ps,
+                        self.m(pend),
+                        carer.type,
+                        carer.provider,
+                        carer.postcode,
+                        carer.urn,
+                        carer.distance,
+                        change,
+                    ),
+                )
         nep = len(changes)
         clae_need = need if need not in ("N0", "N9") else "N1"
         iro = self.reviews_visits_health(rng, c, e, period, s, end, places, route)
@@ -1403,9 +1729,23 @@ class Sim:
             ceased = changes[k + 1] if k + 1 < nep else end
             reason = "X1" if k + 1 < nep else exit_code
             if d <= A:
-                e.add("ssd_cla_episodes", (
-                    self.ids.new("ssd_cla_episodes"), c.id, period, placement_ids[pi], d, rne,
-                    clae_need, self.m(ceased), reason if ceased <= A else None, e.ref, iro, s))
+                e.add(
+                    "ssd_cla_episodes",
+                    (
+                        self.ids.new("ssd_cla_episodes"),
+                        c.id,
+                        period,
+                        placement_ids[pi],
+                        d,
+                        rne,
+                        clae_need,
+                        self.m(ceased),
+                        reason if ceased <= A else None,
+                        e.ref,
+                        iro,
+                        s,
+                    ),
+                )
         for i, (d, code) in enumerate(leg):
             lend = leg[i + 1][0] if i + 1 < len(leg) else end
             self.legal_row(c, e, code, d, lend)
@@ -1421,20 +1761,37 @@ class Sim:
         for i, (d, keys) in enumerate(pl):
             pend = pl[i + 1][0] if i + 1 < len(pl) else end
             if d <= A and pend >= self.ws - 400:
-                e.add("ssd_cla_care_plan", (self.ids.new("ssd_cla_care_plan"), c.id, d,
-                                            self.m(pend), self.plan_json(keys)))
+                e.add(
+                    "ssd_cla_care_plan",
+                    (
+                        self.ids.new("ssd_cla_care_plan"),
+                        c.id,
+                        d,
+                        self.m(pend),
+                        self.plan_json(keys),
+                    ),
+                )
         # missing and away episodes
         self.missing(rng, c, e, s, hi, places)
         return period
 
-    def placements(self, rng: random.Random, c: Child, s: int, end: int,
-                   forced: list[tuple[int, str]], kin: bool, route: str,
-                   info: dict[str, Any]) -> list[tuple[int, Carer]]:
+    def placements(
+        self,
+        rng: random.Random,
+        c: Child,
+        s: int,
+        end: int,
+        forced: list[tuple[int, str]],
+        kin: bool,
+        route: str,
+        info: dict[str, Any],
+    ) -> list[tuple[int, Carer]]:
         """The sequence of placements (start, carer) over the period."""
         p, prov = self.p, self.prov
         age = max(0, self.age(c, s))
-        stable_p = p.p_stable_under10 if age < 10 else p.p_stable_10_13 if age < 14 \
-            else p.p_stable_14plus
+        stable_p = (
+            p.p_stable_under10 if age < 10 else p.p_stable_10_13 if age < 14 else p.p_stable_14plus
+        )
         stable = rng.random() < stable_p
         forced = sorted(f for f in forced if s < f[0] < end)
         out: list[tuple[int, Carer]] = []
@@ -1495,8 +1852,14 @@ class Sim:
                     cur = prov.carer(rng, "P1", "PR0", 0.95)
                 elif what == "lt":
                     if cur.type in ("U6", "U3"):
-                        cur = Carer(cur.key, "U4" if cur.type == "U6" else "U1", cur.provider,
-                                    cur.postcode, None, cur.distance)
+                        cur = Carer(
+                            cur.key,
+                            "U4" if cur.type == "U6" else "U1",
+                            cur.provider,
+                            cur.postcode,
+                            None,
+                            cur.distance,
+                        )
                     else:
                         continue
                 elif what == "h5":
@@ -1518,9 +1881,17 @@ class Sim:
             out.append((t, cur))
         return out
 
-    def reviews_visits_health(self, rng: random.Random, c: Child, e: Episode, period: str,
-                              s: int, end: int, places: list[tuple[int, Carer]],
-                              route: str) -> int | None:
+    def reviews_visits_health(
+        self,
+        rng: random.Random,
+        c: Child,
+        e: Episode,
+        period: str,
+        s: int,
+        end: int,
+        places: list[tuple[int, Carer]],
+        route: str,
+    ) -> int | None:
         """Reviews, statutory visits and health checks of one period; returns last IRO contact."""
         A, ws, cal = self.A, self.ws, self.cal
         hi = min(end, A)
@@ -1536,15 +1907,19 @@ class Sim:
             if held > end:
                 break
             if rng.random() < 0.03 and held <= A and held >= ws:
-                e.add("ssd_cla_reviews", (self.ids.new("ssd_cla_reviews"), period, c.id, due,
-                                          held, "Y"))
+                e.add(
+                    "ssd_cla_reviews",
+                    (self.ids.new("ssd_cla_reviews"), period, c.id, due, held, "Y"),
+                )
                 held = held + 3 + int(rng.random() * 18)
                 if held > end:
                     break
             if held <= A:
                 if held >= ws:
-                    e.add("ssd_cla_reviews", (self.ids.new("ssd_cla_reviews"), period, c.id, due,
-                                              held, "N"))
+                    e.add(
+                        "ssd_cla_reviews",
+                        (self.ids.new("ssd_cla_reviews"), period, c.id, due, held, "N"),
+                    )
                 last_review = held
             elif due <= A + 200 and held > A:
                 break
@@ -1567,8 +1942,9 @@ class Sim:
             if t >= ws:
                 u = rng.random()
                 seen = "Y" if u < 0.96 else "N" if u < 0.99 else None
-                alone = ("Y" if rng.random() < 0.6 else "N") if seen == "Y" and t >= alone_from \
-                    else "N"
+                alone = (
+                    ("Y" if rng.random() < 0.6 else "N") if seen == "Y" and t >= alone_from else "N"
+                )
                 rows.append((self.ids.new("ssd_cla_visits"), period, c.id, t, seen, alone))
             nxt_place = starts[pi + 1] if pi + 1 < len(starts) else NEVER
             settled = t - starts[pi] > 365 and places[pi][1].type in ("U4", "U1", "A5", "A6")
@@ -1598,8 +1974,15 @@ class Sim:
                     hrows.append((self.ids.new("ssd_cla_health"), c.id, "DENTAL", t, status))
                 t += 300 + int(rng.random() * 100) if status != "CANCELLED" else 20
                 if rng.random() < 0.25 and t <= hi and t >= ws:
-                    hrows.append((self.ids.new("ssd_cla_health"), c.id, "OTHER",
-                                  t - 20 - int(rng.random() * 40), "COMPLETED"))
+                    hrows.append(
+                        (
+                            self.ids.new("ssd_cla_health"),
+                            c.id,
+                            "OTHER",
+                            t - 20 - int(rng.random() * 40),
+                            "COMPLETED",
+                        )
+                    )
         return iro
 
     def health_status(self, rng: random.Random, t: int, p_refused: float) -> str:
@@ -1608,8 +1991,15 @@ class Sim:
         u = rng.random()
         return "REFUSED" if u < p_refused else "CANCELLED" if u < p_refused + 0.04 else "COMPLETED"
 
-    def missing(self, rng: random.Random, c: Child, e: Episode, s: int, hi: int,
-                places: list[tuple[int, Carer]]) -> None:
+    def missing(
+        self,
+        rng: random.Random,
+        c: Child,
+        e: Episode,
+        s: int,
+        hi: int,
+        places: list[tuple[int, Carer]],
+    ) -> None:
         p = self.p
         d11 = add_mo(c.dob, 132)
         if hi < d11:
@@ -1631,20 +2021,25 @@ class Sim:
             if typ == "M":
                 u = rng.random()
                 off = "Y" if u < 0.85 else "N" if u < 0.95 else "NA"
-                acc = ("Y" if rng.random() < 0.55 else "N") if off == "Y" else \
-                    ("NA" if off == "NA" or rng.random() < 0.5 else "N")
+                acc = (
+                    ("Y" if rng.random() < 0.55 else "N")
+                    if off == "Y"
+                    else ("NA" if off == "NA" or rng.random() < 0.5 else "N")
+                )
             else:
                 off = "NA" if rng.random() < 0.7 else "N"
                 acc = "NA"
             rows.append((self.ids.new("ssd_missing"), c.id, t, self.m(mend), typ, off, acc))
             t += 1 + int(rng.expovariate(rate))
 
-    def short_breaks(self, rng: random.Random, c: Child, e: Episode, s: int, end: int,
-                     need: str) -> None:
+    def short_breaks(
+        self, rng: random.Random, c: Child, e: Episode, s: int, end: int, need: str
+    ) -> None:
         """Agreed short breaks (V3 episodes or a V4 agreement): care periods outside List 8."""
         prov = self.prov
-        home = prov.pick(rng, prov.homes) if rng.random() < 0.6 else \
-            prov.carer(rng, "U6", "PR1", 0.95)
+        home = (
+            prov.pick(rng, prov.homes) if rng.random() < 0.6 else prov.carer(rng, "U6", "PR1", 0.95)
+        )
         hi = min(end, self.A, c.d18)
         if rng.random() < 0.3:
             # one period per yearly agreement (V4)
@@ -1662,17 +2057,46 @@ class Sim:
             self.simple_period(c, e, t, pe, "V3", home, need)
             t = pe + 28 + int(rng.random() * 45)
 
-    def simple_period(self, c: Child, e: Episode, s: int, end: int, legal: str, carer: Carer,
-                      need: str) -> None:
+    def simple_period(
+        self, c: Child, e: Episode, s: int, end: int, legal: str, carer: Carer, need: str
+    ) -> None:
         period = self.ids.new("period")
         pid = self.ids.new("ssd_cla_placement")
         if s > self.A:
             return
-        e.add("ssd_cla_placement", (pid, period, c.id, s, self.m(end), carer.type, carer.provider,
-                                    carer.postcode, carer.urn, carer.distance, None))
-        e.add("ssd_cla_episodes", (self.ids.new("ssd_cla_episodes"), c.id, period, pid, s, "S",
-                                   need, self.m(end), "E4A" if end <= self.A else None, e.ref,
-                                   None, s))
+        e.add(
+            "ssd_cla_placement",
+            (
+                pid,
+                period,
+                c.id,
+                s,
+                self.m(end),
+                carer.type,
+                carer.provider,
+                carer.postcode,
+                carer.urn,
+                carer.distance,
+                None,
+            ),
+        )
+        e.add(
+            "ssd_cla_episodes",
+            (
+                self.ids.new("ssd_cla_episodes"),
+                c.id,
+                period,
+                pid,
+                s,
+                "S",
+                need,
+                self.m(end),
+                "E4A" if end <= self.A else None,
+                e.ref,
+                None,
+                s,
+            ),
+        )
         self.legal_row(c, e, legal, s, end)
 
     # --- permanence and adopters --------------------------------------------------------------
@@ -1688,19 +2112,37 @@ class Sim:
         fam = perm.get("family") if matched is not None else None
         otype = perm.get("type") if order is not None else None
         ffa = m(perm.get("ffa"))
-        c.perm = (self.ids.new("ssd_permanence"), c.id, period, adm, m(perm.get("po")), matched,
-                  m(perm.get("placed")), ffa, m(perm.get("rev")),
-                  perm.get("rev_reason") if m(perm.get("rev")) is not None else None,
-                  order, otype,
-                  ("Y" if by_carer else "N") if otype == "ADOPTION" else None,
-                  m(perm.get("fc_date")) if (by_carer and otype == "ADOPTION") else None,
-                  m(perm.get("ffa_dec")), fam)
+        c.perm = (
+            self.ids.new("ssd_permanence"),
+            c.id,
+            period,
+            adm,
+            m(perm.get("po")),
+            matched,
+            m(perm.get("placed")),
+            ffa,
+            m(perm.get("rev")),
+            perm.get("rev_reason") if m(perm.get("rev")) is not None else None,
+            order,
+            otype,
+            ("Y" if by_carer else "N") if otype == "ADOPTION" else None,
+            m(perm.get("fc_date")) if (by_carer and otype == "ADOPTION") else None,
+            m(perm.get("ffa_dec")),
+            fam,
+        )
         c.perm_ref = ref
         if fam is not None:
             self.kept_families.add(fam)
 
-    def own_family(self, rng: random.Random, matched: int, placed: int, order: int, ffa: bool,
-                   ffa_at: int | None) -> str:
+    def own_family(
+        self,
+        rng: random.Random,
+        matched: int,
+        placed: int,
+        order: int,
+        ffa: bool,
+        ffa_at: int | None,
+    ) -> str:
         """The Synthshire adopters a child is matched with (the List 11 side of List 10)."""
         anchor = ffa_at if ffa and ffa_at is not None else matched
         s2e = anchor - 20 - int(rng.random() * 280)
@@ -1713,8 +2155,9 @@ class Sim:
         s1e = s2s - int(rng.random() * 45)
         s1s = s1e - 45 - int(rng.random() * 25)
         enq = s1s - 7 - int(rng.random() * 140)
-        fam = Family(self.ids.family(), rng.random() < 0.7, ffa, rng.random() < 0.05, enq, s1s,
-                     s1e, s2s, s2e)
+        fam = Family(
+            self.ids.family(), rng.random() < 0.7, ffa, rng.random() < 0.05, enq, s1s, s1e, s2s, s2e
+        )
         self.families.append(fam)
         return fam
 
@@ -1751,8 +2194,21 @@ class Sim:
         m, A, ws = self.m, self.A, self.ws
         out: list[Row] = []
         for f in self.families:
-            dates = [d for d in (f.enquiry, f.s1s, f.s1e, f.s2s, f.s2e, f.matched, f.placed,
-                                 f.order, f.left) if d is not None and d <= A]
+            dates = [
+                d
+                for d in (
+                    f.enquiry,
+                    f.s1s,
+                    f.s1e,
+                    f.s2s,
+                    f.s2e,
+                    f.matched,
+                    f.placed,
+                    f.order,
+                    f.left,
+                )
+                if d is not None and d <= A
+            ]
             if not dates or (f.s1s > A) or (max(dates) < ws and f.id not in self.kept_families):
                 continue
             if f.older:
@@ -1763,14 +2219,41 @@ class Sim:
                 app = appr = None
             placed = m(f.placed)
             left = m(f.left)
-            sexes = (("M", "F") if rng.random() < 0.85 else ("F", "F") if rng.random() < 0.6
-                     else ("M", "M")) if f.couple else ("F" if rng.random() < 0.8 else "M",)
+            sexes = (
+                (
+                    ("M", "F")
+                    if rng.random() < 0.85
+                    else ("F", "F")
+                    if rng.random() < 0.6
+                    else ("M", "M")
+                )
+                if f.couple
+                else ("F" if rng.random() < 0.8 else "M",)
+            )
             for sex in sexes:
-                out.append((self.ids.adopter(), f.id, sex, K.ADOPTER_ETHNICITY.pick(rng.random()),
-                            "Y" if rng.random() < 0.04 else "N", self.yn(f.ffa), m(f.enquiry), s1s,
-                            s1e, s2s, s2e, app, appr, m(f.matched), placed,
-                            f.children if placed is not None else None, m(f.order), left,
-                            f.reason if left is not None else None))
+                out.append(
+                    (
+                        self.ids.adopter(),
+                        f.id,
+                        sex,
+                        K.ADOPTER_ETHNICITY.pick(rng.random()),
+                        "Y" if rng.random() < 0.04 else "N",
+                        self.yn(f.ffa),
+                        m(f.enquiry),
+                        s1s,
+                        s1e,
+                        s2s,
+                        s2e,
+                        app,
+                        appr,
+                        m(f.matched),
+                        placed,
+                        f.children if placed is not None else None,
+                        m(f.order),
+                        left,
+                        f.reason if left is not None else None,
+                    )
+                )
         return out
 
     # --- the end of a child's journey ---------------------------------------------------------
@@ -1788,9 +2271,9 @@ class Sim:
         edd = c.edd
         if edd is not None and not born and edd <= A:
             edd = A + 1 + (c.dob - A) % 10
-        c.rows.setdefault("ssd_person", []).append((
-            c.id, c.legacy, gender, gender, c.eth, c.dob if born else None, edd,
-            self.m(c.death)))
+        c.rows.setdefault("ssd_person", []).append(
+            (c.id, c.legacy, gender, gender, c.eth, c.dob if born else None, edd, self.m(c.death))
+        )
         if c.disab:
             rows = c.rows.setdefault("ssd_disability", [])
             for code in c.disab:
@@ -1800,14 +2283,14 @@ class Sim:
             if s <= A:
                 d18 = c.d18
                 rows = c.rows.setdefault("ssd_immigration_status", [])
-                rows.append((self.ids.new("ssd_immigration_status"), c.id, "UASC", s,
-                             self.m(d18)))
+                rows.append((self.ids.new("ssd_immigration_status"), c.id, "UASC", s, self.m(d18)))
                 if d18 <= A:
                     rows.append((self.ids.new("ssd_immigration_status"), c.id, "OTHER", d18, None))
         elif c.eth in ("BAFR", "AOTH", "OOTH") and rng.random() < 0.04:
             first = min(r[2] for r in c.rows.get("ssd_contacts", [(None, None, A)]))
             c.rows.setdefault("ssd_immigration_status", []).append(
-                (self.ids.new("ssd_immigration_status"), c.id, "OTHER", first, None))
+                (self.ids.new("ssd_immigration_status"), c.id, "OTHER", first, None)
+            )
         for table, rows in c.rows.items():
             self.batch.setdefault(table, []).extend(rows)
 
@@ -1871,9 +2354,17 @@ class Sim:
         else:
             u = rng.random()
             base = 0.97 if age_a < 18 else 0.88 if age_a < 22 else 0.76
-            touch = "YES" if u < base else "NO" if u < base + (1 - base) * 0.45 else \
-                "REFU" if u < base + (1 - base) * 0.65 else "NREQ" if u < base + (1 - base) * 0.85 \
+            touch = (
+                "YES"
+                if u < base
+                else "NO"
+                if u < base + (1 - base) * 0.45
+                else "REFU"
+                if u < base + (1 - base) * 0.65
+                else "NREQ"
+                if u < base + (1 - base) * 0.85
                 else "RHOM"
+            )
         end_ref = min(pa_end, A)
         if touch == "YES":
             latest = A - int(rng.random() * 75)
@@ -1885,16 +2376,20 @@ class Sim:
         accom = suit = act = None
         if touch == "YES":
             accom = (K.ACCOM_16 if age_a < 18 else K.ACCOM_18).pick(rng.random())
-            unsuitable = accom in K.UNSUITABLE_USUALLY and rng.random() < 0.8 or \
-                rng.random() < 0.05
+            unsuitable = accom in K.UNSUITABLE_USUALLY and rng.random() < 0.8 or rng.random() < 0.05
             suit = "2" if unsuitable else "1"
             act = (K.ACTIVITY_16 if age_a < 18 else K.ACTIVITY_18).pick(rng.random())
         u = rng.random()
         if elig == "NONE":
             review = end_ref - 30 - int(rng.random() * 150) if u < 0.7 else None
         else:
-            review = A - int(rng.random() * 180) if u < 0.8 else \
-                A - 181 - int(rng.random() * 220) if u < 0.95 else None
+            review = (
+                A - int(rng.random() * 180)
+                if u < 0.8
+                else A - 181 - int(rng.random() * 220)
+                if u < 0.95
+                else None
+            )
         if review is not None and review < pa_start:
             review = None
         pa = seg.worker_at(end_ref)
@@ -1905,9 +2400,36 @@ class Sim:
         else:
             team, worker = seg.slot_at(end_ref).team_id, pa.prof_id
         rows = c.rows.setdefault("ssd_care_leavers", [])
-        rows.append((self.ids.new("ssd_care_leavers"), c.id, elig, touch, latest, accom, suit, act,
-                     review, pa_id, team, worker))
+        rows.append(
+            (
+                self.ids.new("ssd_care_leavers"),
+                c.id,
+                elig,
+                touch,
+                latest,
+                accom,
+                suit,
+                act,
+                review,
+                pa_id,
+                team,
+                worker,
+            )
+        )
         if rng.random() < 0.08 and latest - 200 > pa_start:
-            rows.append((self.ids.new("ssd_care_leavers"), c.id, elig, touch,
-                         latest - 150 - int(rng.random() * 300), accom, suit, act, review, pa_id,
-                         team, worker))
+            rows.append(
+                (
+                    self.ids.new("ssd_care_leavers"),
+                    c.id,
+                    elig,
+                    touch,
+                    latest - 150 - int(rng.random() * 300),
+                    accom,
+                    suit,
+                    act,
+                    review,
+                    pa_id,
+                    team,
+                    worker,
+                )
+            )

@@ -21,8 +21,17 @@ import yaml
 
 from annexa.dates import add_months
 
-_FLAG_WORDS = {"y": "Y", "yes": "Y", "true": "Y", "1": "Y", "n": "N", "no": "N", "false": "N",
-               "0": "N", "na": "NA"}
+_FLAG_WORDS = {
+    "y": "Y",
+    "yes": "Y",
+    "true": "Y",
+    "1": "Y",
+    "n": "N",
+    "no": "N",
+    "false": "N",
+    "0": "N",
+    "na": "NA",
+}
 
 
 def mapping_path() -> Path:
@@ -36,8 +45,10 @@ def _values() -> dict[str, dict[str, str]]:
     doc = doc or {}
     out: dict[str, dict[str, str]] = {}
     for fname, rule in (doc.get("fields") or {}).items():
-        out[fname] = {" ".join(str(k).split()).lower(): str(v)
-                      for k, v in ((rule or {}).get("values") or {}).items()}
+        out[fname] = {
+            " ".join(str(k).split()).lower(): str(v)
+            for k, v in ((rule or {}).get("values") or {}).items()
+        }
     return out
 
 
@@ -99,22 +110,42 @@ def measure_rates(url: str, as_at: dt.date) -> dict[str, float]:
 def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     A = pd.Timestamp(as_at)
     W = pd.Timestamp(add_months(as_at, -12))
-    hol = np.array(sorted(holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(as_at.year - 12, as_at.year + 2))), dtype="datetime64[D]")
+    hol = np.array(
+        sorted(
+            holidays.country_holidays(
+                "GB", subdiv="ENG", years=range(as_at.year - 12, as_at.year + 2)
+            )
+        ),
+        dtype="datetime64[D]",
+    )
     out: dict[str, float] = {}
 
     def in_w(s: pd.Series) -> pd.Series:
         return (s >= W) & (s <= A)
 
     with engine.connect() as conn:
-        out["contacts_12m"] = float(conn.execute(sa.text(
-            "SELECT COUNT(*) FROM ssd_contacts WHERE cont_contact_date >= :w "
-            "AND cont_contact_date <= :a"), {"w": W.date(), "a": as_at}).scalar_one())
+        out["contacts_12m"] = float(
+            conn.execute(
+                sa.text(
+                    "SELECT COUNT(*) FROM ssd_contacts WHERE cont_contact_date >= :w "
+                    "AND cont_contact_date <= :a"
+                ),
+                {"w": W.date(), "a": as_at},
+            ).scalar_one()
+        )
 
-    ref = _read(engine, "ssd_cin_episodes", ["cine_referral_id", "cine_person_id",
-                                             "cine_referral_date", "cine_referral_nfa",
-                                             "cine_close_date"],
-                ["cine_referral_date", "cine_close_date"])
+    ref = _read(
+        engine,
+        "ssd_cin_episodes",
+        [
+            "cine_referral_id",
+            "cine_person_id",
+            "cine_referral_date",
+            "cine_referral_nfa",
+            "cine_close_date",
+        ],
+        ["cine_referral_date", "cine_close_date"],
+    )
     ref["nfa"] = _code("ssd_cin_episodes.cine_referral_nfa", ref["cine_referral_nfa"], True)
     ref = ref.sort_values(["cine_person_id", "cine_referral_date", "cine_referral_id"])
     prev_person = ref["cine_person_id"].shift(1)
@@ -126,34 +157,55 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     out["contact_to_referral_pct"] = _pct(len(r12), out["contacts_12m"])
     out["re_referral_pct"] = _pct(r12["rereferral"].sum(), len(r12))
     out["referral_nfa_pct"] = _pct((r12["nfa"] == "Y").sum(), len(r12))
-    open_ref = ref[(ref["cine_referral_date"] <= A) &
-                   (ref["cine_close_date"].isna() | (ref["cine_close_date"] > A))]
+    open_ref = ref[
+        (ref["cine_referral_date"] <= A)
+        & (ref["cine_close_date"].isna() | (ref["cine_close_date"] > A))
+    ]
     out["cin_at_as_at"] = float(open_ref["cine_person_id"].nunique())
 
-    asm = _read(engine, "ssd_cin_assessments", ["cina_assessment_start_date",
-                                                "cina_assessment_auth_date",
-                                                "cina_assessment_outcome_nfa"],
-                ["cina_assessment_start_date", "cina_assessment_auth_date"])
+    asm = _read(
+        engine,
+        "ssd_cin_assessments",
+        ["cina_assessment_start_date", "cina_assessment_auth_date", "cina_assessment_outcome_nfa"],
+        ["cina_assessment_start_date", "cina_assessment_auth_date"],
+    )
     a12 = asm[in_w(asm["cina_assessment_auth_date"])]
     out["assessments_12m"] = float(len(a12))
     wd = _wd(a12["cina_assessment_start_date"], a12["cina_assessment_auth_date"], hol)
     out["assessments_45wd_pct"] = _pct((wd <= 45).sum(), len(a12))
-    nfa = _code("ssd_cin_assessments.cina_assessment_outcome_nfa",
-                a12["cina_assessment_outcome_nfa"], True)
+    nfa = _code(
+        "ssd_cin_assessments.cina_assessment_outcome_nfa", a12["cina_assessment_outcome_nfa"], True
+    )
     out["assessment_nfa_pct"] = _pct((nfa == "Y").sum(), len(a12))
 
-    s47 = _read(engine, "ssd_s47_enquiry", ["s47e_s47_enquiry_id", "s47e_s47_start_date"],
-                ["s47e_s47_start_date"])
-    icpc = _read(engine, "ssd_initial_cp_conference", ["icpc_s47_enquiry_id", "icpc_icpc_date",
-                                                       "icpc_icpc_transfer_in",
-                                                       "icpc_icpc_outcome_cp_flag"],
-                 ["icpc_icpc_date"])
-    icpc["ti"] = _code("ssd_initial_cp_conference.icpc_icpc_transfer_in",
-                       icpc["icpc_icpc_transfer_in"], True)
-    icpc["plan"] = _code("ssd_initial_cp_conference.icpc_icpc_outcome_cp_flag",
-                         icpc["icpc_icpc_outcome_cp_flag"], True)
-    i12 = icpc[in_w(icpc["icpc_icpc_date"]) & (icpc["ti"] != "Y")
-               & icpc["icpc_s47_enquiry_id"].notna()]
+    s47 = _read(
+        engine,
+        "ssd_s47_enquiry",
+        ["s47e_s47_enquiry_id", "s47e_s47_start_date"],
+        ["s47e_s47_start_date"],
+    )
+    icpc = _read(
+        engine,
+        "ssd_initial_cp_conference",
+        [
+            "icpc_s47_enquiry_id",
+            "icpc_icpc_date",
+            "icpc_icpc_transfer_in",
+            "icpc_icpc_outcome_cp_flag",
+        ],
+        ["icpc_icpc_date"],
+    )
+    icpc["ti"] = _code(
+        "ssd_initial_cp_conference.icpc_icpc_transfer_in", icpc["icpc_icpc_transfer_in"], True
+    )
+    icpc["plan"] = _code(
+        "ssd_initial_cp_conference.icpc_icpc_outcome_cp_flag",
+        icpc["icpc_icpc_outcome_cp_flag"],
+        True,
+    )
+    i12 = icpc[
+        in_w(icpc["icpc_icpc_date"]) & (icpc["ti"] != "Y") & icpc["icpc_s47_enquiry_id"].notna()
+    ]
     s12 = s47[in_w(s47["s47e_s47_start_date"])]
     out["s47_12m"] = float(len(s12))
     out["s47_to_icpc_pct"] = _pct(len(i12), len(s12))
@@ -162,13 +214,22 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     out["icpc_15wd_pct"] = _pct(((wd <= 15) & (wd >= 0)).sum(), len(i12))
     out["icpc_to_plan_pct"] = _pct((i12["plan"] == "Y").sum(), len(i12))
 
-    cp = _read(engine, "ssd_cp_plans", ["cppl_cp_plan_id", "cppl_person_id",
-                                        "cppl_cp_plan_start_date", "cppl_cp_plan_end_date",
-                                        "cppl_cp_plan_ola"],
-               ["cppl_cp_plan_start_date", "cppl_cp_plan_end_date"])
+    cp = _read(
+        engine,
+        "ssd_cp_plans",
+        [
+            "cppl_cp_plan_id",
+            "cppl_person_id",
+            "cppl_cp_plan_start_date",
+            "cppl_cp_plan_end_date",
+            "cppl_cp_plan_ola",
+        ],
+        ["cppl_cp_plan_start_date", "cppl_cp_plan_end_date"],
+    )
     cp["ola"] = _code("ssd_cp_plans.cppl_cp_plan_ola", cp["cppl_cp_plan_ola"], True)
-    cp = cp[cp["ola"] != "Y"].sort_values(["cppl_person_id", "cppl_cp_plan_start_date",
-                                           "cppl_cp_plan_id"])
+    cp = cp[cp["ola"] != "Y"].sort_values(
+        ["cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_id"]
+    )
     started = cp[in_w(cp["cppl_cp_plan_start_date"])]
     out["cp_plans_started_12m"] = float(len(started))
     first_start = cp.groupby("cppl_person_id")["cppl_cp_plan_start_date"].transform("min")
@@ -178,20 +239,33 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     second_anniversary = ended["cppl_cp_plan_start_date"] + pd.DateOffset(years=2)
     two = ended["cppl_cp_plan_end_date"] >= second_anniversary
     out["cp_2yr_pct"] = _pct(two.sum(), len(ended))
-    open_cp = cp[(cp["cppl_cp_plan_start_date"] <= A) &
-                 (cp["cppl_cp_plan_end_date"].isna() | (cp["cppl_cp_plan_end_date"] > A))]
+    open_cp = cp[
+        (cp["cppl_cp_plan_start_date"] <= A)
+        & (cp["cppl_cp_plan_end_date"].isna() | (cp["cppl_cp_plan_end_date"] > A))
+    ]
     out["cp_children_at_as_at"] = float(open_cp["cppl_person_id"].nunique())
 
     _care(engine, A, W, out)
 
-    invo = _read(engine, "ssd_involvements", ["invo_professional_id", "invo_professional_role_id",
-                                              "invo_involvement_start_date",
-                                              "invo_involvement_end_date"],
-                 ["invo_involvement_start_date", "invo_involvement_end_date"])
-    invo["role"] = _code("ssd_involvements.invo_professional_role_id",
-                         invo["invo_professional_role_id"])
-    cw = invo[(invo["role"] == "CW") & (invo["invo_involvement_start_date"] <= A) &
-              (invo["invo_involvement_end_date"].isna() | (invo["invo_involvement_end_date"] > A))]
+    invo = _read(
+        engine,
+        "ssd_involvements",
+        [
+            "invo_professional_id",
+            "invo_professional_role_id",
+            "invo_involvement_start_date",
+            "invo_involvement_end_date",
+        ],
+        ["invo_involvement_start_date", "invo_involvement_end_date"],
+    )
+    invo["role"] = _code(
+        "ssd_involvements.invo_professional_role_id", invo["invo_professional_role_id"]
+    )
+    cw = invo[
+        (invo["role"] == "CW")
+        & (invo["invo_involvement_start_date"] <= A)
+        & (invo["invo_involvement_end_date"].isna() | (invo["invo_involvement_end_date"] > A))
+    ]
     workers = cw["invo_professional_id"].nunique()
     out["avg_caseload"] = round(len(cw) / workers, 1) if workers else float("nan")
     return out
@@ -199,34 +273,57 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
 
 def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, float]) -> None:
     """Children in care measures (CIC01-CIC04, CIC08) and care leavers."""
-    ep = _read(engine, "ssd_cla_episodes", ["clae_cla_episode_id", "clae_person_id", "clae_cla_id",
-                                            "clae_cla_episode_start_date",
-                                            "clae_cla_episode_start_reason",
-                                            "clae_cla_episode_ceased_date",
-                                            "clae_entered_care_date", "clae_cla_placement_id"],
-               ["clae_cla_episode_start_date", "clae_cla_episode_ceased_date",
-                "clae_entered_care_date"])
-    ep["rne"] = _code("ssd_cla_episodes.clae_cla_episode_start_reason",
-                      ep["clae_cla_episode_start_reason"])
-    leg = _read(engine, "ssd_legal_status", ["lega_person_id", "lega_legal_status",
-                                             "lega_legal_status_start_date",
-                                             "lega_legal_status_end_date"],
-                ["lega_legal_status_start_date", "lega_legal_status_end_date"])
+    ep = _read(
+        engine,
+        "ssd_cla_episodes",
+        [
+            "clae_cla_episode_id",
+            "clae_person_id",
+            "clae_cla_id",
+            "clae_cla_episode_start_date",
+            "clae_cla_episode_start_reason",
+            "clae_cla_episode_ceased_date",
+            "clae_entered_care_date",
+            "clae_cla_placement_id",
+        ],
+        ["clae_cla_episode_start_date", "clae_cla_episode_ceased_date", "clae_entered_care_date"],
+    )
+    ep["rne"] = _code(
+        "ssd_cla_episodes.clae_cla_episode_start_reason", ep["clae_cla_episode_start_reason"]
+    )
+    leg = _read(
+        engine,
+        "ssd_legal_status",
+        [
+            "lega_person_id",
+            "lega_legal_status",
+            "lega_legal_status_start_date",
+            "lega_legal_status_end_date",
+        ],
+        ["lega_legal_status_start_date", "lega_legal_status_end_date"],
+    )
     leg["code"] = _code("ssd_legal_status.lega_legal_status", leg["lega_legal_status"])
     person = _read(engine, "ssd_person", ["pers_person_id", "pers_dob"], ["pers_dob"])
 
     # periods of care and whether they are short breaks only (every status V1/V3/V4)
     ep = ep[ep["clae_cla_episode_start_date"] <= A]
     per = ep.groupby("clae_cla_id").agg(
-        person=("clae_person_id", "first"), start=("clae_entered_care_date", "min"),
+        person=("clae_person_id", "first"),
+        start=("clae_entered_care_date", "min"),
         last_start=("clae_cla_episode_start_date", "max"),
         open_=("clae_cla_episode_ceased_date", lambda s: s.isna().any() or (s > A).any()),
-        end=("clae_cla_episode_ceased_date", "max"))
+        end=("clae_cla_episode_ceased_date", "max"),
+    )
     per.loc[per["open_"], "end"] = pd.NaT
     lj = per.reset_index().merge(leg, left_on="person", right_on="lega_person_id")
-    lj = lj[(lj["lega_legal_status_start_date"] >= lj["start"]) &
-            (lj["end"].isna() | (lj["lega_legal_status_start_date"] < lj["end"]) |
-             (lj["lega_legal_status_start_date"] == lj["start"]))]
+    lj = lj[
+        (lj["lega_legal_status_start_date"] >= lj["start"])
+        & (
+            lj["end"].isna()
+            | (lj["lega_legal_status_start_date"] < lj["end"])
+            | (lj["lega_legal_status_start_date"] == lj["start"])
+        )
+    ]
     lj = lj[lj["code"] != "NONLAC"]
     sb = lj.assign(sb=lj["code"].isin(["V1", "V3", "V4"])).groupby("clae_cla_id")["sb"].all()
     per["short_breaks"] = sb.reindex(per.index).fillna(False).astype(bool)
@@ -248,43 +345,67 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
 
     # three or more placements in the 12 months (annex_a D21), children looked after at A
     pe = ep[ep["clae_person_id"].isin(cic)]
-    open_at_w = pe[(pe["clae_cla_episode_start_date"] < W) &
-                   (pe["clae_cla_episode_ceased_date"].isna() |
-                    (pe["clae_cla_episode_ceased_date"] > W))]
+    open_at_w = pe[
+        (pe["clae_cla_episode_start_date"] < W)
+        & (pe["clae_cla_episode_ceased_date"].isna() | (pe["clae_cla_episode_ceased_date"] > W))
+    ]
     moves = pe[(pe["clae_cla_episode_start_date"] >= W) & pe["rne"].isin(["S", "P", "B"])]
-    n = (moves.groupby("clae_person_id").size()
-         .add(open_at_w.groupby("clae_person_id").size().clip(upper=1), fill_value=0))
+    n = (
+        moves.groupby("clae_person_id")
+        .size()
+        .add(open_at_w.groupby("clae_person_id").size().clip(upper=1), fill_value=0)
+    )
     out["cic_3plus_placements_pct"] = _pct((n >= 3).sum(), len(cic))
 
     # missing: children looked after at any time in the 12 months
     during = lac[(lac["start"] <= A) & (lac["end"].isna() | (lac["end"] >= W))].reset_index()
-    miss = _read(engine, "ssd_missing", ["miss_person_id", "miss_missing_episode_start_date",
-                                         "miss_missing_episode_type"],
-                 ["miss_missing_episode_start_date"])
+    miss = _read(
+        engine,
+        "ssd_missing",
+        ["miss_person_id", "miss_missing_episode_start_date", "miss_missing_episode_type"],
+        ["miss_missing_episode_start_date"],
+    )
     miss["type"] = _code("ssd_missing.miss_missing_episode_type", miss["miss_missing_episode_type"])
     miss = miss[(miss["type"] == "M") & in_window(miss["miss_missing_episode_start_date"], W, A)]
     mj = during.merge(miss, left_on="person", right_on="miss_person_id")
-    mj = mj[(mj["miss_missing_episode_start_date"] >= mj["start"]) &
-            (mj["end"].isna() | (mj["miss_missing_episode_start_date"] <= mj["end"]))]
+    mj = mj[
+        (mj["miss_missing_episode_start_date"] >= mj["start"])
+        & (mj["end"].isna() | (mj["miss_missing_episode_start_date"] <= mj["end"]))
+    ]
     out["cic_missing_pct"] = _pct(mj["person"].nunique(), during["person"].nunique())
 
     # placement inside the LA (Synthshire postcodes are ZZ...), children looked after at A
-    pl = _read(engine, "ssd_cla_placement", ["clap_cla_placement_id", "clap_person_id",
-                                             "clap_cla_placement_start_date",
-                                             "clap_cla_placement_postcode"],
-               ["clap_cla_placement_start_date"])
+    pl = _read(
+        engine,
+        "ssd_cla_placement",
+        [
+            "clap_cla_placement_id",
+            "clap_person_id",
+            "clap_cla_placement_start_date",
+            "clap_cla_placement_postcode",
+        ],
+        ["clap_cla_placement_start_date"],
+    )
     pl = pl[pl["clap_person_id"].isin(cic) & (pl["clap_cla_placement_start_date"] <= A)]
-    latest = pl.sort_values(["clap_person_id", "clap_cla_placement_start_date"]).groupby(
-        "clap_person_id").tail(1)
-    inside = latest["clap_cla_placement_postcode"].fillna("").str.strip().str.upper() \
+    latest = (
+        pl.sort_values(["clap_person_id", "clap_cla_placement_start_date"])
+        .groupby("clap_person_id")
+        .tail(1)
+    )
+    inside = (
+        latest["clap_cla_placement_postcode"]
+        .fillna("")
+        .str.strip()
+        .str.upper()
         .str.startswith("ZZ")
+    )
     out["placements_inside_pct"] = _pct(inside.sum(), len(latest))
 
     cl = _read(engine, "ssd_care_leavers", ["clea_person_id", "clea_care_leaver_eligibility"], [])
-    cl["elig"] = _code("ssd_care_leavers.clea_care_leaver_eligibility",
-                       cl["clea_care_leaver_eligibility"])
-    cl = cl[cl["elig"] != "NONE"].merge(person, left_on="clea_person_id",
-                                        right_on="pers_person_id")
+    cl["elig"] = _code(
+        "ssd_care_leavers.clea_care_leaver_eligibility", cl["clea_care_leaver_eligibility"]
+    )
+    cl = cl[cl["elig"] != "NONE"].merge(person, left_on="clea_person_id", right_on="pers_person_id")
     b = cl["pers_dob"]
     before = (b.dt.month > A.month) | ((b.dt.month == A.month) & (b.dt.day > A.day))
     age = A.year - b.dt.year - before.astype(int)

@@ -28,16 +28,25 @@ _FLAGS = (("Y", "N"), ("YES", "NO"), ("Yes", "No"), ("TRUE", "FALSE"), ("1", "0"
 _FLAG_WEIGHTS = (0.5, 0.65, 0.75, 0.88, 1.0)
 
 FLAG_FIELDS = (
-    "ssd_cin_episodes.cine_referral_nfa", "ssd_cin_assessments.cina_assessment_child_seen",
-    "ssd_cin_assessments.cina_assessment_outcome_nfa", "ssd_cin_visits.cinv_cin_visit_seen",
-    "ssd_cin_visits.cinv_cin_visit_seen_alone", "ssd_s47_enquiry.s47e_s47_nfa",
+    "ssd_cin_episodes.cine_referral_nfa",
+    "ssd_cin_assessments.cina_assessment_child_seen",
+    "ssd_cin_assessments.cina_assessment_outcome_nfa",
+    "ssd_cin_visits.cinv_cin_visit_seen",
+    "ssd_cin_visits.cinv_cin_visit_seen_alone",
+    "ssd_s47_enquiry.s47e_s47_nfa",
     "ssd_initial_cp_conference.icpc_icpc_transfer_in",
-    "ssd_initial_cp_conference.icpc_icpc_outcome_cp_flag", "ssd_cp_plans.cppl_cp_plan_ola",
-    "ssd_cp_visits.cppv_cp_visit_seen", "ssd_cp_visits.cppv_cp_visit_seen_alone",
-    "ssd_cla_reviews.clar_cla_review_cancelled", "ssd_cla_visits.clav_cla_visit_seen",
-    "ssd_cla_visits.clav_cla_visit_seen_alone", "ssd_missing.miss_missing_rhi_offered",
-    "ssd_missing.miss_missing_rhi_accepted", "ssd_permanence.perm_adopted_by_carer_flag",
-    "ssd_adopters.adop_disability", "ssd_adopters.adop_ffa_or_concurrent",
+    "ssd_initial_cp_conference.icpc_icpc_outcome_cp_flag",
+    "ssd_cp_plans.cppl_cp_plan_ola",
+    "ssd_cp_visits.cppv_cp_visit_seen",
+    "ssd_cp_visits.cppv_cp_visit_seen_alone",
+    "ssd_cla_reviews.clar_cla_review_cancelled",
+    "ssd_cla_visits.clav_cla_visit_seen",
+    "ssd_cla_visits.clav_cla_visit_seen_alone",
+    "ssd_missing.miss_missing_rhi_offered",
+    "ssd_missing.miss_missing_rhi_accepted",
+    "ssd_permanence.perm_adopted_by_carer_flag",
+    "ssd_adopters.adop_disability",
+    "ssd_adopters.adop_ffa_or_concurrent",
 )
 WORKER_KINDS = {
     "ssd_cin_episodes.cine_referral_worker_id": "name",
@@ -60,12 +69,17 @@ def messy_mapping() -> dict[str, Any]:
     gender = _inverse(K.GENDER_DESC)
     ethnicity = {**_inverse(K.LEGACY_ETHNICITY), "E5": "NOBT"}
     source_desc = _inverse(K.SOURCE_DESC)
-    legal = {**_inverse(K.LEGAL_DESC), **_inverse(K.LEGAL_DESC_ALT),
-             **{d: "NONLAC" for d in K.NONLAC_DESC.values()}}
+    legal = {
+        **_inverse(K.LEGAL_DESC),
+        **_inverse(K.LEGAL_DESC_ALT),
+        **{d: "NONLAC" for d in K.NONLAC_DESC.values()},
+    }
     health = {d: code for code, ds in K.HEALTH_TYPE_DESC.items() for d in ds}
     missing = {d: code for code, ds in K.MISSING_TYPE_DESC.items() for d in ds}
-    accom = {**_inverse(K.ACCOM_DESC),
-             **{f"{a}{s}": a for a in K.ACCOM_DESC for s in K.SUITABILITY_DESC}}
+    accom = {
+        **_inverse(K.ACCOM_DESC),
+        **{f"{a}{s}": a for a in K.ACCOM_DESC for s in K.SUITABILITY_DESC},
+    }
     immigration = {K.UASC_DESC: "UASC", **{d: "OTHER" for d in K.IMMIGRATION_OTHER}}
     fields: dict[str, dict[str, Any]] = {
         "ssd_person.pers_gender": {"values": gender},
@@ -84,17 +98,19 @@ def messy_mapping() -> dict[str, Any]:
         "ssd_cla_episodes.clae_cla_episode_start_reason": {"values": _inverse(K.RNE_DESC)},
         "ssd_cla_episodes.clae_cla_episode_ceased_reason": {"values": _inverse(K.CEASED_DESC)},
         "ssd_legal_status.lega_legal_status": {"values": legal},
-        "ssd_cla_placement.clap_cla_placement_type": {"prefix_rule": True,
-                                                      "values": dict(K.PLACEMENT_LEGACY)},
+        "ssd_cla_placement.clap_cla_placement_type": {
+            "prefix_rule": True,
+            "values": dict(K.PLACEMENT_LEGACY),
+        },
         "ssd_cla_health.clah_health_check_type": {"values": health},
         "ssd_cla_health.clah_health_check_status": {"values": _inverse(K.HEALTH_STATUS_DESC)},
         "ssd_missing.miss_missing_episode_type": {"values": missing},
-        "ssd_care_leavers.clea_care_leaver_eligibility": {
-            "values": _inverse(K.ELIGIBILITY_DESC)},
+        "ssd_care_leavers.clea_care_leaver_eligibility": {"values": _inverse(K.ELIGIBILITY_DESC)},
         "ssd_care_leavers.clea_care_leaver_in_touch": {"values": _inverse(K.IN_TOUCH_DESC)},
         "ssd_care_leavers.clea_care_leaver_accommodation": {"values": accom},
         "ssd_care_leavers.clea_care_leaver_accom_suitable": {
-            "values": _inverse(K.SUITABILITY_DESC)},
+            "values": _inverse(K.SUITABILITY_DESC)
+        },
         "ssd_care_leavers.clea_care_leaver_activity": {"values": _inverse(K.ACTIVITY_DESC)},
         "ssd_permanence.perm_permanence_order_type": {"values": _inverse(K.ORDER_TYPE_DESC)},
         "ssd_involvements.invo_professional_role_id": {"values": {"16PLUS": "PA"}},
@@ -105,8 +121,10 @@ def messy_mapping() -> dict[str, Any]:
     for f in FLAG_FIELDS:
         fields[f] = {"values": dict(flags)}
     # fresh dicts per field: a shared object would be dumped as a YAML anchor and alias
-    ordered = {name: {k: (dict(v) if isinstance(v, dict) else v) for k, v in fields[name].items()}
-               for name in sorted(fields, key=_field_order)}
+    ordered = {
+        name: {k: (dict(v) if isinstance(v, dict) else v) for k, v in fields[name].items()}
+        for name in sorted(fields, key=_field_order)
+    }
     return {
         "cms": "liquidlogic",
         "fields": ordered,
@@ -135,8 +153,9 @@ def mapping_yaml() -> str:
         "# Generated from annexa.source.synthetic_render.messy_mapping(); tests check they agree.\n"
         "# Raw values are compared trimmed, whitespace-collapsed, case-insensitively.\n"
     )
-    body = yaml.safe_dump(messy_mapping(), sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=False)
+    body = yaml.safe_dump(
+        messy_mapping(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
     return header + body
 
 
@@ -147,21 +166,30 @@ class MessyRenderer:
         self.rng = random.Random(f"annexa:{seed}:messy")
         self.name = {w.prof_id: w.name for w in wf.workers}
         self.staff = {w.prof_id: w.staff_id for w in wf.workers}
-        idx = {t: {c: i for i, c in enumerate(TABLES_BY_NAME[t].column_names)}
-               for t in TABLES_BY_NAME}
+        idx = {
+            t: {c: i for i, c in enumerate(TABLES_BY_NAME[t].column_names)} for t in TABLES_BY_NAME
+        }
         self.flag_idx: dict[str, tuple[int, ...]] = {}
         for f in FLAG_FIELDS:
             t, c = f.split(".")
             self.flag_idx[t] = (*self.flag_idx.get(t, ()), idx[t][c])
         self.fns: dict[str, Callable[[list[Any]], None]] = {
-            "ssd_person": self._person, "ssd_disability": self._disability,
-            "ssd_immigration_status": self._immigration, "ssd_contacts": self._contact,
-            "ssd_early_help_episodes": self._early_help, "ssd_cin_episodes": self._referral,
-            "ssd_s47_enquiry": self._s47, "ssd_cp_plans": self._cp_plan,
-            "ssd_cla_episodes": self._cla_episode, "ssd_legal_status": self._legal,
-            "ssd_cla_placement": self._placement, "ssd_cla_health": self._health,
-            "ssd_missing": self._missing, "ssd_care_leavers": self._care_leaver,
-            "ssd_permanence": self._permanence, "ssd_adopters": self._adopter,
+            "ssd_person": self._person,
+            "ssd_disability": self._disability,
+            "ssd_immigration_status": self._immigration,
+            "ssd_contacts": self._contact,
+            "ssd_early_help_episodes": self._early_help,
+            "ssd_cin_episodes": self._referral,
+            "ssd_s47_enquiry": self._s47,
+            "ssd_cp_plans": self._cp_plan,
+            "ssd_cla_episodes": self._cla_episode,
+            "ssd_legal_status": self._legal,
+            "ssd_cla_placement": self._placement,
+            "ssd_cla_health": self._health,
+            "ssd_missing": self._missing,
+            "ssd_care_leavers": self._care_leaver,
+            "ssd_permanence": self._permanence,
+            "ssd_adopters": self._adopter,
         }
 
     def render(self, table: str, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:

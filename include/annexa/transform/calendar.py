@@ -51,5 +51,10 @@ def calendar_table(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> 
         flags.append(working)
         index.append(n)
         d += dt.timedelta(days=1)
-    return pa.table({"d": pa.array(days, pa.date32()), "is_working_day": flags,
-                     "wd_index": pa.array(index, pa.int32())})
+    return pa.table(
+        {
+            "d": pa.array(days, pa.date32()),
+            "is_working_day": flags,
+            "wd_index": pa.array(index, pa.int32()),
+        }
+    )

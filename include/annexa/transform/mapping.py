@@ -52,8 +52,10 @@ def _check_field(name: str) -> None:
     table, _, column = name.partition(".")
     t = TABLES_BY_NAME.get(table)
     if t is None or column not in t.column_names:
-        raise MappingError(f"mapping names an unknown field {name!r} (expected table.column "
-                           "from the source contract)")
+        raise MappingError(
+            f"mapping names an unknown field {name!r} (expected table.column "
+            "from the source contract)"
+        )
 
 
 def load_mapping(path: str | Path | None) -> Mapping:
@@ -83,8 +85,10 @@ def load_mapping(path: str | Path | None) -> Mapping:
         for raw, code in (rule.get("values") or {}).items():
             code = str(code)
             if code not in allowed:
-                raise MappingError(f"{fname}: {raw!r} maps to {code!r}, which is not in the "
-                                   f"national set {field_sets[fname]}")
+                raise MappingError(
+                    f"{fname}: {raw!r} maps to {code!r}, which is not in the "
+                    f"national set {field_sets[fname]}"
+                )
             m.values.setdefault(fname, {})[norm(raw)] = code
     for fname, kind in (doc.get("workers") or {}).items():
         _check_field(fname)
@@ -104,8 +108,11 @@ def load_mapping(path: str | Path | None) -> Mapping:
 
 def code_map_table(m: Mapping) -> pa.Table:
     """The lookup table behind ``map_code``: field, raw_key (normalised), code, how."""
-    sets, field_sets, synonyms = (reference.national_sets(), reference.field_sets(),
-                                  reference.builtin_synonyms())
+    sets, field_sets, synonyms = (
+        reference.national_sets(),
+        reference.field_sets(),
+        reference.builtin_synonyms(),
+    )
     rows: dict[tuple[str, str], tuple[str, str]] = {}
     for fname, set_name in field_sets.items():
         for code in sets[set_name]:
@@ -115,8 +122,12 @@ def code_map_table(m: Mapping) -> pa.Table:
         for raw, code in m.values.get(fname, {}).items():
             rows[(fname, raw)] = (code, "la")
     keys = sorted(rows)
-    return pa.table({
-        "field": [k[0] for k in keys], "raw_key": [k[1] for k in keys],
-        "code": [rows[k][0] for k in keys], "how": [rows[k][1] for k in keys],
-        "prefix_rule": [k[0] in m.prefix_fields for k in keys],
-    })
+    return pa.table(
+        {
+            "field": [k[0] for k in keys],
+            "raw_key": [k[1] for k in keys],
+            "code": [rows[k][0] for k in keys],
+            "how": [rows[k][1] for k in keys],
+            "prefix_rule": [k[0] in m.prefix_fields for k in keys],
+        }
+    )

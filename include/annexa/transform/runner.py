@@ -54,14 +54,17 @@ class BuildResult:
     pack_error: str | None = None
 
     def to_dict(self) -> dict:
-        return {"work_dir": str(self.work_dir),
-                "lists": {str(k): str(v) for k, v in self.lists.items()},
-                "row_counts": {str(k): v for k, v in self.row_counts.items()},
-                "seconds": self.seconds,
-                "unmapped": [u.to_dict() for u in self.unmapped],
-                "checks": self.checks,
-                "renderings_2019": self.renderings_2019,
-                "pack_inputs": self.pack_inputs, "pack_error": self.pack_error}
+        return {
+            "work_dir": str(self.work_dir),
+            "lists": {str(k): str(v) for k, v in self.lists.items()},
+            "row_counts": {str(k): v for k, v in self.row_counts.items()},
+            "seconds": self.seconds,
+            "unmapped": [u.to_dict() for u in self.unmapped],
+            "checks": self.checks,
+            "renderings_2019": self.renderings_2019,
+            "pack_inputs": self.pack_inputs,
+            "pack_error": self.pack_error,
+        }
 
 
 def manifest() -> dict[str, list[str]]:
@@ -88,8 +91,14 @@ def _annex_code_table() -> pa.Table:
             for version in VERSIONS:
                 s = reference.render(list_id, code.national, version)
                 rows.append((list_id, code.national, version, s))
-    return pa.table({"code_list": [r[0] for r in rows], "national": [r[1] for r in rows],
-                     "version": [r[2] for r in rows], "string": [r[3] for r in rows]})
+    return pa.table(
+        {
+            "code_list": [r[0] for r in rows],
+            "national": [r[1] for r in rows],
+            "version": [r[2] for r in rows],
+            "string": [r[3] for r in rows],
+        }
+    )
 
 
 def _postcode_table() -> pa.Table:
@@ -108,17 +117,24 @@ def _postcode_table() -> pa.Table:
 def _permanence_key_table() -> pa.Table:
     keys = reference.permanence_keys()
     rank = {code: i + 1 for i, code in enumerate(reference.permanence_precedence())}
-    return pa.table({"json_key": [k.upper() for k in keys], "code": list(keys.values()),
-                     "precedence": [rank[c] for c in keys.values()]},
-                    schema=pa.schema([("json_key", pa.string()), ("code", pa.string()),
-                                      ("precedence", pa.int32())]))
+    return pa.table(
+        {
+            "json_key": [k.upper() for k in keys],
+            "code": list(keys.values()),
+            "precedence": [rank[c] for c in keys.values()],
+        },
+        schema=pa.schema(
+            [("json_key", pa.string()), ("code", pa.string()), ("precedence", pa.int32())]
+        ),
+    )
 
 
 def connect(work_dir: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"set threads = {int(os.environ.get('ANNEXA_DUCKDB_THREADS', '2'))}")
-    con.execute("set memory_limit = ?", [memory_limit or
-                                          os.environ.get("ANNEXA_DUCKDB_MEMORY", "1GB")])
+    con.execute(
+        "set memory_limit = ?", [memory_limit or os.environ.get("ANNEXA_DUCKDB_MEMORY", "1GB")]
+    )
     tmp = private_dir(work_dir / "duckdb_tmp")
     con.execute("set temp_directory = ?", [str(tmp)])
     con.execute("set preserve_insertion_order = false")
@@ -137,44 +153,61 @@ def register_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
         con.execute(f"create or replace view raw_{t.name} as select * from read_parquet([{files}])")
 
 
-def register_reference(con: duckdb.DuckDBPyConnection, windows: Windows, *, la_code: str,
-                       la_name: str, version: str, mapping: Mapping) -> None:
+def register_reference(
+    con: duckdb.DuckDBPyConnection,
+    windows: Windows,
+    *,
+    la_code: str,
+    la_name: str,
+    version: str,
+    mapping: Mapping,
+) -> None:
     if version not in VERSIONS:
         raise ValueError(f"annex version must be one of {', '.join(VERSIONS)}: {version!r}")
-    params = pa.table({
-        "as_at": pa.array([windows.as_at], pa.date32()),
-        "w6_start": pa.array([windows.w6_start], pa.date32()),
-        "w12_start": pa.array([windows.w12_start], pa.date32()),
-        "la_code": [la_code], "la_name": [la_name], "annex_version": [version],
-        "child_id_field": [mapping.person_id],
-        "placeholder_date_before": pa.array([mapping.date_before], pa.date32()),
-    })
+    params = pa.table(
+        {
+            "as_at": pa.array([windows.as_at], pa.date32()),
+            "w6_start": pa.array([windows.w6_start], pa.date32()),
+            "w12_start": pa.array([windows.w12_start], pa.date32()),
+            "la_code": [la_code],
+            "la_name": [la_name],
+            "annex_version": [version],
+            "child_id_field": [mapping.person_id],
+            "placeholder_date_before": pa.array([mapping.date_before], pa.date32()),
+        }
+    )
     tables = {
         "run_params": params,
         "ref_code_map": code_map_table(mapping),
         "ref_annex_code": _annex_code_table(),
         "ref_calendar": calendar_table(),
         "ref_postcode": _postcode_table(),
-        "ref_placeholder_text": pa.table({"value": [v.lower() for v in
-                                                    mapping.placeholder_text]}),
-        "ref_worker_kind": pa.table({"field": list(mapping.workers),
-                                     "kind": list(mapping.workers.values())},
-                                    schema=pa.schema([("field", pa.string()),
-                                                      ("kind", pa.string())])),
-        "ref_special_placement": pa.table({
-            "placement_id": mapping.confidential_placements + mapping.outside_uk_placements,
-            "kind": ["CON"] * len(mapping.confidential_placements)
-            + ["NUK"] * len(mapping.outside_uk_placements)},
-            schema=pa.schema([("placement_id", pa.string()), ("kind", pa.string())])),
+        "ref_placeholder_text": pa.table({"value": [v.lower() for v in mapping.placeholder_text]}),
+        "ref_worker_kind": pa.table(
+            {"field": list(mapping.workers), "kind": list(mapping.workers.values())},
+            schema=pa.schema([("field", pa.string()), ("kind", pa.string())]),
+        ),
+        "ref_special_placement": pa.table(
+            {
+                "placement_id": mapping.confidential_placements + mapping.outside_uk_placements,
+                "kind": ["CON"] * len(mapping.confidential_placements)
+                + ["NUK"] * len(mapping.outside_uk_placements),
+            },
+            schema=pa.schema([("placement_id", pa.string()), ("kind", pa.string())]),
+        ),
         # care-plan JSON key -> CS-PERM code and its D22 rank (1 = first); chosen flag values
         "ref_permanence_key": _permanence_key_table(),
-        "ref_permanence_chosen": pa.table({"value": [v.upper() for v in
-                                                     reference.permanence_chosen_values()]},
-                                          schema=pa.schema([("value", pa.string())])),
-        "ref_organisation": pa.table({"code": list(mapping.organisation_names),
-                                      "name": list(mapping.organisation_names.values())},
-                                     schema=pa.schema([("code", pa.string()),
-                                                       ("name", pa.string())])),
+        "ref_permanence_chosen": pa.table(
+            {"value": [v.upper() for v in reference.permanence_chosen_values()]},
+            schema=pa.schema([("value", pa.string())]),
+        ),
+        "ref_organisation": pa.table(
+            {
+                "code": list(mapping.organisation_names),
+                "name": list(mapping.organisation_names.values()),
+            },
+            schema=pa.schema([("code", pa.string()), ("name", pa.string())]),
+        ),
     }
     for name, tbl in tables.items():
         con.register(f"_arrow_{name}", tbl)
@@ -183,8 +216,12 @@ def register_reference(con: duckdb.DuckDBPyConnection, windows: Windows, *, la_c
     con.execute((sql_dir() / "macros.sql").read_text())
 
 
-def run_models(con: duckdb.DuckDBPyConnection, *, progress: Callable[[str], None] | None = None,
-               only_lists: set[int] | None = None) -> dict[str, float]:
+def run_models(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    progress: Callable[[str], None] | None = None,
+    only_lists: set[int] | None = None,
+) -> dict[str, float]:
     """Create every model of the manifest in order; returns seconds per model."""
     timings: dict[str, float] = {}
     doc = manifest()
@@ -232,19 +269,29 @@ def _pack_inputs(con: duckdb.DuckDBPyConnection, folder: Path, result: BuildResu
 
     folder = private_dir(folder)
     try:
-        result.pack_inputs["indicators"] = _write_json(folder / "indicators.json",
-                                                       compute_indicators(con))
-        result.pack_inputs["drilldowns"] = _write_json(folder / "drilldowns.json",
-                                                       run_drilldowns(con))
+        result.pack_inputs["indicators"] = _write_json(
+            folder / "indicators.json", compute_indicators(con)
+        )
+        result.pack_inputs["drilldowns"] = _write_json(
+            folder / "drilldowns.json", run_drilldowns(con)
+        )
     except Exception as exc:  # noqa: BLE001 - reported in the build result and the manifest
         log.error("intelligence pack inputs failed: %s", type(exc).__name__)
         result.pack_error = f"{type(exc).__name__}: {exc}"[:500]
 
 
-def build(snapshot: Path, work_dir: Path, windows: Windows, *, la_code: str,
-          la_name: str = "", version: str = "later", mapping: Mapping | None = None,
-          only_lists: set[int] | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+def build(
+    snapshot: Path,
+    work_dir: Path,
+    windows: Windows,
+    *,
+    la_code: str,
+    la_name: str = "",
+    version: str = "later",
+    mapping: Mapping | None = None,
+    only_lists: set[int] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Build the Annex A lists from a snapshot; each list lands as ``lists/list_<n>.parquet``."""
     work_dir = private_dir(Path(work_dir))
     lists_dir = private_dir(work_dir / "lists")
@@ -254,8 +301,9 @@ def build(snapshot: Path, work_dir: Path, windows: Windows, *, la_code: str,
     con = connect(work_dir)
     try:
         register_snapshot(con, snapshot)
-        register_reference(con, windows, la_code=la_code, la_name=la_name, version=version,
-                           mapping=mapping)
+        register_reference(
+            con, windows, la_code=la_code, la_name=la_name, version=version, mapping=mapping
+        )
         result.seconds = run_models(con, progress=progress, only_lists=only_lists)
         for name in manifest().get("annex_a") or []:
             n = list_number(name)
@@ -277,8 +325,16 @@ def build(snapshot: Path, work_dir: Path, windows: Windows, *, la_code: str,
     finally:
         con.close()
     result.seconds["total"] = round(time.time() - t0, 3)
-    (work_dir / "build.json").write_text(json.dumps(
-        {**result.to_dict(), "as_at": windows.as_at.isoformat(), "version": version,
-         "mapping": mapping.source, "built_at": dt.datetime.now(dt.UTC).isoformat()},
-        indent=2))
+    (work_dir / "build.json").write_text(
+        json.dumps(
+            {
+                **result.to_dict(),
+                "as_at": windows.as_at.isoformat(),
+                "version": version,
+                "mapping": mapping.source,
+                "built_at": dt.datetime.now(dt.UTC).isoformat(),
+            },
+            indent=2,
+        )
+    )
     return result

@@ -17,10 +17,14 @@ from annexa import reference
 # A field read only when its primary field gives no code: unmapped there matters only then.
 FALLBACK_FOR = {
     "ssd_person.pers_sex": ("ssd_person.pers_gender", "pers_gender"),
-    "ssd_contacts.cont_contact_source_desc": ("ssd_contacts.cont_contact_source_code",
-                                              "cont_contact_source_code"),
-    "ssd_cin_episodes.cine_referral_source_desc": ("ssd_cin_episodes.cine_referral_source_code",
-                                                   "cine_referral_source_code"),
+    "ssd_contacts.cont_contact_source_desc": (
+        "ssd_contacts.cont_contact_source_code",
+        "cont_contact_source_code",
+    ),
+    "ssd_cin_episodes.cine_referral_source_desc": (
+        "ssd_cin_episodes.cine_referral_source_code",
+        "cine_referral_source_code",
+    ),
 }
 
 # Raw values longer than this are cut in the report (a code or description is far shorter).
@@ -42,8 +46,9 @@ def find_unmapped(con: duckdb.DuckDBPyConnection) -> list[Unmapped]:
     """Scan every coded field of the snapshot on ``con`` (raw tables, macros and ref tables
     registered by the runner); returns unmapped values, most frequent first."""
     feeds = reference.field_feeds()
-    present = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables").fetchall()}
+    present = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
     out: list[Unmapped] = []
     for field in sorted(reference.field_sets()):
         table, column = field.split(".")
@@ -87,8 +92,9 @@ def by_list_column(found: list[Unmapped]) -> list[dict]:
     for u in found:
         for dest in u.feeds or ("(no list column: rows chosen or counted by it)",):
             lst, _, col = dest.partition(": ")
-            rows.append({"list": lst, "column": col, "field": u.field, "value": u.value,
-                         "rows": u.rows})
+            rows.append(
+                {"list": lst, "column": col, "field": u.field, "value": u.value, "rows": u.rows}
+            )
     rows.sort(key=lambda r: (r["list"], r["column"], -r["rows"], r["value"]))
     return rows
 
@@ -103,10 +109,10 @@ def find_2019_renderings(con: duckdb.DuckDBPyConnection, version: str) -> list[d
     for cl in reference.code_lists().values():
         for code in cl.codes:
             if cl.national_set and not code.valid_in("2019"):
-                later_only.setdefault(cl.national_set, []).append(
-                    (code.national, code.render_2019))
-    present = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables").fetchall()}
+                later_only.setdefault(cl.national_set, []).append((code.national, code.render_2019))
+    present = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
     out = []
     for field, set_name in sorted(reference.field_sets().items()):
         codes = dict(later_only.get(set_name, []))
@@ -126,6 +132,12 @@ def find_2019_renderings(con: duckdb.DuckDBPyConnection, version: str) -> list[d
             [field, sorted(codes)],
         ).fetchall()
         for code, n in rows:
-            out.append({"field": field, "code": code, "rows": int(n),
-                        "written_as": codes[code] or "(left out of the list)"})
+            out.append(
+                {
+                    "field": field,
+                    "code": code,
+                    "rows": int(n),
+                    "written_as": codes[code] or "(left out of the list)",
+                }
+            )
     return out

@@ -16,11 +16,29 @@ from dataclasses import asdict, dataclass, field
 SEVERITIES = ("error", "warning")
 
 # rule families (the middle part of a rule id), by kind of target
-SOURCE_FAMILIES = ("key_unique", "key_not_null", "child_joins", "worker_joins", "team_joins",
-                   "placeholder_value", "future_date", "unmapped_code", "rendered_2019")
-LIST_FAMILIES = ("columns_in_order", "row_key_unique", "required", "code_in_list",
-                 "date_in_range", "in_window", "date_order", "event_after_birth", "age_matches_dob",
-                 "integer_bounds")
+SOURCE_FAMILIES = (
+    "key_unique",
+    "key_not_null",
+    "child_joins",
+    "worker_joins",
+    "team_joins",
+    "placeholder_value",
+    "future_date",
+    "unmapped_code",
+    "rendered_2019",
+)
+LIST_FAMILIES = (
+    "columns_in_order",
+    "row_key_unique",
+    "required",
+    "code_in_list",
+    "date_in_range",
+    "in_window",
+    "date_order",
+    "event_after_birth",
+    "age_matches_dob",
+    "integer_bounds",
+)
 CROSS_FAMILIES = ("icpc_plan_in_list_7", "looked_after_case_status", "dob_agrees")
 
 
@@ -42,7 +60,8 @@ class RuleResult:
     def blocking(self) -> bool:
         """An error with failing records not all waived (or one that could not run)."""
         return self.severity == "error" and (
-            self.failed_to_run or self.unexpected_count > self.waived_count)
+            self.failed_to_run or self.unexpected_count > self.waived_count
+        )
 
     def to_dict(self) -> dict:
         return asdict(self) | {"blocking": self.blocking}
@@ -69,5 +88,17 @@ class WorkItem:
         return asdict(self)
 
 
-WORKLIST_COLUMNS = ["severity", "rule", "description", "target", "column", "record_id",
-                    "child_id", "value", "team", "worker", "waived", "waiver_reason"]
+WORKLIST_COLUMNS = [
+    "severity",
+    "rule",
+    "description",
+    "target",
+    "column",
+    "record_id",
+    "child_id",
+    "value",
+    "team",
+    "worker",
+    "waived",
+    "waiver_reason",
+]

@@ -39,14 +39,19 @@ class CrossRule:
 
 
 CROSS_RULES = (
-    CrossRule("icpc_plan_in_list_7", "error",
-              "a List 5 ICPC that resulted in a CP plan has that plan on List 7 (started on or "
-              "after the ICPC)"),
-    CrossRule("looked_after_case_status", "error",
-              "a child looked after at the as-at date (List 8) shows case status "
-              "'a) Looked after child' on List 6"),
-    CrossRule("dob_agrees", "error",
-              "a child's Date of Birth is the same on every list"),
+    CrossRule(
+        "icpc_plan_in_list_7",
+        "error",
+        "a List 5 ICPC that resulted in a CP plan has that plan on List 7 (started on or "
+        "after the ICPC)",
+    ),
+    CrossRule(
+        "looked_after_case_status",
+        "error",
+        "a child looked after at the as-at date (List 8) shows case status "
+        "'a) Looked after child' on List 6",
+    ),
+    CrossRule("dob_agrees", "error", "a child's Date of Birth is the same on every list"),
 )
 
 
@@ -77,17 +82,25 @@ def _list_frame(path: Path, number: int, version: str, at: dt.date) -> pd.DataFr
         df["_age_from_dob"] = df["date_of_birth"].map(lambda d: _age(d, at)).astype("Int64")
     for col in reference.list_spec(number, "later").columns:
         if col.type == "date" and col.key in df:
-            df[col.key] = df[col.key].map(
-                lambda d: None if d is None or pd.isna(d) else day_number(d)).astype("Int64")
+            df[col.key] = (
+                df[col.key]
+                .map(lambda d: None if d is None or pd.isna(d) else day_number(d))
+                .astype("Int64")
+            )
     return df
 
 
 def _expectations(suite: dict, g: GateInputs, columns: list[str] | None = None) -> list[dict]:
     out = []
     for e in suite["expectations"]:
-        kwargs = resolve(e["kwargs"], version=g.version, windows=g.windows,
-                         extracted_on=g.extracted_on, placeholders=g.placeholders,
-                         placeholder_before=g.placeholder_before)
+        kwargs = resolve(
+            e["kwargs"],
+            version=g.version,
+            windows=g.windows,
+            extracted_on=g.extracted_on,
+            placeholders=g.placeholders,
+            placeholder_before=g.placeholder_before,
+        )
         if "column_list" in kwargs and kwargs["column_list"] is None:
             kwargs["column_list"] = columns
         out.append({"type": e["type"], "kwargs": kwargs, "meta": e.get("meta", {})})
@@ -114,14 +127,22 @@ def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
             row = by_id.loc[rid] if rid in by_id.index else None
             col = r.column if r.column and row is not None and r.column in row else None
-            items.append(WorkItem(
-                rule=r.id, severity=r.severity, target=r.target, column=r.column,
-                record_id=rid,
-                child_id=None if row is None else _value_text(row.get("child_unique_id"), False),
-                value=None if col is None else _value_text(row[col], col in dates),
-                team=None if row is None else _value_text(row.get("allocated_team"), False),
-                worker=None if row is None else _value_text(row.get("allocated_worker"), False),
-                description=r.description))
+            items.append(
+                WorkItem(
+                    rule=r.id,
+                    severity=r.severity,
+                    target=r.target,
+                    column=r.column,
+                    record_id=rid,
+                    child_id=None
+                    if row is None
+                    else _value_text(row.get("child_unique_id"), False),
+                    value=None if col is None else _value_text(row[col], col in dates),
+                    team=None if row is None else _value_text(row.get("allocated_team"), False),
+                    worker=None if row is None else _value_text(row.get("allocated_worker"), False),
+                    description=r.description,
+                )
+            )
     return items
 
 
@@ -136,15 +157,27 @@ def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
                 if f"_text__{r.column}" in row:
                     value = _value_text(row[f"_text__{r.column}"], False)
                 elif r.column in row and r.column != key:
-                    value = _value_text(row[r.column], pd.api.types.is_integer_dtype(
-                        df[r.column]) and r.family in ("placeholder_value", "future_date"))
+                    value = _value_text(
+                        row[r.column],
+                        pd.api.types.is_integer_dtype(df[r.column])
+                        and r.family in ("placeholder_value", "future_date"),
+                    )
                 else:
                     value = rid
-            items.append(WorkItem(
-                rule=r.id, severity=r.severity, target=r.target, column=r.column,
-                record_id=rid, child_id=None if row is None else _value_text(
-                    row.get("_child_id"), False),
-                value=value, team=None, worker=None, description=r.description))
+            items.append(
+                WorkItem(
+                    rule=r.id,
+                    severity=r.severity,
+                    target=r.target,
+                    column=r.column,
+                    record_id=rid,
+                    child_id=None if row is None else _value_text(row.get("_child_id"), False),
+                    value=value,
+                    team=None,
+                    worker=None,
+                    description=r.description,
+                )
+            )
     return items
 
 
@@ -154,8 +187,9 @@ def _cross(g: GateInputs) -> tuple[list[RuleResult], list[WorkItem]]:
 
     con = duckdb.connect(":memory:")
     try:
-        register_reference(con, g.windows, la_code="", la_name="", version=g.version,
-                           mapping=Mapping())
+        register_reference(
+            con, g.windows, la_code="", la_name="", version=g.version, mapping=Mapping()
+        )
         for n, path in g.lists.items():
             lit = str(path).replace("'", "''")
             con.execute(f"create view list_{int(n)} as select * from read_parquet('{lit}')")
@@ -164,13 +198,34 @@ def _cross(g: GateInputs) -> tuple[list[RuleResult], list[WorkItem]]:
             rows = con.execute((sql_dir() / "cross" / f"{rule.family}.sql").read_text()).fetchall()
             rid = f"cross:{rule.family}"
             ids = [str(r[0]) for r in rows]
-            results.append(RuleResult(
-                id=rid, target="cross", family=rule.family, column=None,
-                severity=rule.severity, description=rule.description, success=not rows,
-                unexpected_count=len(rows), sample_ids=ids[:SAMPLE]))
-            items += [WorkItem(rule=rid, severity=rule.severity, target="cross", column=r[2],
-                               record_id=str(r[0]), child_id=r[1], value=r[3], team=None,
-                               worker=None, description=rule.description) for r in rows]
+            results.append(
+                RuleResult(
+                    id=rid,
+                    target="cross",
+                    family=rule.family,
+                    column=None,
+                    severity=rule.severity,
+                    description=rule.description,
+                    success=not rows,
+                    unexpected_count=len(rows),
+                    sample_ids=ids[:SAMPLE],
+                )
+            )
+            items += [
+                WorkItem(
+                    rule=rid,
+                    severity=rule.severity,
+                    target="cross",
+                    column=r[2],
+                    record_id=str(r[0]),
+                    child_id=r[1],
+                    value=r[3],
+                    team=None,
+                    worker=None,
+                    description=rule.description,
+                )
+                for r in rows
+            ]
         return results, items
     finally:
         con.close()
@@ -183,12 +238,19 @@ def _unmapped_results(unmapped: list[dict]) -> list[RuleResult]:
     out = []
     for field, values in sorted(by_field.items()):
         table, column = field.split(".")
-        out.append(RuleResult(
-            id=f"{table}:unmapped_code:{column}", target=table, family="unmapped_code",
-            column=column, severity="warning",
-            description=f"{len(values)} CMS value(s) of {field} have no mapping to a code "
-                        "(see the unmapped values section)",
-            success=False, unexpected_count=sum(int(v["rows"]) for v in values)))
+        out.append(
+            RuleResult(
+                id=f"{table}:unmapped_code:{column}",
+                target=table,
+                family="unmapped_code",
+                column=column,
+                severity="warning",
+                description=f"{len(values)} CMS value(s) of {field} have no mapping to a code "
+                "(see the unmapped values section)",
+                success=False,
+                unexpected_count=sum(int(v["rows"]) for v in values),
+            )
+        )
     return out
 
 
@@ -198,11 +260,19 @@ def _rendering_results(renderings: tuple[dict, ...]) -> list[RuleResult]:
     out = []
     for r in renderings:
         table, column = r["field"].split(".")
-        out.append(RuleResult(
-            id=f"{table}:rendered_2019:{column}:{r['code']}", target=table,
-            family="rendered_2019", column=column, severity="warning",
-            description=f"under the 2019 revision, code {r['code']} is written as "
-                        f"'{r['written_as']}'", success=False, unexpected_count=int(r["rows"])))
+        out.append(
+            RuleResult(
+                id=f"{table}:rendered_2019:{column}:{r['code']}",
+                target=table,
+                family="rendered_2019",
+                column=column,
+                severity="warning",
+                description=f"under the 2019 revision, code {r['code']} is written as "
+                f"'{r['written_as']}'",
+                success=False,
+                unexpected_count=int(r["rows"]),
+            )
+        )
     return out
 
 

@@ -42,39 +42,58 @@ class GXRunner:
         for e in expectations:
             suite.add_expectation_configuration(
                 gx.expectations.expectation_configuration.ExpectationConfiguration(
-                    type=e["type"], kwargs=e["kwargs"], meta=e.get("meta") or {}),
-                match_type="runtime")  # default matching merges same-type same-column rules
+                    type=e["type"], kwargs=e["kwargs"], meta=e.get("meta") or {}
+                ),
+                match_type="runtime",
+            )  # default matching merges same-type same-column rules
         suite = self.ctx.suites.add(suite)
         batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         vd = self.ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": [id_column],
-               "return_unexpected_index_query": False}
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        fmt = {
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": [id_column],
+            "return_unexpected_index_query": False,
+        }
         result = vd.run(batch_parameters={"dataframe": df}, result_format=fmt)
         if len(result.results) != len(expectations):  # never lose a rule silently
-            raise RuntimeError(f"suite {name}: {len(expectations)} expectations but "
-                               f"{len(result.results)} results")
+            raise RuntimeError(
+                f"suite {name}: {len(expectations)} expectations but {len(result.results)} results"
+            )
         out = SuiteRun()
         for r in result.results:  # GX does not keep the suite's order: read each config
             cfg = r.expectation_config
             meta = dict(cfg.meta or {})
             rule = meta.get("rule") or f"{name}:{cfg.type}"
             res = r.result or {}
-            ids = list(dict.fromkeys(  # distinct, in order (a duplicated key fails twice)
-                str(row.get(id_column)) for row in res.get("unexpected_index_list") or []
-                if isinstance(row, dict)))
+            ids = list(
+                dict.fromkeys(  # distinct, in order (a duplicated key fails twice)
+                    str(row.get(id_column))
+                    for row in res.get("unexpected_index_list") or []
+                    if isinstance(row, dict)
+                )
+            )
             failed_to_run = bool((r.exception_info or {}).get("raised_exception"))
             # failing *records*: distinct ids (a duplicated key fails on every copy)
             count = len(ids) if ids else res.get("unexpected_count")
             if count is None:
                 count = 0 if r.success else 1
             target, family, *col = rule.split(":", 2)
-            out.results.append(RuleResult(
-                id=rule, target=target, family=family, column=col[0] if col else None,
-                severity=meta.get("severity", "error"),
-                description=meta.get("description", ""), success=bool(r.success),
-                unexpected_count=int(count), sample_ids=ids[:SAMPLE],
-                failed_to_run=failed_to_run))
+            out.results.append(
+                RuleResult(
+                    id=rule,
+                    target=target,
+                    family=family,
+                    column=col[0] if col else None,
+                    severity=meta.get("severity", "error"),
+                    description=meta.get("description", ""),
+                    success=bool(r.success),
+                    unexpected_count=int(count),
+                    sample_ids=ids[:SAMPLE],
+                    failed_to_run=failed_to_run,
+                )
+            )
             if ids:
                 out.failing_ids[rule] = ids
         return out

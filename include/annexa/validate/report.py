@@ -84,8 +84,11 @@ def target_title(target: str, version: str = "later") -> str:
 
 
 def _is_failing(rule: dict) -> bool:
-    return (not rule.get("success", True) or bool(rule.get("failed_to_run"))
-            or int(rule.get("unexpected_count") or 0) > 0)
+    return (
+        not rule.get("success", True)
+        or bool(rule.get("failed_to_run"))
+        or int(rule.get("unexpected_count") or 0) > 0
+    )
 
 
 def _is_blocking(rule: dict) -> bool:
@@ -100,10 +103,14 @@ def counts(summary: dict) -> dict[str, int]:
     waived = summary.get("waived_records")
     return {
         "errors": int(errors if errors is not None else sum(map(_is_blocking, rules))),
-        "warnings": int(warnings if warnings is not None else sum(
-            1 for r in rules if r.get("severity") == "warning" and _is_failing(r))),
-        "waived_records": int(waived if waived is not None else sum(
-            int(r.get("waived_count") or 0) for r in rules)),
+        "warnings": int(
+            warnings
+            if warnings is not None
+            else sum(1 for r in rules if r.get("severity") == "warning" and _is_failing(r))
+        ),
+        "waived_records": int(
+            waived if waived is not None else sum(int(r.get("waived_count") or 0) for r in rules)
+        ),
         "unmapped": len(summary.get("unmapped") or []),
     }
 
@@ -150,8 +157,14 @@ def _cell(value: object) -> str:
 
 
 def worklist_sort_key(item: WorkItem) -> tuple:
-    return (_severity_rank(item.severity), target_key(item.target), item.rule,
-            _blank_last(item.team), _blank_last(item.worker), _natural(item.record_id))
+    return (
+        _severity_rank(item.severity),
+        target_key(item.target),
+        item.rule,
+        _blank_last(item.team),
+        _blank_last(item.worker),
+        _natural(item.record_id),
+    )
 
 
 def write_worklist(path: Path, items: list[WorkItem]) -> Path:
@@ -177,9 +190,14 @@ def write_worklist(path: Path, items: list[WorkItem]) -> Path:
 
 def _top_rules(summary: dict, limit: int) -> list[dict]:
     """Failing rules, errors first, then by failing count (largest first), then by id."""
-    return sorted(_failing_rules(summary),
-                  key=lambda r: (_severity_rank(r.get("severity")),
-                                 -int(r.get("unexpected_count") or 0), str(r.get("id"))))[:limit]
+    return sorted(
+        _failing_rules(summary),
+        key=lambda r: (
+            _severity_rank(r.get("severity")),
+            -int(r.get("unexpected_count") or 0),
+            str(r.get("id")),
+        ),
+    )[:limit]
 
 
 def summary_text(summary: dict, limit: int = 10) -> str:
@@ -209,8 +227,10 @@ def summary_text(summary: dict, limit: int = 10) -> str:
         what = "could not run" if r.get("failed_to_run") else f"{n} failing"
         if int(r.get("waived_count") or 0):
             what += f", {int(r['waived_count'])} waived"
-        lines.append(f"- [{r.get('severity', '?')}] {r.get('id', '?')}: {what}"
-                     + (f" (records {', '.join(ids)}{more})" if ids else ""))
+        lines.append(
+            f"- [{r.get('severity', '?')}] {r.get('id', '?')}: {what}"
+            + (f" (records {', '.join(ids)}{more})" if ids else "")
+        )
     if len(failing) > len(top):
         lines.append(f"... and {len(failing) - len(top)} more failing rule(s)")
     if not failing and not c["unmapped"]:
@@ -285,8 +305,14 @@ def _ids(ids: Iterable[object], total: int) -> str:
 
 def _rule_rows(rules: list[dict], item_ids: dict[str, list[str]]) -> str:
     rows = []
-    for r in sorted(rules, key=lambda r: (_severity_rank(r.get("severity")),
-                                          -int(r.get("unexpected_count") or 0), str(r.get("id")))):
+    for r in sorted(
+        rules,
+        key=lambda r: (
+            _severity_rank(r.get("severity")),
+            -int(r.get("unexpected_count") or 0),
+            str(r.get("id")),
+        ),
+    ):
         sev = "error" if r.get("severity") == "error" else "warning"
         badge = f'<span class="badge {sev}">{sev.upper()}</span>'
         if sev == "error" and not _is_blocking(r):
@@ -302,10 +328,13 @@ def _rule_rows(rules: list[dict], item_ids: dict[str, list[str]]) -> str:
             f'<td class="num">{_e(failing)}</td>'
             f'<td class="num">{_e(int(r.get("waived_count") or 0))}</td>'
             f"<td>{_ids(ids, n)}</td>"
-            "</tr>")
-    head = ("<tr><th>Severity</th><th>Check (rule id)</th><th>Column</th>"
-            '<th class="num">Failing</th><th class="num">Waived</th>'
-            f"<th>Example record ids (up to {EXAMPLE_IDS})</th></tr>")
+            "</tr>"
+        )
+    head = (
+        "<tr><th>Severity</th><th>Check (rule id)</th><th>Column</th>"
+        '<th class="num">Failing</th><th class="num">Waived</th>'
+        f"<th>Example record ids (up to {EXAMPLE_IDS})</th></tr>"
+    )
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -321,10 +350,12 @@ def _rules_section(summary: dict, items: list[WorkItem]) -> str:
     groups: dict[str, list[dict]] = {}
     for r in failing:
         groups.setdefault(str(r.get("target") or str(r.get("id", "")).split(":")[0]), []).append(r)
-    parts = [f"<h2>Failing checks ({len(failing)} of {total})</h2>",
-             '<p class="note">Counts and record ids only. The offending values, with the '
-             f"allocated team and worker, are in <code>{_e(WORKLIST_FILE)}</code> in the run "
-             "folder (owner-only: do not email it).</p>"]
+    parts = [
+        f"<h2>Failing checks ({len(failing)} of {total})</h2>",
+        '<p class="note">Counts and record ids only. The offending values, with the '
+        f"allocated team and worker, are in <code>{_e(WORKLIST_FILE)}</code> in the run "
+        "folder (owner-only: do not email it).</p>",
+    ]
     for target in sorted(groups, key=target_key):
         parts.append(f"<h3>{_e(target_title(target, version))}</h3>")
         parts.append(_rule_rows(groups[target], item_ids))
@@ -343,12 +374,16 @@ def _teams_section(items: list[WorkItem]) -> str:
     rows = "".join(
         f'<tr><td>{_e(t)}</td><td class="num">{c["error"]}</td>'
         f'<td class="num">{c["warning"]}</td><td class="num">{c["waived"]}</td></tr>'
-        for t, c in sorted(by_team.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"],
-                                                            kv[0])))
-    return ("<h2>Records to fix, by allocated team</h2>"
-            '<table><thead><tr><th>Team</th><th class="num">Errors</th>'
-            '<th class="num">Warnings</th><th class="num">Waived</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+        for t, c in sorted(
+            by_team.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0])
+        )
+    )
+    return (
+        "<h2>Records to fix, by allocated team</h2>"
+        '<table><thead><tr><th>Team</th><th class="num">Errors</th>'
+        '<th class="num">Warnings</th><th class="num">Waived</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _unmapped_section(summary: dict) -> str:
@@ -359,14 +394,17 @@ def _unmapped_section(summary: dict) -> str:
         f"<tr><td><code>{_e(u.get('field'))}</code></td><td><code>{_e(u.get('value'))}</code>"
         f'</td><td class="num">{_e(u.get("rows"))}</td>'
         f"<td>{_e('; '.join(str(f) for f in u.get('feeds') or []))}</td></tr>"
-        for u in sorted(unmapped, key=lambda u: (str(u.get("field")), str(u.get("value")))))
-    return ("<h2>CMS values with no mapping</h2>"
-            '<p class="note">Codes in the CMS that the LA\'s mapping file cannot translate. '
-            "Add them to the mapping (or correct them in the CMS); each leaves a blank cell in "
-            "the list columns it feeds.</p>"
-            "<table><thead><tr><th>CMS field</th><th>Value</th>"
-            '<th class="num">Source rows</th><th>Feeds (list: column)</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+        for u in sorted(unmapped, key=lambda u: (str(u.get("field")), str(u.get("value"))))
+    )
+    return (
+        "<h2>CMS values with no mapping</h2>"
+        '<p class="note">Codes in the CMS that the LA\'s mapping file cannot translate. '
+        "Add them to the mapping (or correct them in the CMS); each leaves a blank cell in "
+        "the list columns it feeds.</p>"
+        "<table><thead><tr><th>CMS field</th><th>Value</th>"
+        '<th class="num">Source rows</th><th>Feeds (list: column)</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _waivers_section(summary: dict) -> str:
@@ -379,31 +417,40 @@ def _waivers_section(summary: dict) -> str:
         rows.append(
             f"<tr><td><code>{_e(w.get('rule'))}</code></td><td>{_ids(ids, len(ids))}</td>"
             f"<td>{_e(w.get('reason'))}</td><td>{_e(w.get('owner'))}</td>"
-            f'<td class="num">{_e(w.get("expires"))}</td></tr>')
-    return ("<h2>Waivers applied</h2>"
-            "<table><thead><tr><th>Rule</th><th>Records</th><th>Reason</th><th>Owner</th>"
-            f'<th class="num">Expires</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            f'<td class="num">{_e(w.get("expires"))}</td></tr>'
+        )
+    return (
+        "<h2>Waivers applied</h2>"
+        "<table><thead><tr><th>Rule</th><th>Records</th><th>Reason</th><th>Owner</th>"
+        f'<th class="num">Expires</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
 
 
 def _next_section(state: str, folder: Path) -> str:
     if state == PASS:
         return ""
-    steps = ("<li>Open <code>worklist.csv</code> (same folder) to see each failing record with "
-             "its value, team and worker.</li>"
-             "<li>Fix each record at source, in the CMS; or, if a record is right as it is, "
-             "waive it: add an entry (rule, records, reason, owner, expiry date) to the waiver "
-             "file.</li>"
-             "<li>Re-run in Airflow: after adding a waiver, clear the failed "
-             "<code>validate</code> task with its downstream tasks; after a fix in the CMS, "
-             "clear <code>extract</code> with its downstream tasks, so a fresh snapshot is "
-             "taken. Or run <code>annexa run --source URL --as-at DATE --out DIR</code> for "
-             "this as-at date.</li>")
+    steps = (
+        "<li>Open <code>worklist.csv</code> (same folder) to see each failing record with "
+        "its value, team and worker.</li>"
+        "<li>Fix each record at source, in the CMS; or, if a record is right as it is, "
+        "waive it: add an entry (rule, records, reason, owner, expiry date) to the waiver "
+        "file.</li>"
+        "<li>Re-run in Airflow: after adding a waiver, clear the failed "
+        "<code>validate</code> task with its downstream tasks; after a fix in the CMS, "
+        "clear <code>extract</code> with its downstream tasks, so a fresh snapshot is "
+        "taken. Or run <code>annexa run --source URL --as-at DATE --out DIR</code> for "
+        "this as-at date.</li>"
+    )
     if state == WARN:
-        steps = ("<li>This return was published. Warnings do not block it, but fix them at "
-                 "source before the next inspection.</li>" + steps)
-    return ('<div class="next"><h2>What to do next</h2><ol>' + steps + "</ol>"
-            f"<p>Step by step: <code>{_e(RUNBOOK)}</code> in the annexa repository. "
-            f"Run folder: <code>{_e(folder)}</code>.</p></div>")
+        steps = (
+            "<li>This return was published. Warnings do not block it, but fix them at "
+            "source before the next inspection.</li>" + steps
+        )
+    return (
+        '<div class="next"><h2>What to do next</h2><ol>' + steps + "</ol>"
+        f"<p>Step by step: <code>{_e(RUNBOOK)}</code> in the annexa repository. "
+        f"Run folder: <code>{_e(folder)}</code>.</p></div>"
+    )
 
 
 def render_report(summary: dict, items: list[WorkItem], folder: Path | None = None) -> str:
@@ -435,12 +482,20 @@ def render_report(summary: dict, items: list[WorkItem], folder: Path | None = No
     ]
     if not failing and not c["unmapped"]:
         body.append("<p><b>All checks passed.</b> Nothing needs fixing for this run.</p>")
-    body += [_rules_section(summary, items), _teams_section(items), _unmapped_section(summary),
-             _waivers_section(summary), _next_section(state, folder or Path("."))]
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-            + "\n".join(p for p in body if p) + "\n</main>\n</body>\n</html>\n")
+    body += [
+        _rules_section(summary, items),
+        _teams_section(items),
+        _unmapped_section(summary),
+        _waivers_section(summary),
+        _next_section(state, folder or Path(".")),
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(p for p in body if p)
+        + "\n</main>\n</body>\n</html>\n"
+    )
 
 
 def write_report(path: Path, summary: dict, items: list[WorkItem]) -> Path:

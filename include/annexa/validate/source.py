@@ -28,7 +28,8 @@ def _frame_sql(table: Table) -> str:
         cols.append(
             f'case when clean_text("{person}") is null then {str(optional).lower()} '
             f'else clean_text("{person}") in (select person_id from _persons) end '
-            f'as "_joins__{person}"')
+            f'as "_joins__{person}"'
+        )
         cols.append(f'clean_text("{person}") as _child_id')
     else:
         cols.append("cast(null as varchar) as _child_id")
@@ -36,11 +37,13 @@ def _frame_sql(table: Table) -> str:
         known = "_teams" if kind == "team" else "_workers"
         cols.append(
             f'case when clean_text("{col}") is null then true '
-            f'else clean_text("{col}") in (select id from {known}) end as "_joins__{col}"')
+            f'else clean_text("{col}") in (select id from {known}) end as "_joins__{col}"'
+        )
     for c in table.columns:
         if c.type == "date":
-            cols.append(f'cast(cast("{c.name}" as date) - date \'1970-01-01\' as integer) '
-                        f'as "{c.name}"')
+            cols.append(
+                f'cast(cast("{c.name}" as date) - date \'1970-01-01\' as integer) as "{c.name}"'
+            )
         elif c.type in ("id", "code") and c.name != table.key:
             cols.append(f'lower(trim(cast("{c.name}" as varchar))) as "_text__{c.name}"')
     return f"select {', '.join(cols)} from {t}"
@@ -49,16 +52,20 @@ def _frame_sql(table: Table) -> str:
 def write_check_frames(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
     """Write ``<folder>/<table>.parquet`` for every SSD table; returns table -> path."""
     folder = private_dir(folder)
-    con.execute("create or replace temp table _persons as "
-                "select distinct person_id from stg_ssd__person where person_id is not null")
+    con.execute(
+        "create or replace temp table _persons as "
+        "select distinct person_id from stg_ssd__person where person_id is not null"
+    )
     con.execute("""
         create or replace temp table _workers as
         select distinct clean_text(prof_professional_id) as id from raw_ssd_professionals
         union select distinct clean_text(prof_staff_id) from raw_ssd_professionals
         union select distinct raw from int_workers__names where worker_name is not null
     """)
-    con.execute("create or replace temp table _teams as "
-                "select distinct team_id as id from stg_ssd__department")
+    con.execute(
+        "create or replace temp table _teams as "
+        "select distinct team_id as id from stg_ssd__department"
+    )
     out = {}
     for table in TABLES:
         path = folder / f"{table.name}.parquet"

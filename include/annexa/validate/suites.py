@@ -28,8 +28,13 @@ EPOCH = dt.date(1970, 1, 1)
 MIN_DATE = dt.date(1900, 1, 2)
 
 # dates that are not events: an expected birth or a due/target date may lie in the future
-NOT_EVENTS = {"pers_dob", "pers_expected_dob", "icpc_icpc_target_date", "cppr_cp_review_due",
-              "clar_cla_review_due_date"}
+NOT_EVENTS = {
+    "pers_dob",
+    "pers_expected_dob",
+    "icpc_icpc_target_date",
+    "cppr_cp_review_due",
+    "clar_cla_review_due_date",
+}
 
 # (start, end) column pairs whose order each list checks (end on or after start)
 DATE_ORDER: dict[int, list[tuple[str, str]]] = {
@@ -38,10 +43,14 @@ DATE_ORDER: dict[int, list[tuple[str, str]]] = {
     5: [("s47_start_date", "icpc_date")],
     6: [("cin_start_date", "cin_closure_date")],
     7: [("cp_plan_start_date", "cp_plan_end_date")],
-    8: [("date_started_looked_after", "date_ceased_looked_after"),
-        ("date_started_looked_after", "placement_start_date")],
-    10: [("date_decision_placed_for_adoption", "date_placed_for_adoption"),
-         ("date_decision_placed_for_adoption", "date_adoption_order")],
+    8: [
+        ("date_started_looked_after", "date_ceased_looked_after"),
+        ("date_started_looked_after", "placement_start_date"),
+    ],
+    10: [
+        ("date_decision_placed_for_adoption", "date_placed_for_adoption"),
+        ("date_decision_placed_for_adoption", "date_adoption_order"),
+    ],
 }
 
 # dates that, when present, must fall inside the list's window (W6): the event that puts a row
@@ -78,8 +87,11 @@ def day_number(d: dt.date) -> int:
 
 
 def _exp(kind: str, rule: str, severity: str, description: str, **kwargs) -> dict:
-    return {"type": f"expect_{kind}", "kwargs": kwargs,
-            "meta": {"rule": rule, "severity": severity, "description": description}}
+    return {
+        "type": f"expect_{kind}",
+        "kwargs": kwargs,
+        "meta": {"rule": rule, "severity": severity, "description": description},
+    }
 
 
 def list_suite_name(number: int) -> str:
@@ -98,101 +110,219 @@ def list_suite(number: int) -> dict:
     spec = reference.list_spec(number, "later")
     t = f"list_{number}"
     cols = {c.key: c for c in spec.columns}
-    out = [_exp("table_columns_to_match_ordered_list", f"{t}:columns_in_order", "error",
-                "the list has exactly the spec's columns, in order",
-                column_list={"$columns": number})]
-    out.append(_exp("column_values_to_be_unique", f"{t}:row_key_unique:{ID_COLUMN}", "error",
-                    f"one row per {spec.grain.removeprefix('one row per ')}",
-                    column=ID_COLUMN))
+    out = [
+        _exp(
+            "table_columns_to_match_ordered_list",
+            f"{t}:columns_in_order",
+            "error",
+            "the list has exactly the spec's columns, in order",
+            column_list={"$columns": number},
+        )
+    ]
+    out.append(
+        _exp(
+            "column_values_to_be_unique",
+            f"{t}:row_key_unique:{ID_COLUMN}",
+            "error",
+            f"one row per {spec.grain.removeprefix('one row per ')}",
+            column=ID_COLUMN,
+        )
+    )
     for c in spec.columns:
         if c.required:
-            out.append(_exp("column_values_to_not_be_null", f"{t}:required:{c.key}", "error",
-                            f"'{c.header.strip()}' must hold a value", column=c.key))
+            out.append(
+                _exp(
+                    "column_values_to_not_be_null",
+                    f"{t}:required:{c.key}",
+                    "error",
+                    f"'{c.header.strip()}' must hold a value",
+                    column=c.key,
+                )
+            )
         if c.type == "code" and c.codes:
-            out.append(_exp("column_values_to_be_in_set", f"{t}:code_in_list:{c.key}", "error",
-                            f"'{c.header.strip()}' is one of {c.codes}'s exact strings",
-                            column=c.key, value_set={"$codes": c.codes}))
+            out.append(
+                _exp(
+                    "column_values_to_be_in_set",
+                    f"{t}:code_in_list:{c.key}",
+                    "error",
+                    f"'{c.header.strip()}' is one of {c.codes}'s exact strings",
+                    column=c.key,
+                    value_set={"$codes": c.codes},
+                )
+            )
         if c.type == "date":
             latest = "as_at+10m" if c.key == "date_of_birth" else "as_at"
-            out.append(_exp("column_values_to_be_between", f"{t}:date_in_range:{c.key}", "error",
-                            f"'{c.header.strip()}' is a real date, not after the as-at date"
-                            + (" (an unborn child's expected date: 10 months)"
-                               if latest != "as_at" else ""),
-                            column=c.key, min_value={"$day": "min_date"},
-                            max_value={"$day": latest}))
+            out.append(
+                _exp(
+                    "column_values_to_be_between",
+                    f"{t}:date_in_range:{c.key}",
+                    "error",
+                    f"'{c.header.strip()}' is a real date, not after the as-at date"
+                    + (
+                        " (an unborn child's expected date: 10 months)" if latest != "as_at" else ""
+                    ),
+                    column=c.key,
+                    min_value={"$day": "min_date"},
+                    max_value={"$day": latest},
+                )
+            )
         if c.type == "integer" and (c.min is not None or c.max is not None):
-            out.append(_exp("column_values_to_be_between", f"{t}:integer_bounds:{c.key}",
-                            "error", f"'{c.header.strip()}' is a whole number from {c.min}"
-                            + (f" to {c.max}" if c.max is not None else " up"),
-                            column=c.key, min_value=c.min, max_value=c.max))
+            out.append(
+                _exp(
+                    "column_values_to_be_between",
+                    f"{t}:integer_bounds:{c.key}",
+                    "error",
+                    f"'{c.header.strip()}' is a whole number from {c.min}"
+                    + (f" to {c.max}" if c.max is not None else " up"),
+                    column=c.key,
+                    min_value=c.min,
+                    max_value=c.max,
+                )
+            )
     for start, end in DATE_ORDER.get(number, []):
         if start in cols and end in cols:
-            out.append(_exp("column_pair_values_a_to_be_greater_than_b",
-                            f"{t}:date_order:{end}", "error",
-                            f"'{cols[end].header.strip()}' is on or after "
-                            f"'{cols[start].header.strip()}'",
-                            column_A=end, column_B=start, or_equal=True,
-                            ignore_row_if="either_value_is_missing"))
+            out.append(
+                _exp(
+                    "column_pair_values_a_to_be_greater_than_b",
+                    f"{t}:date_order:{end}",
+                    "error",
+                    f"'{cols[end].header.strip()}' is on or after '{cols[start].header.strip()}'",
+                    column_A=end,
+                    column_B=start,
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                )
+            )
     for key in IN_WINDOW.get(number, []):
         if key in cols:
-            out.append(_exp("column_values_to_be_between", f"{t}:in_window:{key}", "error",
-                            f"'{cols[key].header.strip()}' is inside the 6-month window "
-                            "(on or after its first day)",
-                            column=key, min_value={"$day": "w6_start"}))
+            out.append(
+                _exp(
+                    "column_values_to_be_between",
+                    f"{t}:in_window:{key}",
+                    "error",
+                    f"'{cols[key].header.strip()}' is inside the 6-month window "
+                    "(on or after its first day)",
+                    column=key,
+                    min_value={"$day": "w6_start"},
+                )
+            )
     if number in EVENT_AFTER_BIRTH and "date_of_birth" in cols:
         event, severity = EVENT_AFTER_BIRTH[number]
-        out.append(_exp("column_pair_values_a_to_be_greater_than_b",
-                        f"{t}:event_after_birth:{event}", severity,
-                        f"'{cols[event].header.strip()}' is on or after the date of birth",
-                        column_A=event, column_B="date_of_birth", or_equal=True,
-                        ignore_row_if="either_value_is_missing"))
+        out.append(
+            _exp(
+                "column_pair_values_a_to_be_greater_than_b",
+                f"{t}:event_after_birth:{event}",
+                severity,
+                f"'{cols[event].header.strip()}' is on or after the date of birth",
+                column_A=event,
+                column_B="date_of_birth",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            )
+        )
     if "age" in cols and "date_of_birth" in cols:
-        out.append(_exp("column_pair_values_to_be_equal", f"{t}:age_matches_dob:age", "error",
-                        "the age is the completed years from the date of birth to the as-at "
-                        "date (-1 for an unborn child)",
-                        column_A="age", column_B="_age_from_dob",
-                        ignore_row_if="either_value_is_missing"))
-    return {"name": list_suite_name(number), "meta": {"target": t, "kind": "list",
-                                                      "generated_from": "lists.yaml, codes.yaml"},
-            "expectations": out}
+        out.append(
+            _exp(
+                "column_pair_values_to_be_equal",
+                f"{t}:age_matches_dob:age",
+                "error",
+                "the age is the completed years from the date of birth to the as-at "
+                "date (-1 for an unborn child)",
+                column_A="age",
+                column_B="_age_from_dob",
+                ignore_row_if="either_value_is_missing",
+            )
+        )
+    return {
+        "name": list_suite_name(number),
+        "meta": {"target": t, "kind": "list", "generated_from": "lists.yaml, codes.yaml"},
+        "expectations": out,
+    }
 
 
 def source_suite(table: Table) -> dict:
     """The suite of one SSD table, run on its check frame (``annexa.validate.source``)."""
     t = table.name
     out = [
-        _exp("column_values_to_not_be_null", f"{t}:key_not_null:{table.key}", "error",
-             f"every row has its key {table.key}", column=table.key),
-        _exp("column_values_to_be_unique", f"{t}:key_unique:{table.key}", "error",
-             f"{table.key} identifies one row", column=table.key),
+        _exp(
+            "column_values_to_not_be_null",
+            f"{t}:key_not_null:{table.key}",
+            "error",
+            f"every row has its key {table.key}",
+            column=table.key,
+        ),
+        _exp(
+            "column_values_to_be_unique",
+            f"{t}:key_unique:{table.key}",
+            "error",
+            f"{table.key} identifies one row",
+            column=table.key,
+        ),
     ]
     person = person_column(table)
     if person:
-        out.append(_exp("column_values_to_be_in_set", f"{t}:child_joins:{person}", "error",
-                        f"{person} is a person in ssd_person (else the record is left out "
-                        "of every list)", column=f"_joins__{person}", value_set=[True]))
+        out.append(
+            _exp(
+                "column_values_to_be_in_set",
+                f"{t}:child_joins:{person}",
+                "error",
+                f"{person} is a person in ssd_person (else the record is left out of every list)",
+                column=f"_joins__{person}",
+                value_set=[True],
+            )
+        )
     for col, target in join_columns(table):
         family = "team_joins" if target == "team" else "worker_joins"
-        out.append(_exp("column_values_to_be_in_set", f"{t}:{family}:{col}", "warning",
-                        f"{col} names a known {'team' if target == 'team' else 'worker'}",
-                        column=f"_joins__{col}", value_set=[True]))
+        out.append(
+            _exp(
+                "column_values_to_be_in_set",
+                f"{t}:{family}:{col}",
+                "warning",
+                f"{col} names a known {'team' if target == 'team' else 'worker'}",
+                column=f"_joins__{col}",
+                value_set=[True],
+            )
+        )
     for c in table.columns:
         severity = "error" if c.need.startswith("R") else "warning"
         if c.type == "date":
-            out.append(_exp("column_values_to_be_between", f"{t}:placeholder_value:{c.name}",
-                            severity, f"{c.name} is not a placeholder date (before 1901)",
-                            column=c.name, min_value={"$day": "placeholder_before"}))
+            out.append(
+                _exp(
+                    "column_values_to_be_between",
+                    f"{t}:placeholder_value:{c.name}",
+                    severity,
+                    f"{c.name} is not a placeholder date (before 1901)",
+                    column=c.name,
+                    min_value={"$day": "placeholder_before"},
+                )
+            )
             if c.name not in NOT_EVENTS:
-                out.append(_exp("column_values_to_be_between", f"{t}:future_date:{c.name}",
-                                "error", f"{c.name} is not after the day the data was extracted",
-                                column=c.name, max_value={"$day": "extracted_on"}))
+                out.append(
+                    _exp(
+                        "column_values_to_be_between",
+                        f"{t}:future_date:{c.name}",
+                        "error",
+                        f"{c.name} is not after the day the data was extracted",
+                        column=c.name,
+                        max_value={"$day": "extracted_on"},
+                    )
+                )
         elif c.type in ("id", "code") and c.name != table.key:
-            out.append(_exp("column_values_to_not_be_in_set", f"{t}:placeholder_value:{c.name}",
-                            severity, f"{c.name} is not a placeholder value (e.g. 'SSD_PH')",
-                            column=f"_text__{c.name}", value_set={"$placeholders": True}))
-    return {"name": t, "meta": {"target": t, "kind": "source",
-                                "generated_from": "source contract"},
-            "expectations": out}
+            out.append(
+                _exp(
+                    "column_values_to_not_be_in_set",
+                    f"{t}:placeholder_value:{c.name}",
+                    severity,
+                    f"{c.name} is not a placeholder value (e.g. 'SSD_PH')",
+                    column=f"_text__{c.name}",
+                    value_set={"$placeholders": True},
+                )
+            )
+    return {
+        "name": t,
+        "meta": {"target": t, "kind": "source", "generated_from": "source contract"},
+        "expectations": out,
+    }
 
 
 def person_column(table: Table) -> str | None:
@@ -212,8 +342,10 @@ _JOIN_FIELDS = {
     "ssd_cin_plans": [("cinp_cin_plan_team", "team")],
     "ssd_s47_enquiry": [("s47e_s47_completed_by_team", "team")],
     "ssd_involvements": [("invo_professional_id", "worker"), ("invo_professional_team", "team")],
-    "ssd_care_leavers": [("clea_care_leaver_allocated_team", "team"),
-                         ("clea_care_leaver_worker_id", "worker")],
+    "ssd_care_leavers": [
+        ("clea_care_leaver_allocated_team", "team"),
+        ("clea_care_leaver_worker_id", "worker"),
+    ],
 }
 
 
@@ -252,9 +384,12 @@ def write_suites(folder: Path | None = None) -> list[Path]:
 def stale_suites(folder: Path | None = None) -> list[str]:
     """Names of suites whose committed file differs from what the reference data generates."""
     folder = folder or expectations_dir()
-    return [name for name, suite in all_suites().items()
-            if not (folder / f"{name}.json").is_file()
-            or (folder / f"{name}.json").read_text(encoding="utf-8") != render(suite)]
+    return [
+        name
+        for name, suite in all_suites().items()
+        if not (folder / f"{name}.json").is_file()
+        or (folder / f"{name}.json").read_text(encoding="utf-8") != render(suite)
+    ]
 
 
 def load_suite(name: str) -> dict:
@@ -264,13 +399,28 @@ def load_suite(name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def resolve(value, *, version: str, windows: Windows, extracted_on: dt.date,
-            placeholders: list[str], placeholder_before: dt.date):
+def resolve(
+    value,
+    *,
+    version: str,
+    windows: Windows,
+    extracted_on: dt.date,
+    placeholders: list[str],
+    placeholder_before: dt.date,
+):
     """Replace the suite's ``$`` references with this run's values."""
     if isinstance(value, list):
-        return [resolve(v, version=version, windows=windows, extracted_on=extracted_on,
-                        placeholders=placeholders, placeholder_before=placeholder_before)
-                for v in value]
+        return [
+            resolve(
+                v,
+                version=version,
+                windows=windows,
+                extracted_on=extracted_on,
+                placeholders=placeholders,
+                placeholder_before=placeholder_before,
+            )
+            for v in value
+        ]
     if not isinstance(value, dict):
         return value
     if "$codes" in value:
@@ -280,11 +430,23 @@ def resolve(value, *, version: str, windows: Windows, extracted_on: dt.date,
     if "$placeholders" in value:
         return placeholders
     if "$day" in value:
-        days = {"as_at": windows.as_at, "as_at+10m": add_months(windows.as_at, 10),
-                "w6_start": windows.w6_start,
-                "min_date": MIN_DATE, "extracted_on": extracted_on,
-                "placeholder_before": placeholder_before}
+        days = {
+            "as_at": windows.as_at,
+            "as_at+10m": add_months(windows.as_at, 10),
+            "w6_start": windows.w6_start,
+            "min_date": MIN_DATE,
+            "extracted_on": extracted_on,
+            "placeholder_before": placeholder_before,
+        }
         return day_number(days[value["$day"]])
-    return {k: resolve(v, version=version, windows=windows, extracted_on=extracted_on,
-                       placeholders=placeholders, placeholder_before=placeholder_before)
-            for k, v in value.items()}
+    return {
+        k: resolve(
+            v,
+            version=version,
+            windows=windows,
+            extracted_on=extracted_on,
+            placeholders=placeholders,
+            placeholder_before=placeholder_before,
+        )
+        for k, v in value.items()
+    }

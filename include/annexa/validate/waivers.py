@@ -71,8 +71,10 @@ def load_waivers(path: str | Path | None) -> list[Waiver]:
             raise WaiverError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
         rule = str(e["rule"])
         if rule.count(":") < 1:
-            raise WaiverError(f"{where}: rule must be a rule id like 'list_8:required:"
-                              f"date_of_birth', got {rule!r}")
+            raise WaiverError(
+                f"{where}: rule must be a rule id like 'list_8:required:"
+                f"date_of_birth', got {rule!r}"
+            )
         records = e["records"] if isinstance(e["records"], list) else [e["records"]]
         if any(str(r).strip() in ("", "*") for r in records):
             raise WaiverError(f"{where}: records must name record ids (no wildcards)")
@@ -84,13 +86,21 @@ def load_waivers(path: str | Path | None) -> list[Waiver]:
                 raise WaiverError(f"{where}: expires must be a date YYYY-MM-DD") from None
         if not isinstance(expires, dt.date):
             raise WaiverError(f"{where}: expires must be a date YYYY-MM-DD")
-        out.append(Waiver(rule, tuple(str(r).strip() for r in records), str(e["reason"]),
-                          str(e["owner"]), expires))
+        out.append(
+            Waiver(
+                rule,
+                tuple(str(r).strip() for r in records),
+                str(e["reason"]),
+                str(e["owner"]),
+                expires,
+            )
+        )
     return out
 
 
-def apply_waivers(results: list[RuleResult], items: list[WorkItem], waivers: list[Waiver],
-                  today: dt.date) -> list[dict]:
+def apply_waivers(
+    results: list[RuleResult], items: list[WorkItem], waivers: list[Waiver], today: dt.date
+) -> list[dict]:
     """Mark waived work items and count them on their rules; returns the waivers applied
     (live ones that matched at least one failing record), for the manifest and the report."""
     live: dict[str, dict[str, Waiver]] = {}
@@ -111,8 +121,15 @@ def apply_waivers(results: list[RuleResult], items: list[WorkItem], waivers: lis
     out = []
     for w in waivers:
         if id(w) in used:
-            out.append({"rule": w.rule, "record_ids": sorted(used[id(w)]), "reason": w.reason,
-                        "owner": w.owner, "expires": w.expires.isoformat()})
+            out.append(
+                {
+                    "rule": w.rule,
+                    "record_ids": sorted(used[id(w)]),
+                    "reason": w.reason,
+                    "owner": w.owner,
+                    "expires": w.expires.isoformat(),
+                }
+            )
     return out
 
 
