@@ -39,7 +39,7 @@ t = {}
 t0 = time.time()
 # one-off imports (an Airflow worker has pandas and pyarrow loaded already) are timed apart
 import duckdb, pandas, pyarrow
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.publish.workbook import ReturnFacts, write_csvs, write_workbook
 from annexa.transform.runner import build
 w = Windows.for_date(dt.date.fromisoformat(as_at))

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from annexa.dates import parse_date
-from annexa.paths import REPO_ROOT, annexa_home
+from annexa.core.dates import parse_date
+from annexa.core.paths import REPO_ROOT, annexa_home
 
 SCALES = ("small", "medium", "large")
 
@@ -51,7 +51,7 @@ def _check_url(url: str) -> str:
 
 
 def dags_dir() -> Path:
-    from annexa.paths import PACKAGE_DIR
+    from annexa.core.paths import PACKAGE_DIR
 
     bundled = PACKAGE_DIR / "dags"
     return bundled if bundled.is_dir() else REPO_ROOT / "dags"

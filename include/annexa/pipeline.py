@@ -20,8 +20,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import annexa
-from annexa.dates import Windows, parse_date
-from annexa.paths import REPO_ROOT, annexa_home, default_output_dir, private_dir
+from annexa.core.dates import Windows, parse_date
+from annexa.core.files import private_dir
+from annexa.core.paths import REPO_ROOT, annexa_home, default_output_dir
 
 log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.source.contract import TABLES_BY_NAME, metadata
 from annexa.source.extract import extract
 from annexa.transform.mapping import Mapping, load_mapping

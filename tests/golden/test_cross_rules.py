@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.source.extract import extract
 from annexa.transform.mapping import load_mapping
 from annexa.transform.runner import build
@@ -89,7 +89,7 @@ def test_cross_rules(tmp_path):
 
 
 def test_every_cross_rule_has_its_sql_and_a_known_family():
-    from annexa.paths import sql_dir
+    from annexa.core.paths import sql_dir
     from annexa.validate.findings import CROSS_FAMILIES
     from annexa.validate.gate import CROSS_RULES
 

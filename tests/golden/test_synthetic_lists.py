@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from annexa import reference
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.source.extract import extract
 from annexa.source.synthetic import generate
 from annexa.transform.mapping import load_mapping

@@ -5,7 +5,7 @@ import datetime as dt
 import pyarrow.parquet as pq
 import pytest
 
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.source.extract import extract
 from annexa.transform.mapping import load_mapping
 from annexa.transform.runner import build

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 from golden.cms import make_cms
 
-from annexa.dates import Windows
+from annexa.core.dates import Windows
+from annexa.core.paths import sql_dir
 from annexa.pack.indicators import run_indicator
-from annexa.paths import sql_dir
 from annexa.source.extract import extract
 from annexa.transform.mapping import Mapping
 from annexa.transform.runner import connect, register_reference, register_snapshot, run_models

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from annexa.core.paths import sql_dir
 from annexa.pack.catalogue import CatalogueError, load_catalogue
 from annexa.pack.indicators import compare, indicator_files, latest_england
-from annexa.paths import sql_dir
 
 pytestmark = pytest.mark.golden
 

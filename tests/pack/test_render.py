@@ -774,7 +774,7 @@ def test_browser_screenshot(browser_dir):
 def test_renders_real_indicator_rows(tmp_path):
     """Every row compute_indicators returns on the small synthetic CMS renders in both files
     (rates have no population in the CMS: value None, shown as not available)."""
-    from annexa.dates import Windows
+    from annexa.core.dates import Windows
     from annexa.pack.indicators import compute_indicators
     from annexa.source.extract import extract
     from annexa.source.synthetic import generate

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.pack.catalogue import load_catalogue
 from annexa.pack.indicators import compute_indicators
 from annexa.source.extract import extract

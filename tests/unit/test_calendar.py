@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from annexa.transform.calendar import bank_holidays, calendar_table, working_days
+from annexa.core.calendar import bank_holidays, calendar_table, working_days
 
 D = dt.date
 
@@ -28,7 +28,7 @@ def test_working_days_worked_examples(start, end, wd, sql_con):
 @pytest.fixture(scope="module")
 def sql_con(tmp_path_factory):
     """The runner's DuckDB connection with its reference tables and macros (wd() et al.)."""
-    from annexa.dates import Windows
+    from annexa.core.dates import Windows
     from annexa.transform.mapping import Mapping
     from annexa.transform.runner import connect, register_reference
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from annexa.dates import Windows, add_months, age_at, parse_date
+from annexa.core.dates import Windows, add_months, age_at, parse_date
 
 D = dt.date
 

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.source import faults
 from annexa.source.extract import extract
 from annexa.source.faults import CLASSES, FaultError, inject, write_manifest

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from annexa import reference
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.validate.findings import (
     LIST_FAMILIES,
     SEVERITIES,

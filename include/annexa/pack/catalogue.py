@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from annexa.paths import PACKAGE_DIR
+from annexa.core.paths import PACKAGE_DIR
 
 AREAS = ("help_and_protection", "children_in_care", "care_leavers", "leadership_and_workforce")
 UNITS = ("percent", "rate_per_10000", "count", "days", "working_days", "cases_per_worker")

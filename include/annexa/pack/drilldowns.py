@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from annexa.paths import sql_dir
+from annexa.core.paths import sql_dir
 
 DRILLDOWNS: list[dict] = [
     {

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from annexa.core.paths import sql_dir
 from annexa.pack.catalogue import load_catalogue
-from annexa.paths import sql_dir
 
 COLUMNS = ("indicator_id", "numerator", "denominator", "value", "period_start", "period_end")
 PERIOD_LABELS = {"W6": "6 months to {end}", "W12": "12 months to {end}", "at_A": "at {end}"}

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from annexa.paths import private_dir
+from annexa.core.files import private_dir
 from annexa.publish.publisher import published_dates as _published_dates
 
 TREND_MONTHS = 36
@@ -148,7 +148,7 @@ def make_pack(
 def pack_from_context(params: dict, event: dict) -> dict:
     """The pack DAG's task: which return to pack comes from the triggering asset event (the
     publishing run's LA, as-at date and output folder), else from the params and environment."""
-    from annexa.paths import default_output_dir
+    from annexa.core.paths import default_output_dir
 
     la = event.get("la_code") or params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999"
     out = event.get("out_dir") or params.get("out_dir") or str(default_output_dir())

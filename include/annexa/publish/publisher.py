@@ -24,7 +24,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from annexa.paths import private_dir
+from annexa.core.files import private_dir
 
 RELEASES = ".releases"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")

@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from annexa.core.constants import LAYOUTS, VERSIONS
+
 __all__ = [
     "COLUMN_TYPES",
     "LAYOUTS",
@@ -56,8 +58,6 @@ __all__ = [
     "validate_reference",
 ]
 
-VERSIONS: tuple[str, ...] = ("later", "2019")
-LAYOUTS: tuple[str, ...] = ("ofsted", "liia")
 COLUMN_TYPES: tuple[str, ...] = ("id", "text", "date", "integer", "code", "postcode")
 
 _LIST_ID = re.compile(r"^CS-[A-Z0-9]+(-[A-Z0-9]+)*$")

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from annexa.paths import private_dir
+from annexa.core.files import private_dir
 from annexa.source.contract import ALIASES, ARROW_TYPES, REQUIRED_ONE_OF, TABLES, Table
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from annexa.dates import Windows
+from annexa.core.dates import Windows
 from annexa.source.contract import metadata
 
 PLACEHOLDER_DATE = dt.date(1900, 1, 1)

@@ -33,7 +33,7 @@ from typing import Any
 
 import holidays
 
-from annexa.dates import add_months
+from annexa.core.dates import add_months
 from annexa.source import synthetic_codes as K
 
 Row = tuple[Any, ...]

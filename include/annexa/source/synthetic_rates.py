@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 import yaml
 
-from annexa.dates import add_months
+from annexa.core.dates import add_months
 
 _FLAG_WORDS = {
     "y": "Y",

@@ -27,10 +27,11 @@ import pyarrow.parquet as pq
 import yaml
 
 from annexa import reference
-from annexa.dates import Windows
-from annexa.paths import private_dir, sql_dir
+from annexa.core.calendar import calendar_table
+from annexa.core.dates import Windows
+from annexa.core.files import private_dir
+from annexa.core.paths import sql_dir
 from annexa.source.contract import TABLES
-from annexa.transform.calendar import calendar_table
 from annexa.transform.mapping import Mapping, code_map_table
 from annexa.transform.unmapped import Unmapped, find_2019_renderings, find_unmapped
 from annexa.validate.source import write_check_frames

@@ -21,8 +21,8 @@ import duckdb
 import pandas as pd
 
 from annexa import reference
-from annexa.dates import Windows, age_at
-from annexa.paths import sql_dir
+from annexa.core.dates import Windows, age_at
+from annexa.core.paths import sql_dir
 from annexa.validate.findings import RuleResult, WorkItem
 from annexa.validate.gx_runner import GXRunner, SuiteRun
 from annexa.validate.suites import ID_COLUMN, day_number, list_suite_name, load_suite, resolve

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from annexa.paths import private_dir
+from annexa.core.files import private_dir
 from annexa.source.contract import TABLES, Table
 from annexa.validate.suites import join_columns, person_column
 

@@ -19,8 +19,8 @@ import json
 from pathlib import Path
 
 from annexa import reference
-from annexa.dates import Windows, add_months
-from annexa.paths import expectations_dir
+from annexa.core.dates import Windows, add_months
+from annexa.core.paths import expectations_dir
 from annexa.source.contract import TABLES, Table
 
 ID_COLUMN = "_record_id"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # include/annexa
 REPO_ROOT = PACKAGE_DIR.parents[1]
 
 
@@ -36,10 +36,3 @@ def annexa_home() -> Path:
 def default_output_dir() -> Path:
     env = os.environ.get("ANNEXA_OUTPUT_DIR")
     return Path(env).expanduser().resolve() if env else annexa_home() / "published"
-
-
-def private_dir(path: Path) -> Path:
-    """Create a directory (and parents) readable by the owner only: run data identifies children."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
-    return path
