@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from annexa.publish.workbook import ReturnFacts, csv_safe, write_csvs, write_workbook
+from annexa.core.text import csv_safe
+from annexa.publish.workbook import ReturnFacts, write_csvs, write_workbook
 
 D = dt.date
 FACTS = ReturnFacts(

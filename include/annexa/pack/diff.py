@@ -31,8 +31,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from annexa import reference
+from annexa.core.text import is_neutralised
 from annexa.publish.publisher import published_dates
-from annexa.publish.workbook import RISKY_PREFIXES, csv_value
+from annexa.publish.workbook import csv_value
 
 EXAMPLES = 10
 CHILD_LEVEL = frozenset({6, 7, 8, 9, 10})
@@ -105,7 +106,7 @@ def read_list(number: int, path: Path) -> list[dict[str, str]]:
 
 def _display(value: str) -> str:
     """Undo the CSV's formula guard for showing an id."""
-    if value.startswith("'") and value[1:].startswith(RISKY_PREFIXES):
+    if is_neutralised(value):
         return value[1:]
     return value
 

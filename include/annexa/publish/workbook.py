@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from annexa import reference
+from annexa.core.text import csv_safe
 from annexa.publish.xlsx import (
     STYLE_BOLD,
     STYLE_HEADER,
@@ -30,7 +31,6 @@ from annexa.publish.xlsx import (
 
 LAYOUTS = ("ofsted", "liia")
 FREE_TEXT = ("id", "text", "postcode")
-RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "dd/mm/yyyy"
 
 
@@ -64,11 +64,6 @@ def _rows(path: Path | None, keys: list[str]) -> Iterator[tuple]:
 
 def _count(path: Path | None) -> int:
     return pq.ParquetFile(path).metadata.num_rows if path else 0
-
-
-def csv_safe(value: str) -> str:
-    """Neutralise a free-text value that a spreadsheet would evaluate (annex_a.md §6.5)."""
-    return "'" + value if value.startswith(RISKY_PREFIXES) else value
 
 
 def _width(col_type: str) -> float:

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from annexa.publish.workbook import csv_safe
+from annexa.core.text import csv_safe
 from annexa.validate.findings import WORKLIST_COLUMNS, WorkItem
 
 REPORT_FILE = "report.html"
