@@ -8,7 +8,7 @@ export ANNEXA_HOME ?= $(CURDIR)/.annexa
 export AIRFLOW_HOME ?= $(ANNEXA_HOME)/airflow
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install demo demo-faults test test-unit test-dags test-integration test-golden lint format bench clean
+.PHONY: help install services demo demo-faults test test-unit test-dags test-integration test-golden lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -31,7 +31,11 @@ demo: install ## generate a synthetic CMS, run the DAG through Airflow, publish 
 demo-faults: install ## the same CMS with faults injected: the run must fail and publish nothing
 	$(BIN)/annexa demo --faults
 
-test: install ## run every test tier (unit, dags, golden, integration)
+services: ## make sure what the tests use is there: PostgreSQL on 127.0.0.1:5432, Debian chromium
+	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
+
+test: install services ## run every test tier (unit, dags, golden, integration); starts what they need
 	$(BIN)/python -m pytest -q
 
 test-unit: install ## unit tests only
@@ -43,8 +47,7 @@ test-dags: install ## DAG integrity and dag.test() runs
 test-golden: install ## hand-worked golden scenarios
 	$(BIN)/python -m pytest -q -m golden
 
-test-integration: install ## against PostgreSQL on 127.0.0.1:5432
-	bash scripts/ensure-postgres.sh
+test-integration: install services ## against PostgreSQL on 127.0.0.1:5432
 	$(BIN)/python -m pytest -q -m integration
 
 lint: install ## ruff lint
