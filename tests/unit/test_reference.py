@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from annexa import reference
-from annexa.reference import ReferenceDataError
+from annexa.reference import ReferenceDataError, loader
 
 pytestmark = pytest.mark.unit
 
@@ -833,19 +833,61 @@ def test_returned_collections_are_copies():
     assert len(reference.headers(1)) == 7
 
 
+def test_field_feeds():
+    # gender is column 2 of every child list (1-10); List 11's adopter sex comes from ssd_adopters
+    feeds = reference.field_feeds()
+    assert feeds["ssd_person.pers_gender"] == [(n, "gender") for n in range(1, 11)]
+    assert feeds["ssd_adopters.adop_sex"] == [(11, "gender")]
+    assert feeds["ssd_cla_placement.clap_cla_placement_provider"] == [(8, "placement_provider")]
+    assert set(feeds) == set(reference.field_sets())  # every coded field says what it feeds
+    feeds["ssd_person.pers_gender"].clear()
+    assert reference.field_feeds()["ssd_person.pers_gender"]
+
+
+# DfE LA codes and ONS area codes, written out by hand (not read from postcodes.csv)
+KNOWN_AUTHORITIES = {
+    "330": ("Birmingham", "England"),
+    "341": ("Liverpool", "England"),
+    "352": ("Manchester", "England"),
+    "373": ("Sheffield", "England"),
+    "383": ("Leeds", "England"),
+    "W06000015": ("Cardiff", "Wales"),
+    "S12000036": ("City of Edinburgh", "Scotland"),
+    "N09000003": ("Belfast", "Northern Ireland"),
+}
+
+
+def test_postcodes_lookup():
+    rows = reference.postcodes()
+    assert all(isinstance(r, reference.Postcode) for r in rows)
+    by_la = {r.la_code: (r.la_name, r.country) for r in rows}
+    for code, expected in KNOWN_AUTHORITIES.items():
+        assert by_la[code] == expected
+    # the synthetic CMS's authority (999 Synthshire, the README's demo) has postcodes inside it
+    assert any(r.la_code == "999" and r.la_name == "Synthshire" for r in rows)
+    assert {r.country for r in rows} == {"England", "Wales", "Scotland", "Northern Ireland"}
+    # Northern Ireland is exactly the BT postcode area
+    for r in rows:
+        assert r.postcode.startswith("BT") == (r.country == "Northern Ireland"), r
+        assert r.postcode == " ".join(r.postcode.split()) and r.postcode == r.postcode.upper()
+    rows.clear()
+    assert reference.postcodes()
+
+
 # --------------------------------------------------------------------------------------------
 # Validation on load: broken reference data fails loudly
 
 
 @pytest.fixture
 def broken_dir(tmp_path, monkeypatch):
-    """A copy of the reference files that a test may break; the loader reads it instead."""
-    for name in ("codes.yaml", "national.yaml", "lists.yaml"):
-        shutil.copy(reference.reference_dir() / name, tmp_path / name)
-    monkeypatch.setattr(reference, "reference_dir", lambda: tmp_path)
-    reference._load.cache_clear()
+    """A copy of every reference file that a test may break; the loader reads it instead."""
+    for path in reference.reference_dir().iterdir():
+        if path.is_file():
+            shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setattr(loader, "reference_dir", lambda: tmp_path)
+    loader.clear_cache()
     yield tmp_path
-    reference._load.cache_clear()
+    loader.clear_cache()
 
 
 def _edit(path, old, new):
@@ -897,4 +939,43 @@ def test_code_outside_its_national_set_fails(broken_dir):
 def test_field_mapped_to_unknown_set_fails(broken_dir):
     _edit(broken_dir / "national.yaml", "ssd_person.pers_sex: gender", "ssd_person.pers_sex: sex")
     with pytest.raises(ReferenceDataError, match="unknown national set 'sex'"):
+        reference.validate_reference()
+
+
+def test_feeds_naming_an_unknown_column_fails(broken_dir):
+    _edit(broken_dir / "feeds.yaml", '["8.placement_provider"]', '["8.placement_providr"]')
+    with pytest.raises(ReferenceDataError, match="no such list column: '8.placement_providr'"):
+        reference.validate_reference()
+
+
+def test_coded_field_missing_from_feeds_fails(broken_dir):
+    _edit(broken_dir / "feeds.yaml", "ssd_adopters.adop_sex:", "ssd_adopters.adop_sexx:")
+    with pytest.raises(ReferenceDataError, match=r"missing: \['ssd_adopters.adop_sex'\]"):
+        reference.validate_reference()
+
+
+def test_duplicate_postcode_fails(broken_dir):
+    _edit(broken_dir / "postcodes.csv", "M1 3BE,", "m1 1ad,")  # the same key as M1 1AD
+    with pytest.raises(ReferenceDataError, match="duplicate postcode 'm1 1ad'"):
+        reference.validate_reference()
+
+
+def test_postcode_outside_the_uk_nations_fails(broken_dir):
+    _edit(broken_dir / "postcodes.csv", ",Cardiff,Wales", ",Cardiff,Cymru")
+    with pytest.raises(ReferenceDataError, match="country must be one of"):
+        reference.postcodes()
+
+
+def test_authority_named_two_ways_fails(broken_dir):
+    _edit(broken_dir / "postcodes.csv", "B2 4QA,330,Birmingham,", "B2 4QA,330,Brum,")
+    with pytest.raises(ReferenceDataError, match="LA 330 is named both 'Birmingham' and 'Brum'"):
+        reference.validate_reference()
+
+
+def test_edited_files_are_read_again_after_the_cache_is_cleared(broken_dir):
+    reference.validate_reference()  # caches the copy
+    _edit(broken_dir / "codes.yaml", '{national: "PR5",', '{national: "PR6",')
+    reference.validate_reference()  # still the cached copy: loaded once per process
+    loader.clear_cache()
+    with pytest.raises(ReferenceDataError, match="not in the national set provider"):
         reference.validate_reference()
