@@ -9,4 +9,5 @@ can use it:
 * ``calendar``: England and Wales working days (the product and the synthetic generator).
 * ``files``: owner-only, atomic writing; checksums; private folders.
 * ``paths``: where the SQL, expectation suites and run data live.
+* ``templating``: the one Jinja2 environment for the product's HTML (autoescaping on).
 """
