@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -466,6 +467,53 @@ def test_html_aggregate_only(tmp_path):
         f'<td class="num">{SUPPRESSED}</td>'
     ) in chg
     assert "http://" not in page and "https://" not in page
+
+
+class Elements(HTMLParser):
+    """Every element and attribute a browser would build from the page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [name for name, _ in attrs]
+
+
+def elements(page: str) -> Elements:
+    parsed = Elements()
+    parsed.feed(page)
+    return parsed
+
+
+def test_script_in_any_value_renders_as_text():
+    """A <script> (or an attribute break-out) in a team, a worker, an indicator's wording, an
+    LA name or a change list is text in the page, in the full and the aggregate-only view."""
+    attack = "<script>alert('pwn')</script>"
+    breakout = 'x" onmouseover="alert(1)'
+    pack = make_pack()
+    pack["la_name"] = attack
+    first = pack["indicators"][0]
+    first.update(
+        id=breakout, period_label=attack, definition=attack, numerator_text=attack, polarity=attack
+    )
+    drill = pack["drilldowns"][1]  # columns: Child Unique ID, Team
+    drill["rows"].append(["CHILD0004", attack])
+    pack["drilldowns"][0]["rows"][0][1] = attack  # the Worker column
+    pack["changes"]["lists"][0].update(title=attack, added_ids=[attack])
+    escaped = "&lt;script&gt;alert(&#x27;pwn&#x27;)&lt;/script&gt;"
+    for view in (None, 10):
+        page = render_html({**pack, "suppress_below": view})
+        parsed = elements(page)
+        assert "script" not in parsed.tags and "onmouseover" not in parsed.attrs, view
+        assert "<script" not in page.lower() and page.count(escaped) >= 6, view
+        assert 'id="ind-x&quot; onmouseover=&quot;alert(1)"' in page, view
+    full = render_html(pack)
+    assert f"<tr><td>CHILD0001</td><td>{escaped}</td>" in full  # a worker in a drill-down
+    assert f"<tr><td>CHILD0004</td><td>{escaped}</td></tr>" in full  # a team in a drill-down
+    assert f"<title>Intelligence pack - {escaped} - as at 31/03/2026</title>" in full
 
 
 def test_suppression_rules():
