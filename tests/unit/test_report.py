@@ -263,6 +263,52 @@ def test_report_escapes_everything(failing):
     assert "Legacy merge &lt;b&gt;duplicates&lt;/b&gt;" in text
 
 
+def test_script_in_team_worker_or_rule_renders_as_text(failing):
+    """A <script> in a team, a worker, a rule's id, wording or column, a record id, a waiver or
+    an unmapped value is text in the report; the worker is not shown at all."""
+    from html.parser import HTMLParser
+
+    attack = "<script>alert('pwn')</script>"
+    escaped = "&lt;script&gt;alert(&#x27;pwn&#x27;)&lt;/script&gt;"
+    summary, items = failing
+    rule = summary["rules"][0]
+    rule.update(description=attack, column=attack, sample_ids=[attack, *rule["sample_ids"]])
+    summary["rules"][1]["id"] = attack
+    summary["la_name"] = attack
+    summary["unmapped"][0].update(field=attack, value=attack)
+    summary["waivers_applied"][0].update(reason=attack, owner=attack)
+    items = [
+        WorkItem(
+            i.rule,
+            i.severity,
+            i.target,
+            i.column,
+            i.record_id,
+            i.child_id,
+            i.value,
+            attack,
+            f"{WORKER} {attack}",
+            i.description,
+        )
+        for i in items
+    ]
+    text = render_report(summary, items)
+
+    tags: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append(tag)
+
+    Tags().feed(text)
+    assert "script" not in tags and "<script" not in text.lower()
+    assert f"<tr><td>{escaped}</td>" in text  # the team, in the per-team counts
+    assert f"<code>{escaped}</code>" in text  # the rule id
+    assert f"<h1>Annex A validation report: {escaped} (999)</h1>" in text
+    assert text.count(escaped) >= 9
+    assert WORKER not in text  # workers are people: never in the report
+
+
 def test_report_lists_unmapped_values_waivers_and_next_steps(failing):
     summary, items = failing
     text = render_report(summary, items)
