@@ -126,6 +126,30 @@ def resolve_run(
     return cfg.to_dict()
 
 
+class SourceUnavailable(RuntimeError):
+    """The CMS could not be read: unreachable, refused the login, timed out, or not SSD-shaped.
+    The message names the Airflow connection id and the URL without its password, and the
+    driver's first line with any password scrubbed; the chained exception is dropped, since a
+    driver may echo its connection string (issue 14.2)."""
+
+    def __init__(self, conn_id: str, url: str, exc: BaseException) -> None:
+        from sqlalchemy.engine import make_url
+
+        from annexa.source.extract import safe_url
+
+        detail = (str(exc).strip().splitlines() or [""])[0][:300]
+        try:
+            password = make_url(url).password
+        except Exception:  # noqa: BLE001 - an unparseable URL has no password to scrub
+            password = None
+        if password:
+            detail = detail.replace(str(password), "***")
+        super().__init__(
+            f"source connection {conn_id!r} ({safe_url(url)}) could not be read: "
+            f"{type(exc).__name__}: {detail}. Nothing was extracted or published."
+        )
+
+
 def extract_step(
     cfg: dict, source_url: str, *, progress: Callable[[str], None] | None = None
 ) -> dict:
@@ -137,7 +161,10 @@ def extract_step(
     dest = c.snapshot_dir()
     if dest.exists():  # a retry of this run: the old snapshot may predate a source fix
         shutil.rmtree(dest)
-    extract(source_url, dest, cms=c.cms, progress=progress)
+    try:
+        extract(source_url, dest, cms=c.cms, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - any driver's error: reworded, never the URL
+        raise SourceUnavailable(c.source_conn_id, source_url, exc) from None
     m = read_manifest(dest)
     return {
         "snapshot": str(dest),
