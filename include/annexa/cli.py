@@ -58,7 +58,11 @@ def dags_dir() -> Path:
 
 
 def airflow_env(home: Path) -> None:
-    """Point Airflow at a local SQLite metadata DB unless the caller configured one."""
+    """Point Airflow at a local SQLite metadata DB unless the caller configured one. The DB
+    holds connections and XComs: it is created owner-only (``seal_metadata_db`` after initdb)."""
+    from annexa.core.files import owner_only
+
+    owner_only()
     af_home = Path(os.environ.setdefault("AIRFLOW_HOME", str(home / "airflow")))
     af_home.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ.setdefault(
@@ -67,6 +71,22 @@ def airflow_env(home: Path) -> None:
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(dags_dir()))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def seal_metadata_db() -> None:
+    """Make a SQLite Airflow metadata DB (and its journal files) owner-only, also one created
+    before this process set its umask."""
+    from sqlalchemy.engine import make_url
+
+    from annexa.core.files import seal
+
+    url = make_url(os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "sqlite://"))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = Path(url.database + suffix)
+        if p.is_file():
+            seal(p)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -155,6 +175,7 @@ def run_dag(
     from airflow.utils.db import initdb
 
     initdb()
+    seal_metadata_db()
     bag = DagBag(dag_folder=str(dags_dir() / "annex_a.py"))
     if bag.import_errors:
         raise SystemExit(f"annexa: DAG import errors: {bag.import_errors}")
@@ -186,6 +207,7 @@ def run_pack_dag(
     from airflow.utils.db import initdb
 
     initdb()
+    seal_metadata_db()
     bag = DagBag(dag_folder=str(dags_dir() / "annex_a_pack.py"))
     if bag.import_errors:
         raise SystemExit(f"annexa: DAG import errors: {bag.import_errors}")
@@ -493,6 +515,9 @@ def cmd_suites(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from annexa.core.files import owner_only
+
+    owner_only()  # before anything is written (issue 14.4)
     args = parser().parse_args(argv)
     return int(args.func(args) or 0)
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import annexa
 from annexa.core.dates import Windows, parse_date
-from annexa.core.files import private_dir
+from annexa.core.files import owner_only, private_dir
 from annexa.core.paths import REPO_ROOT, annexa_home, default_output_dir
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def resolve_run(
     run_after: dt.datetime | None = None,
 ) -> dict:
     """Fix the run's configuration from params, environment and run metadata."""
+    owner_only()
     as_at = resolve_as_at(params.get("as_at"), data_interval_start, run_after)
     la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
     cfg = RunConfig(
@@ -120,20 +121,50 @@ def resolve_run(
         cfg.version,
         cfg.layout,
     )
+    for folder in (annexa_home(), annexa_home() / "runs", annexa_home() / "snapshots"):
+        private_dir(folder)  # owner-only also when an older version made them 0755
     return cfg.to_dict()
+
+
+class SourceUnavailable(RuntimeError):
+    """The CMS could not be read: unreachable, refused the login, timed out, or not SSD-shaped.
+    The message names the Airflow connection id and the URL without its password, and the
+    driver's first line with any password scrubbed; the chained exception is dropped, since a
+    driver may echo its connection string (issue 14.2)."""
+
+    def __init__(self, conn_id: str, url: str, exc: BaseException) -> None:
+        from sqlalchemy.engine import make_url
+
+        from annexa.source.extract import safe_url
+
+        detail = (str(exc).strip().splitlines() or [""])[0][:300]
+        try:
+            password = make_url(url).password
+        except Exception:  # noqa: BLE001 - an unparseable URL has no password to scrub
+            password = None
+        if password:
+            detail = detail.replace(str(password), "***")
+        super().__init__(
+            f"source connection {conn_id!r} ({safe_url(url)}) could not be read: "
+            f"{type(exc).__name__}: {detail}. Nothing was extracted or published."
+        )
 
 
 def extract_step(
     cfg: dict, source_url: str, *, progress: Callable[[str], None] | None = None
 ) -> dict:
     """Snapshot the CMS for this run (replacing a failed earlier attempt of the same run)."""
+    owner_only()
     from annexa.source.extract import extract, read_manifest
 
     c = RunConfig(**cfg)
     dest = c.snapshot_dir()
     if dest.exists():  # a retry of this run: the old snapshot may predate a source fix
         shutil.rmtree(dest)
-    extract(source_url, dest, cms=c.cms, progress=progress)
+    try:
+        extract(source_url, dest, cms=c.cms, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - any driver's error: reworded, never the URL
+        raise SourceUnavailable(c.source_conn_id, source_url, exc) from None
     m = read_manifest(dest)
     return {
         "snapshot": str(dest),
@@ -146,6 +177,7 @@ def extract_step(
 def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | None = None) -> dict:
     """Run the SQL models over the snapshot; lists land as Parquet in the run's work folder,
     with the source check frames the validation gate reads."""
+    owner_only()
     from annexa.source.extract import read_manifest
     from annexa.transform.mapping import load_mapping
     from annexa.transform.runner import build
@@ -176,6 +208,7 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
     """The gate: run every rule (lists, source tables, cross-list, unmapped values), apply live
     waivers, write validation.json, the HTML report and the CSV worklist into the run folder, and
     raise ValidationFailed when errors remain that no waiver covers."""
+    owner_only()
     from annexa.transform.mapping import load_mapping
     from annexa.validate.gate import GateInputs, run_gate
     from annexa.validate.report import summary_text, write_report, write_worklist
@@ -256,6 +289,7 @@ def _sha256(path: Path) -> str:
 
 def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dict:
     """Write the workbook, CSVs and manifest aside, then publish them atomically."""
+    owner_only()
     from annexa.publish.publisher import publish
     from annexa.publish.workbook import ReturnFacts, workbook_name, write_csvs, write_workbook
 

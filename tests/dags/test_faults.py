@@ -72,7 +72,8 @@ def test_each_fault_is_reported_with_exactly_the_injected_records(faulted_run, f
     expected = r["manifest"][fault]
     assert expected["injected"] == 3, fault
     rule = next(x for x in r["summary"]["rules"] if x["id"] == expected["rule"])
-    assert rule["blocking"] and rule["severity"] == "error"
+    assert rule["severity"] == expected["severity"]  # issue 14: wrong blocks, unflattering warns
+    assert rule["blocking"] == (expected["severity"] == "error")
     got = {row["record_id"] for row in r["worklist"] if row["rule"] == expected["rule"]}
     assert got == set(expected["ids"])
     assert rule["unexpected_count"] == len(expected["ids"])
@@ -91,14 +92,15 @@ def test_a_waived_fault_publishes_with_the_waiver_in_the_manifest(airflow_db, sm
     url, as_at = small_cms
     db = tmp_path / "cms.db"
     shutil.copy(url.removeprefix("sqlite:///"), db)
-    manifest = inject(f"sqlite:///{db}", as_at, per_class=2, seed=3, classes=["future_date"])
-    fault = manifest["future_date"]
+    manifest = inject(f"sqlite:///{db}", as_at, per_class=2, seed=3, classes=["birth_after_care"])
+    fault = manifest["birth_after_care"]
+    assert fault["severity"] == "error"  # a waiver matters where the rule would block
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
         "waivers:\n"
         f"  - rule: {fault['rule']}\n"
         f"    records: {json.dumps(fault['ids'])}\n"
-        "    reason: Typo'd year, fixed in the CMS on Monday\n"
+        "    reason: DOB mistyped, fixed in the CMS on Monday\n"
         "    owner: Duty team manager\n"
         "    expires: 2099-12-31\n"
     )
@@ -110,7 +112,7 @@ def test_a_waived_fault_publishes_with_the_waiver_in_the_manifest(airflow_db, sm
         {
             "rule": fault["rule"],
             "record_ids": sorted(fault["ids"]),
-            "reason": "Typo'd year, fixed in the CMS on Monday",
+            "reason": "DOB mistyped, fixed in the CMS on Monday",
             "owner": "Duty team manager",
             "expires": "2099-12-31",
         }

@@ -527,6 +527,48 @@ def test_dd08_unallocated_cases(tables):
     ]
 
 
+def test_dd10_unallocated_by_team_on_the_hand_built_cms(tables):
+    # DD08's 7 rows, none with a team: N3 (6), K5 (7), P4 (8), CL2-CL5 (9)
+    assert tables["DD10"]["rows"] == [["(no team)", 1, 1, 1, 4, 7]]
+
+
+def test_dd10_counts_open_unallocated_rows_per_team():
+    import duckdb
+
+    from annexa.core.paths import sql_dir
+
+    con = duckdb.connect()
+    con.execute(
+        "create table annex_a_list_06_children_in_need as select * from (values "
+        "('North', null, null), ('North', '', null), ('North', 'Ann', null), "
+        "('South', null, date '2026-01-01'), ('  ', null, null)) "
+        "t(allocated_team, allocated_worker, cin_closure_date)"
+    )
+    con.execute(
+        "create table annex_a_list_07_child_protection as select * from (values "
+        "('South', null, null), ('North', null, null)) t(allocated_team, allocated_worker, "
+        "cp_plan_end_date)"
+    )
+    con.execute(
+        "create table annex_a_list_08_children_in_care as select * from (values "
+        "('South', ' ', null), ('South', null, date '2026-02-01')) "
+        "t(allocated_team, allocated_worker, date_ceased_looked_after)"
+    )
+    con.execute(
+        "create table annex_a_list_09_care_leavers as select * from (values "
+        "(null, null), ('South', 'Bea')) t(allocated_team, allocated_worker)"
+    )
+    rows = con.sql((sql_dir() / "drilldowns" / "dd10_unallocated_by_team.sql").read_text())
+    # North: two open List 6 rows without a worker ('' is blank) + one List 7; South: List 7 and
+    # List 8 (' ' is blank; the closed List 6 row and the ceased List 8 row are not open); no team:
+    # the blank-team List 6 row and the List 9 row. Most unallocated first, ties by team name.
+    assert rows.fetchall() == [
+        ("North", 2, 1, 0, 0, 3),
+        ("(no team)", 1, 0, 0, 1, 2),
+        ("South", 0, 1, 1, 0, 2),
+    ]
+
+
 def test_dd09_contacts_all_sources_latest_first(tables):
     t = tables["DD09"]
     # W6 contacts, latest first (CT4 is the day before W6)

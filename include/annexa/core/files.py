@@ -20,6 +20,14 @@ from typing import IO, Any
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+UMASK = 0o077
+
+
+def owner_only() -> None:
+    """The process-wide policy for every entry point that writes (the CLI, each pipeline step,
+    the Airflow metadata DB the product creates): whatever a library writes by itself (DuckDB,
+    SQLite, Airflow's logs) is born owner-only too, not just what goes through this module."""
+    os.umask(UMASK)
 
 
 def private_dir(path: Path | str) -> Path:

@@ -97,6 +97,15 @@ DRILLDOWNS: list[dict] = [
         "note": "Open rows on Lists 6-9 with a blank 'Allocated Worker' (WF09).",
     },
     {
+        "id": "DD10",
+        "file": "dd10_unallocated_by_team.sql",
+        "title": "Unallocated open cases by team",
+        "question": "Which teams hold open cases with no allocated worker, and how many on "
+        "each list?",
+        "note": "DD08's rows counted by 'Allocated Team' ('(no team)' when blank too); the "
+        "validation worklist names each record (rule required:allocated_worker, a warning).",
+    },
+    {
         "id": "DD09",
         "file": "dd09_contacts_by_source.sql",
         "title": "Latest contacts from a source",

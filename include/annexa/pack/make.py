@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from annexa.core.files import private_dir
+from annexa.core.files import owner_only, private_dir
 from annexa.publish.publisher import published_dates as _published_dates
 
 TREND_MONTHS = 36
@@ -113,6 +113,7 @@ def make_pack(
 ) -> Path:
     """Render and publish the pack; returns its folder ``<out>/<la>/packs/<as-at>``. With
     ``suppress_below``, an aggregate-only variant for wider sharing is written beside it."""
+    owner_only()
     from annexa.pack.render import write_pack_html, write_pack_xlsx
 
     out_root = Path(out_root)

@@ -50,6 +50,7 @@ class FaultClass:
     name: str
     rule: str
     description: str
+    severity: str = "error"  # of the rule that catches it (docs/validation.md, issue 14)
 
 
 FAULT_CLASSES: tuple[FaultClass, ...] = (
@@ -63,16 +64,19 @@ FAULT_CLASSES: tuple[FaultClass, ...] = (
         "orphan_child",
         "ssd_contacts:child_joins:cont_person_id",
         "new contacts dated in W6 whose cont_person_id is not in ssd_person",
+        "warning",
     ),
     FaultClass(
         "placeholder_date",
         "ssd_cin_episodes:placeholder_value:cine_referral_date",
         "cine_referral_date of referrals dated in W6 set to the placeholder 1900-01-01",
+        "warning",
     ),
     FaultClass(
         "future_date",
         "ssd_cin_assessments:future_date:cina_assessment_start_date",
         "cina_assessment_start_date of assessments started in W6 set to 2099-01-01",
+        "warning",
     ),
     FaultClass(
         "unmapped_code",
@@ -83,6 +87,7 @@ FAULT_CLASSES: tuple[FaultClass, ...] = (
         "end_before_start",
         "list_7:date_order:cp_plan_end_date",
         "a child's only CP plan, started in W6, ends the day before it starts",
+        "warning",
     ),
     FaultClass(
         "birth_after_care",
@@ -684,6 +689,7 @@ def inject(
                     )
                 manifest[name] = {
                     "rule": fc.rule,
+                    "severity": fc.severity,
                     "ids": sorted(str(i) for i in ids),
                     "description": fc.description,
                     "requested": per_class,

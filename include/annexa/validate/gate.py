@@ -29,6 +29,9 @@ from annexa.validate.suites import ID_COLUMN, day_number, list_suite_name, load_
 from annexa.validate.waivers import Waiver, apply_waivers
 
 SAMPLE = 20
+# columns whose value the worklist never repeats: a child's date of birth is personal data, and
+# the worklist carries ids, team and worker (issue 14.4); the record id says where to look
+WITHHELD = frozenset({"date_of_birth", "pers_dob", "pers_expected_dob"})
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
             row = by_id.loc[rid] if rid in by_id.index else None
             col = r.column if r.column and row is not None and r.column in row else None
+            col = None if col in WITHHELD else col
             items.append(
                 WorkItem(
                     rule=r.id,
@@ -153,7 +157,7 @@ def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
             row = by_id.loc[rid] if rid in by_id.index else None
             value = None
-            if row is not None and r.column:
+            if row is not None and r.column and r.column not in WITHHELD:
                 if f"_text__{r.column}" in row:
                     value = _value_text(row[f"_text__{r.column}"], False)
                 elif r.column in row and r.column != key:

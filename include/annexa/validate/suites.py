@@ -81,6 +81,21 @@ EVENT_AFTER_BIRTH: dict[int, tuple[str, str]] = {
 }
 
 
+# required columns whose blank is a true fact to show, not a wrong return: the cell stays blank,
+# the row is published and the gap is a warning on the worklist (issue 14; docs/validation.md)
+BLANK_IS_WARNING: dict[str, str] = {
+    "allocated_team": "unallocated work is an inspection finding to show (annex_a D26)",
+    "allocated_worker": "unallocated work is an inspection finding to show (annex_a D26)",
+    "allocated_personal_advisor": "no personal adviser is a practice finding (annex_a D23)",
+    "referral_nfa": "a missing flag or a decision not yet known at the as-at date (annex_a D15)",
+    "la_of_placement": "a postcode outside the lookup leaves the LA unknown, not wrong",
+    "list_11:disability": "an adopter's disability unknown: blank and reported (annex_a D25)",
+}
+# list-level severity of the date_order family: source_contract §10 ("warning for end < start")
+# and indicators §6.2 (the record stays in the denominator and is reported)
+DATE_ORDER_SEVERITY = "warning"
+
+
 def day_number(d: dt.date) -> int:
     """Days since 1970-01-01: GX compares these reliably, whatever pandas' datetime unit."""
     return (d - EPOCH).days
@@ -134,7 +149,7 @@ def list_suite(number: int) -> dict:
                 _exp(
                     "column_values_to_not_be_null",
                     f"{t}:required:{c.key}",
-                    "error",
+                    "warning" if {c.key, f"{t}:{c.key}"} & BLANK_IS_WARNING.keys() else "error",
                     f"'{c.header.strip()}' must hold a value",
                     column=c.key,
                 )
@@ -185,7 +200,7 @@ def list_suite(number: int) -> dict:
                 _exp(
                     "column_pair_values_a_to_be_greater_than_b",
                     f"{t}:date_order:{end}",
-                    "error",
+                    DATE_ORDER_SEVERITY,
                     f"'{cols[end].header.strip()}' is on or after '{cols[start].header.strip()}'",
                     column_A=end,
                     column_B=start,
@@ -265,7 +280,7 @@ def source_suite(table: Table) -> dict:
             _exp(
                 "column_values_to_be_in_set",
                 f"{t}:child_joins:{person}",
-                "error",
+                "warning",
                 f"{person} is a person in ssd_person (else the record is left out of every list)",
                 column=f"_joins__{person}",
                 value_set=[True],
@@ -284,7 +299,7 @@ def source_suite(table: Table) -> dict:
             )
         )
     for c in table.columns:
-        severity = "error" if c.need.startswith("R") else "warning"
+        severity = "warning"  # source_contract §10: placeholders and future events warn
         if c.type == "date":
             out.append(
                 _exp(
@@ -301,7 +316,7 @@ def source_suite(table: Table) -> dict:
                     _exp(
                         "column_values_to_be_between",
                         f"{t}:future_date:{c.name}",
-                        "error",
+                        severity,
                         f"{c.name} is not after the day the data was extracted",
                         column=c.name,
                         max_value={"$day": "extracted_on"},
