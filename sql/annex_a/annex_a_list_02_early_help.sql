@@ -12,7 +12,9 @@ children as (
 ),
 
 organisations as (
-    select lower(trim(code)) as code_key, min(name) as organisation_name
+    select
+        lower(trim(code)) as code_key,
+        min(name) as organisation_name
     from ref_organisation
     group by lower(trim(code))
 ),

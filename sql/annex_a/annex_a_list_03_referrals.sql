@@ -25,7 +25,9 @@ known_at_a as (
 ),
 
 latest_referral as (
-    select person_id, max(referral_date) as latest_date
+    select
+        person_id,
+        max(referral_date) as latest_date
     from known_at_a
     group by person_id
 ),

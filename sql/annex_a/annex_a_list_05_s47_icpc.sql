@@ -78,7 +78,9 @@ on_plan_at_start as (
 ),
 
 latest_enquiry as (
-    select person_id, max(start_date) as latest_date
+    select
+        person_id,
+        max(start_date) as latest_date
     from known_at_a
     group by person_id
 ),

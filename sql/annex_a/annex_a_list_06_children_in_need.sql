@@ -41,7 +41,7 @@ visits as (
     left join cin_plans as p on v.cin_plan_id = p.cin_plan_id
     union all
     select
-        coalesce(v.person_id, p.person_id),
+        coalesce(v.person_id, p.person_id) as person_id,
         v.visit_date,
         v.seen_raw,
         v.seen_flag

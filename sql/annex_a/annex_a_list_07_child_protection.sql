@@ -25,7 +25,10 @@ allocation as (
 ),
 
 known_plans as (
-    select distinct cp_plan_id, person_id from stg_ssd__cp_plans
+    select distinct
+        cp_plan_id,
+        person_id
+    from stg_ssd__cp_plans
     where cp_plan_id is not null
 ),
 
@@ -51,11 +54,19 @@ reviews as (
 -- a visit belongs to a plan by its plan id, else (no known plan) by person; two equi-joins
 -- rather than one join on an OR, so DuckDB can hash both
 plan_visits as (
-    select p.cp_plan_id, p.start_date, p.case_end_date, v.*
+    select
+        p.cp_plan_id,
+        p.start_date,
+        p.case_end_date,
+        v.*
     from plans as p
     inner join visits as v on v.known_plan_id = p.cp_plan_id
     union all
-    select p.cp_plan_id, p.start_date, p.case_end_date, v.*
+    select
+        p.cp_plan_id,
+        p.start_date,
+        p.case_end_date,
+        v.*
     from plans as p
     inner join visits as v on v.known_plan_id is null and v.child_id = p.person_id
 ),
@@ -80,17 +91,23 @@ last_visit as (
 ),
 
 latest_review as (
-    select cp_plan_id, max(review_date) as review_date
+    select
+        cp_plan_id,
+        max(review_date) as review_date
     from (
-        select p.cp_plan_id, r.review_date
+        select
+            p.cp_plan_id,
+            r.review_date
         from plans as p
         inner join reviews as r on r.known_plan_id = p.cp_plan_id
         union all
-        select p.cp_plan_id, r.review_date
+        select
+            p.cp_plan_id,
+            r.review_date
         from plans as p
         inner join reviews as r on r.known_plan_id is null and r.child_id = p.person_id
         where r.review_date between p.start_date and coalesce(p.case_end_date, as_at())
-    )
+    ) as plan_reviews
     where review_date <= as_at()
     group by cp_plan_id
 ),

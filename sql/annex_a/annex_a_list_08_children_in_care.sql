@@ -20,7 +20,10 @@ children as (
 ),
 
 known_periods as (
-    select person_id, period_of_care_id from int_cla__periods_of_care
+    select
+        person_id,
+        period_of_care_id
+    from int_cla__periods_of_care
 ),
 
 allocation as (
@@ -62,7 +65,7 @@ legal as (
     qualify row_number() over (
         partition by b.person_id
         order by
-            s.start_date desc, s.end_date desc nulls first, s.legal_status_code,
+            s.start_date desc, s.end_date desc nulls first, s.legal_status_code asc,
             s.legal_status_id desc
     ) = 1
 ),
@@ -200,7 +203,7 @@ placement_place as (
             when l.special_kind = 'NUK' then 'OUT'
             when starts_with(l.postcode_key, 'BT') then 'OUT'
             when pc.postcode is null then null
-            when pc.la_code = (select la_code from run_params) then 'IN'
+            when pc.la_code = (select r.la_code from run_params as r) then 'IN'
             else 'OUT'
         end as location_code
     from latest_placement as l

@@ -26,4 +26,4 @@ select
     allocated_worker as "Allocated Worker"
 from open_assessments
 where working_days_open > 45
-order by working_days_open desc, child_unique_id, _record_id
+order by working_days_open desc, child_unique_id asc, _record_id asc

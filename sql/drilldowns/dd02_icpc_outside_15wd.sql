@@ -21,30 +21,30 @@ flagged as (
     select
         l.*,
         case
-            when icpc_date is not null then wd(s47_start_date, icpc_date)
-            else wd(s47_start_date, as_at())
+            when l.icpc_date is not null then wd(l.s47_start_date, l.icpc_date)
+            else wd(l.s47_start_date, as_at())
         end as working_days,
         case
-            when icpc_date is not null and icpc_date < s47_start_date
+            when l.icpc_date is not null and l.icpc_date < l.s47_start_date
                 then 'ICPC dated before the S47 start (data error)'
-            when icpc_date is not null then 'ICPC held after 15 working days'
+            when l.icpc_date is not null then 'ICPC held after 15 working days'
             else 'No ICPC or decision yet, over 15 working days'
         end as status
     from list_5 as l
     left join enquiries as e on l._record_id = e.enquiry_id
     where
         (
-            icpc_date between w6_start() and as_at()
+            l.icpc_date between w6_start() and as_at()
             and (
-                icpc_date < s47_start_date
-                or wd(s47_start_date, icpc_date) > 15
+                l.icpc_date < l.s47_start_date
+                or wd(l.s47_start_date, l.icpc_date) > 15
             )
         )
         or (
-            icpc_date is null
-            and icpc_unnecessary is null
+            l.icpc_date is null
+            and l.icpc_unnecessary is null
             and (e.end_date is null or e.end_date > as_at())
-            and wd(s47_start_date, as_at()) > 15
+            and wd(l.s47_start_date, as_at()) > 15
         )
 )
 
@@ -58,4 +58,4 @@ select
     allocated_team as "Allocated Team",
     allocated_worker as "Allocated Worker"
 from flagged
-order by icpc_date is null, working_days desc, child_unique_id, _record_id
+order by icpc_date is null, working_days desc, child_unique_id asc, _record_id asc

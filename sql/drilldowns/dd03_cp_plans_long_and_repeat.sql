@@ -48,4 +48,4 @@ select
     allocated_worker as "Allocated Worker"
 from flagged
 where open_18_months or is_repeat
-order by open_18_months desc, months_on_plan desc, child_unique_id, _record_id
+order by open_18_months desc, months_on_plan desc, child_unique_id asc, _record_id asc

@@ -20,4 +20,4 @@ from list_8
 where
     date_ceased_looked_after is null
     and placements_last_12_months >= 3
-order by placements_last_12_months desc, child_unique_id, _record_id
+order by placements_last_12_months desc, child_unique_id asc, _record_id asc

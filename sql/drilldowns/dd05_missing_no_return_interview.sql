@@ -45,7 +45,8 @@ labelled as (
             else 'Not recorded'
         end as status
     from episodes
-    where not (rhi_offered_flag = 'Y' and rhi_accepted_flag = 'Y')
+    where
+        not (rhi_offered_flag = 'Y' and rhi_accepted_flag = 'Y')
         or rhi_offered_flag is null
         or rhi_accepted_flag is null
 )
@@ -62,4 +63,4 @@ select
     allocated_team as "Allocated Team",
     allocated_worker as "Allocated Worker"
 from labelled
-order by start_date desc, child_unique_id, missing_id
+order by start_date desc, child_unique_id asc, missing_id asc

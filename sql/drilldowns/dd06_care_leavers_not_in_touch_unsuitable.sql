@@ -14,8 +14,8 @@ with list_9 as (
 flagged as (
     select
         *,
-        la_in_touch is distinct from annex_code('CS-INTOUCH', 'YES') as not_in_touch,
-        suitability_of_accommodation is not distinct from annex_code('CS-SUIT', '2')
+        (la_in_touch is distinct from annex_code('CS-INTOUCH', 'YES')) as not_in_touch,
+        (suitability_of_accommodation is not distinct from annex_code('CS-SUIT', '2'))
             as unsuitable
     from list_9
 )
@@ -37,4 +37,4 @@ select
     allocated_worker as "Allocated Worker"
 from flagged
 where not_in_touch or unsuitable
-order by not_in_touch desc, age desc, child_unique_id, _record_id
+order by not_in_touch desc, age desc, child_unique_id asc, _record_id asc

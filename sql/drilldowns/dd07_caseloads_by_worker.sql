@@ -8,19 +8,35 @@
 -- "Team Children" counts distinct children held by any named worker in the team. Largest
 -- caseloads first. Unallocated cases are in DD08.
 with open_cases as (
-    select _person_id as person_id, 'CIN' as kind, allocated_team, allocated_worker
+    select
+        _person_id as person_id,
+        'CIN' as kind,
+        allocated_team,
+        allocated_worker
     from annex_a_list_06_children_in_need
     where cin_closure_date is null
     union all
-    select _person_id, 'CP', allocated_team, allocated_worker
+    select
+        _person_id,
+        'CP' as kind,
+        allocated_team,
+        allocated_worker
     from annex_a_list_07_child_protection
     where cp_plan_end_date is null
     union all
-    select _person_id, 'CIC', allocated_team, allocated_worker
+    select
+        _person_id,
+        'CIC' as kind,
+        allocated_team,
+        allocated_worker
     from annex_a_list_08_children_in_care
     where date_ceased_looked_after is null
     union all
-    select _person_id, 'CL', allocated_team, allocated_worker
+    select
+        _person_id,
+        'CL' as kind,
+        allocated_team,
+        allocated_worker
     from annex_a_list_09_care_leavers
 ),
 
@@ -66,4 +82,4 @@ select
     t.team_children as "Team Children"
 from by_worker as w
 inner join by_team as t on w.team = t.team
-order by w.children desc, w.team, w.worker
+order by w.children desc, w.team asc, w.worker asc

@@ -17,20 +17,38 @@ with open_cases as (
     where cin_closure_date is null
     union all
     select
-        7, 'List 7: Child protection', child_unique_id, age, cp_plan_start_date,
-        allocated_team, allocated_worker, _record_id
+        7 as list_number,
+        'List 7: Child protection' as list_name,
+        child_unique_id,
+        age,
+        cp_plan_start_date,
+        allocated_team,
+        allocated_worker,
+        _record_id
     from annex_a_list_07_child_protection
     where cp_plan_end_date is null
     union all
     select
-        8, 'List 8: Children in care', child_unique_id, age, date_started_looked_after,
-        allocated_team, allocated_worker, _record_id
+        8 as list_number,
+        'List 8: Children in care' as list_name,
+        child_unique_id,
+        age,
+        date_started_looked_after,
+        allocated_team,
+        allocated_worker,
+        _record_id
     from annex_a_list_08_children_in_care
     where date_ceased_looked_after is null
     union all
     select
-        9, 'List 9: Care leavers', child_unique_id, age, null::date,
-        allocated_team, allocated_worker, _record_id
+        9 as list_number,
+        'List 9: Care leavers' as list_name,
+        child_unique_id,
+        age,
+        cast(null as date) as start_date,
+        allocated_team,
+        allocated_worker,
+        _record_id
     from annex_a_list_09_care_leavers
 )
 

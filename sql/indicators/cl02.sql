@@ -7,7 +7,7 @@ with list_9 as (
 ),
 
 eet_codes as (
-    select annex_code('CS-ACTIVITY', code) as activity_status
+    select annex_code('CS-ACTIVITY', codes.code) as activity_status
     from (
         values ('F1'), ('P1'), ('F2'), ('P2'), ('F3'), ('P3'), ('F4'), ('P4'),
         ('F5'), ('P5')

@@ -14,7 +14,7 @@ list_3 as (
 followed_up as (
     select
         c._record_id,
-        exists (
+        exists(
             select 1
             from list_3 as r
             where

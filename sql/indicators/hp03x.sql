@@ -17,7 +17,7 @@ in_window as (
 flagged as (
     select
         w.referral_id,
-        exists (
+        exists(
             select 1
             from referrals as p
             where

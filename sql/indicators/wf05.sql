@@ -3,19 +3,27 @@
 -- date) and List 9, counted per Allocated Worker; averaged over workers holding at least one
 -- case. Numerator: worker-child pairs; denominator: workers. Not FTE-weighted.
 with open_cases as (
-    select _person_id as person_id, allocated_worker
+    select
+        _person_id as person_id,
+        allocated_worker
     from annex_a_list_06_children_in_need
     where cin_closure_date is null
     union all
-    select _person_id, allocated_worker
+    select
+        _person_id,
+        allocated_worker
     from annex_a_list_07_child_protection
     where cp_plan_end_date is null
     union all
-    select _person_id, allocated_worker
+    select
+        _person_id,
+        allocated_worker
     from annex_a_list_08_children_in_care
     where date_ceased_looked_after is null
     union all
-    select _person_id, allocated_worker
+    select
+        _person_id,
+        allocated_worker
     from annex_a_list_09_care_leavers
 ),
 

@@ -58,7 +58,7 @@ period_by_id as (
     from linked as l
     inner join periods as p on l.period_of_care_id = p.period_of_care_id
     qualify row_number() over (
-        partition by l.permanence_id order by p.entered_care_date desc, p.period_key
+        partition by l.permanence_id order by p.entered_care_date desc, p.period_key asc
     ) = 1
 ),
 
@@ -73,7 +73,7 @@ period_open_on_decision as (
             and p.entered_care_date <= l.decision_date
             and (p.period_end_date is null or p.period_end_date >= l.decision_date)
     qualify row_number() over (
-        partition by l.permanence_id order by p.entered_care_date desc, p.period_key
+        partition by l.permanence_id order by p.entered_care_date desc, p.period_key asc
     ) = 1
 ),
 

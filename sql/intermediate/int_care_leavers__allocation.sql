@@ -6,16 +6,27 @@
 -- Every worker id is resolved by the kind the LA declares for its field (int_workers__names).
 -- Where several involvements are open at A, the latest started wins (then the highest id).
 with records as (
-    select person_id, worker_id, personal_advisor_id, allocated_team_id
+    select
+        person_id,
+        worker_id,
+        personal_advisor_id,
+        allocated_team_id
     from int_care_leavers__latest_record
 ),
 
 names as (
-    select field, raw, worker_name, department_name from int_workers__names
+    select
+        field,
+        raw,
+        worker_name,
+        department_name
+    from int_workers__names
 ),
 
 teams as (
-    select team_id, min(team_name) as team_name
+    select
+        team_id,
+        min(team_name) as team_name
     from stg_ssd__department
     where team_id is not null and team_name is not null
     group by team_id

@@ -22,15 +22,15 @@ latest as (
         partition by person_id
         order by
             latest_contact_date desc nulls last,
-            eligibility_code nulls last,
-            in_touch_code nulls last,
-            accommodation_code nulls last,
-            suitability_code nulls last,
-            activity_code nulls last,
+            eligibility_code asc nulls last,
+            in_touch_code asc nulls last,
+            accommodation_code asc nulls last,
+            suitability_code asc nulls last,
+            activity_code asc nulls last,
             pathway_plan_review_date desc nulls last,
-            allocated_team_id nulls last,
-            worker_id nulls last,
-            personal_advisor_id nulls last
+            allocated_team_id asc nulls last,
+            worker_id asc nulls last,
+            personal_advisor_id asc nulls last
     ) = 1
 )
 

@@ -68,9 +68,9 @@ services as (
     union all
     select
         person_id,
-        masked(end_date) is null,
-        masked(end_date) is null or masked(end_date) >= w6_start(),
-        'CP'
+        masked(end_date) is null as open_at_a,
+        masked(end_date) is null or masked(end_date) >= w6_start() as open_in_w6,
+        'CP' as service
     from stg_ssd__cp_plans
     where
         person_id is not null
@@ -79,17 +79,17 @@ services as (
     union all
     select
         person_id,
-        masked(end_date) is null,
-        masked(end_date) is null or masked(end_date) >= w6_start(),
-        'CIN'
+        masked(end_date) is null as open_at_a,
+        masked(end_date) is null or masked(end_date) >= w6_start() as open_in_w6,
+        'CIN' as service
     from stg_ssd__cin_plans
     where person_id is not null and start_date <= as_at()
     union all
     select
         person_id,
-        masked(auth_date) is null,
-        masked(auth_date) is null or masked(auth_date) >= w6_start(),
-        'ASSESSMENT'
+        masked(auth_date) is null as open_at_a,
+        masked(auth_date) is null or masked(auth_date) >= w6_start() as open_in_w6,
+        'ASSESSMENT' as service
     from stg_ssd__cin_assessments
     where person_id is not null and start_date <= as_at()
 ),
@@ -139,7 +139,8 @@ in_scope as (
             masked(e.close_date) is not null and e.close_reason in ('RC8', 'RC9'), false
         )
         and not exists (
-            select 1 from leaving_care_only as x where x.person_id = e.person_id
+            select 1 from leaving_care_only as x
+            where x.person_id = e.person_id
         )
 ),
 

@@ -97,8 +97,10 @@ periods as (
         max(masked(g.last_iro_contact_date)) as last_iro_contact_date,
         coalesce(bool_or(
             g.episode_start_date < w12_start()
-            and (masked(g.episode_ceased_date) is null
-                 or masked(g.episode_ceased_date) >= w12_start())
+            and (
+                masked(g.episode_ceased_date) is null
+                or masked(g.episode_ceased_date) >= w12_start()
+            )
         ), false) as open_on_w12_start,
         count(*) filter (
             where g.episode_start_date >= w12_start() and g.start_reason_code in ('S', 'P', 'B')
@@ -106,13 +108,13 @@ periods as (
         case
             when
                 l.ceased_date is not null
-                and l.ceased_reason_code is distinct from 'X1'
+                and (l.ceased_reason_code is distinct from 'X1')
                 then l.ceased_date
         end as end_date,
         case
             when
                 l.ceased_date is not null
-                and l.ceased_reason_code is distinct from 'X1'
+                and (l.ceased_reason_code is distinct from 'X1')
                 then l.ceased_reason_code
         end as ceased_reason_code
     from grouped as g

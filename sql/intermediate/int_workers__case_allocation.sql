@@ -9,13 +9,25 @@
 -- Team: the team of the record that gave the worker; else the other records' teams in the same
 -- order; else the shown worker's department text. worker_how / team_how say which step won.
 with cases as (
-    select 6 as list_number, person_id, referral_id, case_end_date
+    select
+        6 as list_number,
+        person_id,
+        referral_id,
+        case_end_date
     from int_cin__list_6_episodes
     union all
-    select 7, person_id, referral_id, case_end_date
+    select
+        7 as list_number,
+        person_id,
+        referral_id,
+        case_end_date
     from int_cp__list_7_plans
     union all
-    select 8, person_id, referral_id, case_end_date
+    select
+        8 as list_number,
+        person_id,
+        referral_id,
+        case_end_date
     from int_cla__list_8_periods
 ),
 
@@ -24,7 +36,9 @@ involvements as (
 ),
 
 teams as (
-    select team_id, min(team_name) as team_name
+    select
+        team_id,
+        min(team_name) as team_name
     from stg_ssd__department
     where team_id is not null and team_name is not null
     group by team_id
@@ -126,8 +140,8 @@ select
     case worker_how
         when 'involvement' then coalesce(invo_team, plan_team, assessment_team, invo_department)
         when 'cin_plan' then coalesce(plan_team, invo_team, assessment_team, plan_department)
-        when 'assessment' then coalesce(assessment_team, invo_team, plan_team,
-                                        assessment_department)
+        when 'assessment'
+            then coalesce(assessment_team, invo_team, plan_team, assessment_department)
         else coalesce(invo_team, plan_team, assessment_team)
     end as allocated_team,
     coalesce(invo_worker, plan_worker, assessment_worker) as allocated_worker,

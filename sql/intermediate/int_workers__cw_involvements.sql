@@ -8,16 +8,25 @@ with involvements as (
 ),
 
 referrals as (
-    select referral_id, person_id from stg_ssd__cin_episodes
+    select
+        referral_id,
+        person_id
+    from stg_ssd__cin_episodes
 ),
 
 names as (
-    select raw, worker_name, department_name from int_workers__names
+    select
+        raw,
+        worker_name,
+        department_name
+    from int_workers__names
     where field = 'ssd_involvements.invo_professional_id'
 ),
 
 teams as (
-    select team_id, min(team_name) as team_name
+    select
+        team_id,
+        min(team_name) as team_name
     from stg_ssd__department
     where team_id is not null and team_name is not null
     group by team_id

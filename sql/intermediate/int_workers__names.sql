@@ -5,25 +5,39 @@
 -- professional id, then the staff id. department_name is the resolved worker's department text
 -- (a team fallback); it is null for `name` fields. Consumers join on (field, raw).
 with raw_values as (
-    select distinct 'ssd_cin_episodes.cine_referral_worker_id' as field, worker_raw as raw
+    select distinct
+        'ssd_cin_episodes.cine_referral_worker_id' as field,
+        worker_raw as raw
     from stg_ssd__cin_episodes
     union
-    select distinct 'ssd_cin_assessments.cina_assessment_worker_id', worker_raw
+    select distinct
+        'ssd_cin_assessments.cina_assessment_worker_id' as field,
+        worker_raw
     from stg_ssd__cin_assessments
     union
-    select distinct 'ssd_s47_enquiry.s47e_s47_completed_by_worker_id', worker_raw
+    select distinct
+        'ssd_s47_enquiry.s47e_s47_completed_by_worker_id' as field,
+        worker_raw
     from stg_ssd__s47_enquiry
     union
-    select distinct 'ssd_cin_plans.cinp_cin_plan_worker_id', worker_raw
+    select distinct
+        'ssd_cin_plans.cinp_cin_plan_worker_id' as field,
+        worker_raw
     from stg_ssd__cin_plans
     union
-    select distinct 'ssd_involvements.invo_professional_id', professional_id
+    select distinct
+        'ssd_involvements.invo_professional_id' as field,
+        professional_id
     from stg_ssd__involvements
     union
-    select distinct 'ssd_care_leavers.clea_care_leaver_worker_id', worker_id
+    select distinct
+        'ssd_care_leavers.clea_care_leaver_worker_id' as field,
+        worker_id
     from stg_ssd__care_leavers
     union
-    select distinct 'ssd_care_leavers.clea_care_leaver_personal_advisor', personal_advisor_id
+    select distinct
+        'ssd_care_leavers.clea_care_leaver_personal_advisor' as field,
+        personal_advisor_id
     from stg_ssd__care_leavers
 ),
 

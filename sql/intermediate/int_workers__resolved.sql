@@ -35,21 +35,21 @@ all_events as (
     from referrals
     union all
     select
-        'ssd_cin_assessments.cina_assessment_worker_id',
+        'ssd_cin_assessments.cina_assessment_worker_id' as worker_field,
         assessment_id,
         person_id,
         referral_id,
-        coalesce(masked(auth_date), as_at()),
+        coalesce(masked(auth_date), as_at()) as event_date,
         team_id,
         worker_raw
     from assessments
     union all
     select
-        'ssd_s47_enquiry.s47e_s47_completed_by_worker_id',
+        'ssd_s47_enquiry.s47e_s47_completed_by_worker_id' as worker_field,
         enquiry_id,
         person_id,
         referral_id,
-        coalesce(masked(end_date), as_at()),
+        coalesce(masked(end_date), as_at()) as event_date,
         team_id,
         worker_raw
     from enquiries
@@ -61,7 +61,9 @@ events as (
 ),
 
 team_names as (
-    select team_id, min(team_name) as team_name
+    select
+        team_id,
+        min(team_name) as team_name
     from stg_ssd__department
     where team_id is not null and team_name is not null
     group by team_id

@@ -22,8 +22,12 @@ select
         ),
         map_code(
             'ssd_care_leavers.clea_care_leaver_accom_suitable',
-            nullif(regexp_extract(trim(cast(clea_care_leaver_accommodation as varchar)),
-                                  '^[A-Za-z]([12])$', 1), '')
+            nullif(
+                regexp_extract(
+                    trim(cast(clea_care_leaver_accommodation as varchar)), '^[A-Za-z]([12])$', 1
+                ),
+                ''
+            )
         )
     ) as suitability_code,
     map_code('ssd_care_leavers.clea_care_leaver_activity', clea_care_leaver_activity)

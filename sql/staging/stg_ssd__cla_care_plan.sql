@@ -24,13 +24,15 @@ chosen_codes as (
         k.code,
         k.precedence
     from cleaned as c
-    cross join lateral (
-        select unnest(try(json_keys(c.plan_json))) as json_key
-    ) as j
+    -- a lateral subquery (it reads c.plan_json), so it cannot be a CTE
+    cross join
+        lateral (  -- noqa: ST05
+            select unnest(try(json_keys(c.plan_json))) as json_key
+        ) as j
     inner join ref_permanence_key as k on upper(trim(j.json_key)) = k.json_key
     where
         upper(trim(try(json_extract_string(c.plan_json, '$."' || j.json_key || '"'))))
-        in (select value from ref_permanence_chosen)
+        in (select r.value from ref_permanence_chosen as r)
 ),
 
 chosen as (
