@@ -8,7 +8,7 @@ export ANNEXA_HOME ?= $(CURDIR)/.annexa
 export AIRFLOW_HOME ?= $(ANNEXA_HOME)/airflow
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install services demo demo-faults test test-unit test-dags test-integration test-golden lint format bench clean
+.PHONY: help install services demo demo-faults test test-unit test-dags test-integration test-golden lint format typecheck bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -52,11 +52,21 @@ test-golden: install ## hand-worked golden scenarios
 test-integration: install services ## against PostgreSQL on 127.0.0.1:5432
 	$(BIN)/python -m pytest -q -m integration
 
-lint: install ## ruff lint
+lint: install ## ruff lint and format check, sqlfluff, secret scan, mypy (changes nothing)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql/
+	git ls-files -z --cached --others --exclude-standard -- ':!uv.lock' ':!.secrets.baseline' \
+		| xargs -0 $(BIN)/detect-secrets-hook --baseline .secrets.baseline
+	$(BIN)/mypy
 
-format: install ## ruff format
+format: install ## fix what can be fixed: ruff check --fix, ruff format, sqlfluff fix
+	$(BIN)/ruff check --fix --exit-zero .
 	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix sql/
+
+typecheck: install ## mypy on the annexa package ([tool.mypy] in pyproject.toml)
+	$(BIN)/mypy
 
 bench: install ## benchmarks (print figures; never pass/fail)
 	$(BIN)/python bench/bench_source.py

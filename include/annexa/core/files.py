@@ -51,7 +51,7 @@ def private_file(
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, FILE_MODE)
-        kwargs = {} if mode == "wb" else {"encoding": encoding, "newline": newline}
+        kwargs: dict[str, Any] = {} if mode == "wb" else {"encoding": encoding, "newline": newline}
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
             f.flush()
