@@ -1,9 +1,15 @@
-"""Where the product's files live: repository folders (sql/, expectations/) and run data.
+"""Where the product's files live: its assets (sql/, expectations/, dags/) and run data.
 
-SQL and expectation suites live at the top of the repository (one concept, one home); the
-installs this project makes (`make`, CI) are editable and find them there. A package folder of
-the same name (``annexa/sql``, ``annexa/expectations``) would win, for a packaged install that
-copies them in; the wheel built from pyproject.toml does not do that yet.
+The SQL models, expectation suites and DAG files each have one home, at the top of the
+repository. The wheel carries copies of them inside the package (``annexa/sql``,
+``annexa/expectations``, ``annexa/dags``: hatch ``force-include`` in pyproject.toml), so an
+installed product finds them beside this package (the DAG folder through
+``annexa.cli.dags_dir()``) and never needs a checkout. In a checkout
+(``make install`` is an editable install of ``include/``) there is no such folder inside
+``include/annexa``, and the repository's own folders are used, so an edit to a model takes
+effect at once. (Hatch also copies the folders into an editable install's site-packages; that
+``annexa`` folder has no ``__init__.py``, so the package in ``include/`` wins and the copies are
+never read.)
 """
 
 from __future__ import annotations
@@ -11,8 +17,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]  # include/annexa
-REPO_ROOT = PACKAGE_DIR.parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # include/annexa, or site-packages/annexa
+REPO_ROOT = PACKAGE_DIR.parents[1]  # the checkout (meaningless for an installed wheel)
 
 
 def _asset_dir(name: str) -> Path:
