@@ -4,24 +4,38 @@
 -- List 6 (no closure), 7 (no plan end), 8 (no ceased date) or 9 (every row) that has a blank
 -- Allocated Worker, as DD08 lists them. Most unallocated first, then team.
 with open_cases as (
-    select 6 as list_number, allocated_team, allocated_worker
+    select
+        6 as list_number,
+        allocated_team,
+        allocated_worker
     from annex_a_list_06_children_in_need
     where cin_closure_date is null
     union all
-    select 7, allocated_team, allocated_worker
+    select
+        7 as list_number,
+        allocated_team,
+        allocated_worker
     from annex_a_list_07_child_protection
     where cp_plan_end_date is null
     union all
-    select 8, allocated_team, allocated_worker
+    select
+        8 as list_number,
+        allocated_team,
+        allocated_worker
     from annex_a_list_08_children_in_care
     where date_ceased_looked_after is null
     union all
-    select 9, allocated_team, allocated_worker
+    select
+        9 as list_number,
+        allocated_team,
+        allocated_worker
     from annex_a_list_09_care_leavers
 ),
 
 unallocated as (
-    select list_number, coalesce(nullif(trim(allocated_team), ''), '(no team)') as team
+    select
+        list_number,
+        coalesce(nullif(trim(allocated_team), ''), '(no team)') as team
     from open_cases
     where nullif(trim(allocated_worker), '') is null
 )
