@@ -74,8 +74,11 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
             n.removeprefix(f"annexa/{asset}/") for n in names if n.startswith(f"annexa/{asset}/")
         }
         assert bundled == _files(ROOT / asset), f"the wheel's annexa/{asset}/ differs from {asset}/"
-    reference = ROOT / "include" / "annexa" / "reference"
-    assert {f"annexa/reference/{n}" for n in _files(reference)} <= names
+    # ... and every tracked file of the package: code, reference data, templates
+    tracked = _run(["git", "ls-files", "-z", "--", "include/annexa"], cwd=ROOT).stdout
+    package_files = {f.removeprefix("include/") for f in tracked.split("\0") if f}
+    assert "annexa/reference/postcodes.csv" in package_files
+    assert package_files <= names, sorted(package_files - names)
 
     # 2. a fresh venv outside the checkout, dependencies pinned by uv.lock
     constraints = tmp_path / "constraints.txt"
