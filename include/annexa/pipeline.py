@@ -6,6 +6,7 @@ child-level data and every step can be re-run alone. Nothing here imports Airflo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -14,7 +15,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ import annexa
 from annexa.core.dates import Windows, parse_date
 from annexa.core.files import owner_only, private_dir
 from annexa.core.paths import REPO_ROOT, annexa_home, default_output_dir
+from annexa.las import LA, RegistryError, load_registry, registry_path
 
 log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
@@ -52,6 +54,7 @@ class RunConfig:
     run_key: str
     cms: str | None = None
     waivers: str | None = None
+    benchmarks: str | None = None
 
     @property
     def as_at_date(self) -> dt.date:
@@ -91,23 +94,41 @@ def resolve_run(
     run_id: str,
     data_interval_start: dt.datetime | None = None,
     run_after: dt.datetime | None = None,
+    la: LA | None = None,
 ) -> dict:
-    """Fix the run's configuration from params, environment and run metadata."""
+    """Fix the run's configuration from params, environment and run metadata; for a registered
+    LA (``la``) from its registry entry instead of the per-LA params and environment."""
     owner_only()
     as_at = resolve_as_at(params.get("as_at"), data_interval_start, run_after)
-    la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
+    if la is None:  # one LA from params and environment (no registry)
+        la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
+        per_la = {
+            "la_code": la_code,
+            "la_name": str(params.get("la_name") or os.environ.get("ANNEXA_LA_NAME") or ""),
+            "version": str(params.get("annex_version") or "later"),
+            "layout": str(params.get("layout") or "ofsted"),
+            "source_conn_id": str(params.get("source_conn_id") or "annexa_cms"),
+            "mapping": params.get("mapping") or os.environ.get("ANNEXA_MAPPING") or None,
+            "waivers": params.get("waivers") or os.environ.get("ANNEXA_WAIVERS") or None,
+            "benchmarks": os.environ.get("ANNEXA_BENCHMARKS") or None,
+        }
+    else:  # a registry entry: its own values only, never another LA's environment defaults
+        per_la = {
+            "la_code": la.code,
+            "la_name": la.name,
+            "version": la.annex_version,
+            "layout": la.layout,
+            "source_conn_id": la.connection,
+            "mapping": la.mapping,
+            "waivers": la.waivers,
+            "benchmarks": la.benchmarks,
+        }
     cfg = RunConfig(
         as_at=as_at.isoformat(),
-        la_code=la_code,
-        la_name=str(params.get("la_name") or os.environ.get("ANNEXA_LA_NAME") or ""),
-        version=str(params.get("annex_version") or "later"),
-        layout=str(params.get("layout") or "ofsted"),
         out_dir=str(Path(params.get("out_dir") or default_output_dir()).expanduser().resolve()),
-        source_conn_id=str(params.get("source_conn_id") or "annexa_cms"),
-        mapping=params.get("mapping") or os.environ.get("ANNEXA_MAPPING") or None,
         run_key=_KEY.sub("_", run_id)[:120],
         cms=params.get("cms") or None,
-        waivers=params.get("waivers") or os.environ.get("ANNEXA_WAIVERS") or None,
+        **per_la,
     )
     if cfg.version not in ("later", "2019"):
         raise ValueError(f"annex_version must be 'later' or '2019', not {cfg.version!r}")
@@ -124,6 +145,42 @@ def resolve_run(
     for folder in (annexa_home(), annexa_home() / "runs", annexa_home() / "snapshots"):
         private_dir(folder)  # owner-only also when an older version made them 0755
     return cfg.to_dict()
+
+
+def resolve_runs(
+    params: dict,
+    *,
+    run_id: str,
+    data_interval_start: dt.datetime | None = None,
+    run_after: dt.datetime | None = None,
+) -> list[dict]:
+    """One configuration per LA this run serves: every LA of the registry (``ANNEXA_LAS`` or
+    the ``registry`` param; the ``la_code`` param picks one of them), else the one LA of
+    ``resolve_run``. A bad registry fails here, before any LA is extracted."""
+    path = registry_path(params)
+    if path is None:
+        return [
+            resolve_run(
+                params, run_id=run_id, data_interval_start=data_interval_start, run_after=run_after
+            )
+        ]
+    las = load_registry(path)
+    only = params.get("la_code")
+    if only:
+        las = [x for x in las if x.code == str(only)]
+        if not las:
+            raise RegistryError(f"LA registry {path}: no entry has code {only!r} (param la_code)")
+    log.info("LA registry %s: %d LA(s): %s", path, len(las), ", ".join(x.code for x in las))
+    return [
+        resolve_run(
+            params,
+            run_id=run_id,
+            data_interval_start=data_interval_start,
+            run_after=run_after,
+            la=x,
+        )
+        for x in las
+    ]
 
 
 class SourceUnavailable(RuntimeError):
@@ -183,18 +240,37 @@ def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | No
     from annexa.transform.runner import build
 
     c = RunConfig(**cfg)
-    result = build(
-        Path(snapshot),
-        c.work_dir(),
-        c.windows,
-        la_code=c.la_code,
-        la_name=c.la_name,
-        version=c.version,
-        mapping=load_mapping(c.mapping),
-        progress=progress,
-    )
+    with _benchmarks(c.benchmarks):
+        result = build(
+            Path(snapshot),
+            c.work_dir(),
+            c.windows,
+            la_code=c.la_code,
+            la_name=c.la_name,
+            version=c.version,
+            mapping=load_mapping(c.mapping),
+            progress=progress,
+        )
     started = read_manifest(Path(snapshot)).get("started_at") or dt.datetime.now(dt.UTC).isoformat()
     return result.to_dict() | {"extracted_on": _london_date(started).isoformat()}
+
+
+@contextlib.contextmanager
+def _benchmarks(path: str | None) -> Iterator[None]:
+    """The build's pack numbers read ``ANNEXA_BENCHMARKS``: point it at this LA's file for the
+    build only (several LAs may run in one process under ``dag.test()``)."""
+    before = os.environ.get("ANNEXA_BENCHMARKS")
+    if path:
+        os.environ["ANNEXA_BENCHMARKS"] = path
+    else:
+        os.environ.pop("ANNEXA_BENCHMARKS", None)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("ANNEXA_BENCHMARKS", None)
+        else:
+            os.environ["ANNEXA_BENCHMARKS"] = before
 
 
 def _london_date(iso: str) -> dt.date:
