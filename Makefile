@@ -8,7 +8,7 @@ export ANNEXA_HOME ?= $(CURDIR)/.annexa
 export AIRFLOW_HOME ?= $(ANNEXA_HOME)/airflow
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install services demo demo-faults test test-unit test-dags test-integration test-golden lint format typecheck bench clean
+.PHONY: help install validators services demo demo-faults test test-unit test-dags test-integration test-golden lint format typecheck bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -27,17 +27,27 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.installed ## create .venv and install the locked dependencies
 
-demo: install ## generate a synthetic CMS, run the DAG through Airflow, publish the return
+# DfE's CIN and 903 validators (data-to-insight) pin pandas 1.x / numpy 1.24: their own locked
+# environment (tools/dfe-validators/uv.lock), which the product runs in a subprocess
+VALIDATORS := .venv-validators
+$(VALIDATORS)/.installed: $(UV) tools/dfe-validators/pyproject.toml tools/dfe-validators/uv.lock
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(VALIDATORS) $(UV) sync --frozen --compile-bytecode \
+		--project tools/dfe-validators --python $(PY)
+	touch $@
+
+validators: $(VALIDATORS)/.installed ## create .venv-validators: DfE's CIN and 903 validation rules
+
+demo: install validators ## generate a synthetic CMS, run the DAG through Airflow, publish the return
 	$(BIN)/annexa demo
 
-demo-faults: install ## the same CMS with faults injected: the run must fail and publish nothing
+demo-faults: install validators ## the same CMS with faults injected: the run must fail and publish nothing
 	$(BIN)/annexa demo --faults
 
 services: ## make sure what the tests use is there: PostgreSQL on 127.0.0.1:5432, Debian chromium
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 
-test: install services ## run every test tier (unit, dags, golden, integration); starts what they need
+test: install validators services ## run every test tier (unit, dags, golden, integration); starts what they need
 	$(BIN)/python -m pytest -q
 
 test-unit: install ## unit tests only
@@ -73,4 +83,4 @@ bench: install ## benchmarks (print figures; never pass/fail)
 	$(BIN)/python bench/bench_build.py
 
 clean: ## remove the virtualenv and local run data
-	rm -rf $(VENV) .annexa
+	rm -rf $(VENV) $(VALIDATORS) .annexa

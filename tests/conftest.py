@@ -33,6 +33,7 @@ _TIER = {
     "integration": "integration",
     "golden": "golden",
     "pack": "golden",
+    "returns": "validators",
 }  # the pack's indicators are hand-worked golden scenarios too
 
 

@@ -1,0 +1,174 @@
+"""Run DfE's validation rules (data-to-insight's ``csc-validator-be-cin`` / ``-903``) on files.
+
+This script runs inside the validators' own environment (``.venv-validators``, made by
+``make validators`` from ``tools/dfe-validators``): those packages pin pandas 1.x and numpy 1.24,
+which the product cannot share. It imports nothing from annexa; the product starts it in a
+subprocess (``annexa.returns.validators``) and reads the JSON it writes::
+
+    python dfe_runner.py cin  --year 2026 --out issues.json census.xml
+    python dfe_runner.py 903  --year 2026 --la E09000027 --out issues.json header.csv ...
+
+The JSON holds rule codes, messages, child ids, tables, fields and row numbers; never values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import logging
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+
+
+def _fields(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _clean(value) -> str | None:
+    text = None if value is None else str(value)
+    return None if text in (None, "", "nan", "None", "NaT") else text
+
+
+def run_cin(path: Path, ruleset: str) -> dict:
+    import importlib
+    import xml.etree.ElementTree as ET
+
+    from cin_validator import cin_validator
+
+    registry = importlib.import_module(f"cin_validator.rules.{ruleset}").registry
+    rules = {str(r.code): r for _, r in registry.items()}
+    t0 = time.time()
+    root = ET.parse(path).getroot()
+    raw = cin_validator.convert_data(root)
+    data = cin_validator.process_data(raw)
+    t1 = time.time()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):  # the engine prints a rule's exception
+        v = cin_validator.CinValidator(data, registry)
+    failed = sorted(set(re.findall(r"Error with rule (\S+?):", printed.getvalue())))
+    issues = []
+    df = v.full_issue_df
+    for rec in df.to_dict("records"):
+        code = str(rec.get("rule_code"))
+        issues.append(
+            {
+                "rule": code,
+                "message": str(rec.get("rule_description") or rules[code].message),
+                "child_id": _clean(rec.get("child_id")),
+                "table": _clean(rec.get("tables_affected")),
+                "fields": _fields(rec.get("columns_affected")),
+                "row": _clean(rec.get("row_id")),
+            }
+        )
+    for rec in v.multichild_issues.to_dict("records"):  # header and return-level rules
+        code = str(rec.get("rule_code"))
+        issues.append(
+            {
+                "rule": code,
+                "message": str(rec.get("rule_description") or rules[code].message),
+                "child_id": None,
+                "table": "Header" if code in set(v.full_issue_df["rule_code"]) else None,
+                "fields": [],
+                "row": None,
+            }
+        )
+    return {
+        "kind": "cin",
+        "ruleset": ruleset,
+        "rules_run": sorted(rules),
+        "messages": {c: str(r.message) for c, r in rules.items()},
+        "failed_to_run": failed,
+        "issues": issues,
+        "seconds": {"read": round(t1 - t0, 3), "rules": round(time.time() - t1, 3)},
+        "rows": {k: int(len(t)) for k, t in data.items()},
+    }
+
+
+def run_903(paths: list[Path], ruleset: str, year: str, la: str) -> dict:
+    import importlib
+
+    import pandas as pd
+    from lac_validator import lac_validator
+    from lac_validator.report import Report
+    from lac_validator.utils import process_uploaded_files
+
+    logging.disable(logging.WARNING)  # the engine logs each rule at INFO, and value samples
+    registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
+    rules = {str(c): r for c, r in registry.items()}
+    files = process_uploaded_files({"This year": [str(p) for p in paths]})
+    t0 = time.time()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        v = lac_validator.LacValidator(
+            metadata={"collectionYear": year, "localAuthority": la},
+            files=files,
+            registry=registry,
+        )
+        report = Report(v.ds_results, registry)
+        cols = [c for c in report.report.columns if c.startswith("ERR_")]
+        issues = []
+        if cols:
+            full = lac_validator.create_issue_df(report.report, report.error_report)
+            grouped: dict[tuple, dict] = {}
+            for rec in full.to_dict("records"):
+                key = (str(rec["rule_code"]), str(rec["tables_affected"]), str(rec["row_id"]))
+                item = grouped.setdefault(
+                    key,
+                    {
+                        "rule": key[0],
+                        "message": str(rec["rule_description"]),
+                        "child_id": _clean(rec["child_id"]),
+                        "table": key[1],
+                        "fields": [],
+                        "row": key[2],
+                    },
+                )
+                f = _clean(rec["columns_affected"])
+                if f and f not in item["fields"]:
+                    item["fields"].append(f)
+            issues = list(grouped.values())
+    rows = {k: int(len(t)) for k, t in v.dfs.items() if isinstance(t, pd.DataFrame)}
+    return {
+        "kind": "903",
+        "ruleset": ruleset,
+        "rules_run": sorted(rules),
+        "messages": {c: str(r.message) for c, r in rules.items()},
+        "failed_to_run": sorted(str(c) for c in v.fails),
+        "skipped": sorted(str(c) for c in v.skips),
+        "issues": issues,
+        "seconds": {"all": round(time.time() - t0, 3)},
+        "rows": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("kind", choices=["cin", "903"])
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--year", required=True, help="collection year's end, e.g. 2026 for 2025/26")
+    p.add_argument("--la", default="E09000027", help="903: the LA's 9-character ONS code")
+    p.add_argument("--ruleset", default=None, help="default: cin/lac<year-1>_<yy>")
+    p.add_argument("--out", type=Path, required=True)
+    a = p.parse_args(argv)
+    warnings.simplefilter("ignore")  # the packages' pandas 1.x FutureWarnings, on stderr
+    year = int(a.year)
+    suffix = f"{year - 1}_{str(year)[2:]}"
+    if a.kind == "cin":
+        doc = run_cin(a.files[0], a.ruleset or f"cin{suffix}")
+    else:
+        doc = run_903(a.files, a.ruleset or f"lac{suffix}", str(year), a.la)
+    a.out.write_text(json.dumps(doc, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
