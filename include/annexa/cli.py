@@ -238,7 +238,8 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     """The month-end dates from ``first``'s month to ``last`` (inclusive)."""
     import calendar
 
-    out, y, m = [], first.year, first.month
+    out: list[dt.date] = []
+    y, m = first.year, first.month
     while True:
         d = dt.date(y, m, calendar.monthrange(y, m)[1])
         if d > last:

@@ -197,13 +197,15 @@ def _send_smtp(cfg: NotifyConfig, subject: str, text: str) -> None:
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=(cfg.sender or "annexa").rpartition("@")[2] or None)
     msg.set_content(text)
+    host = cfg.host or ""  # not empty: checked above
+    port = cfg.port or 0  # 0 is smtplib's "the protocol's default port"
     try:
+        smtp: smtplib.SMTP
         if cfg.use_ssl:
-            smtp = smtplib.SMTP_SSL(
-                cfg.host, cfg.port, timeout=TIMEOUT, context=ssl.create_default_context()
-            )
+            tls = ssl.create_default_context()
+            smtp = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=tls)
         else:
-            smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=TIMEOUT)
+            smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
         with smtp:
             smtp.ehlo()
             if cfg.starttls:
@@ -228,7 +230,7 @@ def _send_webhook(cfg: NotifyConfig, subject: str, text: str) -> None:
         raise NotifyError(f"webhook notifier ({cfg.source}): the URL must be http(s)")
     body = json.dumps({"text": f"{subject}\n\n{text}"}).encode("utf-8")
     req = urllib.request.Request(
-        cfg.url,
+        cfg.url or "",  # an http(s) URL: checked above
         data=body,
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "annexa-notify"},

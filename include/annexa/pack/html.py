@@ -103,7 +103,9 @@ def sparkline_geometry(
         segments.append(segment)
     last = next((d, v) for d, v in reversed(points) if v is not None)
     first_m, last_m = points[0][0].strftime("%b %Y"), points[-1][0].strftime("%b %Y")
-    labels = [(left - 3, f"{y(hi) + 3:.1f}", "end", fmt_number(hi, dp))]
+    labels: list[tuple[float, float | str, str, str]] = [
+        (left - 3, f"{y(hi) + 3:.1f}", "end", fmt_number(hi, dp))
+    ]
     if lo != hi:
         labels.append((left - 3, f"{y(lo) + 3:.1f}", "end", fmt_number(lo, dp)))
     labels += [(left, h - 4, "start", first_m), (left + pw, h - 4, "end", last_m)]

@@ -132,7 +132,7 @@ def compute_indicators(
                 "england_comparable": is_comparable,
                 "marker": compare(
                     row["value"],
-                    eng["value"] if is_comparable else None,
+                    eng["value"] if eng is not None and is_comparable else None,
                     entry["polarity"],
                     entry.get("band_lower"),
                 ),

@@ -148,7 +148,7 @@ def _indicators_sheet(ws: Any, rows: list[dict]) -> None:
             row.get("id"),
             row.get("title"),
             value,
-            UNIT_WORDS.get(unit, unit),
+            UNIT_WORDS.get(str(unit), unit),
             num,
             den,
             row.get("period_label") or row.get("period"),
@@ -186,7 +186,7 @@ def _trends_sheet(ws: Any, pack: dict, rows: list[dict], threshold: int | None) 
             continue
         _put(ws, r, 1, rid)
         _put(ws, r, 2, row.get("title"))
-        _put(ws, r, 3, UNIT_WORDS.get(row.get("unit"), row.get("unit")))
+        _put(ws, r, 3, UNIT_WORDS.get(str(row.get("unit")), row.get("unit")))
         for c, d in enumerate(months, start=4):
             if d not in pts:
                 continue
@@ -269,7 +269,7 @@ def build_workbook(pack: dict) -> Any:
     threshold = threshold_of(pack)
     rows = [r for _, _, group in by_area(prepare(pack)) for r in group]  # as the HTML
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active  # a new Workbook always has its one worksheet active
     ws.title = "Indicators"
     _indicators_sheet(ws, rows)
     _trends_sheet(wb.create_sheet("Trends"), pack, rows, threshold)

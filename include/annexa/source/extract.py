@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -99,7 +100,7 @@ def _to_date(values: Sequence, counter: dict[str, int], name: str) -> pa.Array:
     try:
         return pc.cast(text, pa.date32())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        out = []
+        out: list[dt.date | None] = []
         for v in text.to_pylist():
             try:
                 out.append(dt.date.fromisoformat(v) if v else None)
@@ -110,7 +111,7 @@ def _to_date(values: Sequence, counter: dict[str, int], name: str) -> pa.Array:
 
 
 def _to_number(values: Sequence, typ: pa.DataType) -> pa.Array:
-    out = []
+    out: list[int | float | None] = []
     for v in values:
         if v is None or v == "":
             out.append(None)
@@ -123,7 +124,7 @@ def _to_number(values: Sequence, typ: pa.DataType) -> pa.Array:
 
 
 def _chunk_to_arrow(
-    t: Table, schema: pa.Schema, present: list[str], rows: list[Sequence], report: TableReport
+    t: Table, schema: pa.Schema, present: list[str], rows: Sequence[Sequence], report: TableReport
 ) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in present]
     by_name = dict(zip(present, columns, strict=True))
@@ -189,7 +190,7 @@ def _read_table(
 ) -> None:
     arrow_schema = _schema(t)
     present = list(found)
-    src_cols = [sa.column(found[c]) for c in present]
+    src_cols: list[sa.ColumnClause[Any]] = [sa.column(found[c]) for c in present]
     stmt = sa.select(*src_cols).select_from(sa.table(src_table, schema=schema_name))
     table_dir = out_dir / t.name
     if table_dir.exists():

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -140,7 +141,7 @@ class _Ctx:
 class _Candidate:
     record_id: str  # the id the rule reports
     person_id: str
-    payload: object = None
+    payload: Any = None  # what the fault writes from: a date, or the source row it edits
 
 
 def _pick(ctx: _Ctx, name: str, candidates: Iterable[_Candidate], n: int) -> list[_Candidate]:
@@ -370,7 +371,7 @@ def _list_8_periods(ctx: _Ctx) -> list[_Period]:
     ):
         episodes[r.clae_person_id].append(r)
     statuses: dict[str, list] = defaultdict(list)
-    for r in ctx.conn.execute(
+    for st in ctx.conn.execute(
         sa.select(
             s.c.lega_person_id,
             s.c.lega_legal_status,
@@ -378,7 +379,7 @@ def _list_8_periods(ctx: _Ctx) -> list[_Period]:
             s.c.lega_legal_status_end_date,
         ).where(s.c.lega_legal_status_start_date <= ctx.as_at, s.c.lega_legal_status.is_not(None))
     ):
-        statuses[r.lega_person_id].append(r)
+        statuses[st.lega_person_id].append(st)
     out = []
     for pid, eps in episodes.items():
         period_ids = {r.clae_cla_id for r in eps}
@@ -427,7 +428,8 @@ def _current_placements(ctx: _Ctx, periods: Sequence[_Period]) -> dict[str, str]
             p.c.clap_cla_placement_start_date,
         )
     ):
-        for owner in {by_period.get(r.clap_cla_id), by_person.get(r.clap_person_id)} - {None}:
+        owners = (by_period.get(r.clap_cla_id), by_person.get(r.clap_person_id))
+        for owner in {o for o in owners if o is not None}:
             rows[owner.period_id].append(r)
     out = {}
     for period_id, pls in rows.items():
@@ -567,7 +569,7 @@ def _icpc_without_plan(ctx: _Ctx, n: int) -> list[str]:
         ctx.t("ssd_cp_plans"),
     )
     persons = _persons(ctx)
-    first_icpc: dict[str, tuple] = {}
+    first_icpc: dict[str, Any] = {}  # enquiry id -> its earliest ICPC row
     for r in ctx.conn.execute(
         sa.select(
             icpc.c.icpc_s47_enquiry_id,
@@ -593,8 +595,8 @@ def _icpc_without_plan(ctx: _Ctx, n: int) -> list[str]:
         except (ValueError, AttributeError):
             return False
 
-    yes_rows: dict[str, list[tuple[str, tuple]]] = defaultdict(list)
-    for r in ctx.conn.execute(
+    yes_rows: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for enq in ctx.conn.execute(
         sa.select(s47.c.s47e_s47_enquiry_id, s47.c.s47e_person_id).where(
             s47.c.s47e_person_id.is_not(None),
             s47.c.s47e_s47_enquiry_id.is_not(None),
@@ -602,9 +604,9 @@ def _icpc_without_plan(ctx: _Ctx, n: int) -> list[str]:
             sa.or_(s47.c.s47e_s47_end_date.is_(None), s47.c.s47e_s47_end_date >= ctx.w6_start),
         )
     ):
-        conf = first_icpc.get(r.s47e_s47_enquiry_id)
+        conf = first_icpc.get(enq.s47e_s47_enquiry_id)
         if conf is not None and resulted_in_plan(conf):
-            yes_rows[r.s47e_person_id].append((r.s47e_s47_enquiry_id, conf))
+            yes_rows[enq.s47e_person_id].append((enq.s47e_s47_enquiry_id, conf))
     candidates = [
         _Candidate(rows[0][0], pid)
         for pid, rows in yes_rows.items()

@@ -9,6 +9,7 @@ the CMS's own codes and descriptions (never free text about a child); counts are
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import duckdb
 
@@ -88,7 +89,7 @@ def find_unmapped(con: duckdb.DuckDBPyConnection) -> list[Unmapped]:
 
 def by_list_column(found: list[Unmapped]) -> list[dict]:
     """The report pivoted to what the issue asks for: one row per (list, column, field, value)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for u in found:
         for dest in u.feeds or ("(no list column: rows chosen or counted by it)",):
             lst, _, col = dest.partition(": ")

@@ -141,7 +141,9 @@ def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
                     child_id=None
                     if row is None
                     else _value_text(row.get("child_unique_id"), False),
-                    value=None if col is None else _value_text(row[col], col in dates),
+                    value=None
+                    if row is None or col is None
+                    else _value_text(row[col], col in dates),
                     team=None if row is None else _value_text(row.get("allocated_team"), False),
                     worker=None if row is None else _value_text(row.get("allocated_worker"), False),
                     description=r.description,

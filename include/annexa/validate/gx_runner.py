@@ -64,6 +64,8 @@ class GXRunner:
         out = SuiteRun()
         for r in result.results:  # GX does not keep the suite's order: read each config
             cfg = r.expectation_config
+            if cfg is None:  # GX always echoes the config; without it the rule is unknown
+                raise RuntimeError(f"suite {name}: a result without its expectation config")
             meta = dict(cfg.meta or {})
             rule = meta.get("rule") or f"{name}:{cfg.type}"
             res = r.result or {}

@@ -111,10 +111,11 @@ def apply_waivers(
     used: dict[int, set[str]] = {}
     waived_ids: dict[str, set[str]] = {}
     for item in items:
-        w = live.get(item.rule, {}).get(item.record_id)
-        if w is not None:
-            item.waived, item.waiver_reason = True, f"{w.reason} ({w.owner}, until {w.expires})"
-            used.setdefault(id(w), set()).add(item.record_id)
+        hit = live.get(item.rule, {}).get(item.record_id)
+        if hit is not None:
+            reason = f"{hit.reason} ({hit.owner}, until {hit.expires})"
+            item.waived, item.waiver_reason = True, reason
+            used.setdefault(id(hit), set()).add(item.record_id)
             waived_ids.setdefault(item.rule, set()).add(item.record_id)
     for r in results:
         r.waived_count = len(waived_ids.get(r.id, ()))
