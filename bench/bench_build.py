@@ -65,7 +65,8 @@ if validate:
         lists=result.lists, checks={k: Path(v) for k, v in result.checks.items()}, windows=w,
         version="later", extracted_on=dt.date.today(), placeholders=["ssd_ph", "-1"],
         placeholder_before=dt.date(1901, 1, 1), unmapped=[u.to_dict() for u in result.unmapped],
-        waivers=[], today=dt.date.today()))
+        waivers=[], today=dt.date.today(),
+        cross={k: Path(v) for k, v in result.cross.items()}))
     t["validate"] = time.time() - t4
     t["validation_errors"] = summary["errors"]
 t["checks"] = result.seconds.get("check_frames", 0) + result.seconds.get("unmapped_check", 0)

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -232,15 +233,20 @@ def extract_step(
 
 
 def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | None = None) -> dict:
-    """Run the SQL models over the snapshot; lists land as Parquet in the run's work folder,
-    with the source check frames the validation gate reads."""
+    """Run every registered query over the snapshot (``annexa.transform.runner.build``): the
+    lists, the source check frames and the cross rules' failing rows land as Parquet in the
+    run's work folder for the gate; then the pack's inputs are written from the indicator and
+    drill-down rows (``annexa.pack.inputs``), and the build's record ``build.json``."""
     owner_only()
+    from annexa.core.files import write_json
+    from annexa.pack.inputs import write_pack_inputs
     from annexa.source.extract import read_manifest
     from annexa.transform.mapping import load_mapping
     from annexa.transform.runner import build
 
     c = RunConfig(**cfg)
-    with _benchmarks(c.benchmarks):
+    mapping = load_mapping(c.mapping)
+    with _benchmarks(c.benchmarks):  # the catalogue the pack's inputs join reads this LA's file
         result = build(
             Path(snapshot),
             c.work_dir(),
@@ -248,9 +254,23 @@ def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | No
             la_code=c.la_code,
             la_name=c.la_name,
             version=c.version,
-            mapping=load_mapping(c.mapping),
+            mapping=mapping,
             progress=progress,
         )
+        t0 = time.time()
+        write_pack_inputs(result)  # the indicators joined to the catalogue, and the drill-downs
+    spent = result.seconds.get("pack_inputs", 0) + time.time() - t0
+    result.seconds["pack_inputs"] = round(spent, 3)
+    write_json(
+        result.work_dir / "build.json",
+        {
+            **result.to_dict(),
+            "as_at": c.as_at,
+            "version": c.version,
+            "mapping": mapping.source,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(),
+        },
+    )
     started = read_manifest(Path(snapshot)).get("started_at") or dt.datetime.now(dt.UTC).isoformat()
     return result.to_dict() | {"extracted_on": _london_date(started).isoformat()}
 
@@ -305,6 +325,7 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
         waivers=load_waivers(c.waivers),
         today=today,
         renderings_2019=tuple(build.get("renderings_2019") or ()),
+        cross={k: Path(v) for k, v in (build.get("cross") or {}).items()},
     )
     summary, items = run_gate(inputs)
     blocked = summary["errors"] > 0

@@ -3,16 +3,16 @@
 -- unborn rule, so an unborn child's expected date shows elsewhere but is blank there).
 -- Failing rows: one per child (record_id = the person id).
 with dates as (
-    select _person_id, date_of_birth from list_1
-    union all select _person_id, date_of_birth from list_2
-    union all select _person_id, date_of_birth from list_3
-    union all select _person_id, date_of_birth from list_4
-    union all select _person_id, date_of_birth from list_5
-    union all select _person_id, date_of_birth from list_6
-    union all select _person_id, date_of_birth from list_7
-    union all select _person_id, date_of_birth from list_8
-    union all select _person_id, date_of_birth from list_9
-    union all select _person_id, date_of_birth from list_10
+    select _person_id, date_of_birth from annex_a_list_01_contacts
+    union all select _person_id, date_of_birth from annex_a_list_02_early_help
+    union all select _person_id, date_of_birth from annex_a_list_03_referrals
+    union all select _person_id, date_of_birth from annex_a_list_04_assessments
+    union all select _person_id, date_of_birth from annex_a_list_05_s47_icpc
+    union all select _person_id, date_of_birth from annex_a_list_06_children_in_need
+    union all select _person_id, date_of_birth from annex_a_list_07_child_protection
+    union all select _person_id, date_of_birth from annex_a_list_08_children_in_care
+    union all select _person_id, date_of_birth from annex_a_list_09_care_leavers
+    union all select _person_id, date_of_birth from annex_a_list_10_adoption
 )
 
 select

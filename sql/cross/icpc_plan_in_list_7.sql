@@ -9,13 +9,13 @@ select
     l5._person_id as child_id,
     'icpc_resulted_in_cp_plan' as column_name,
     strftime(l5.icpc_date, '%Y-%m-%d') as value
-from list_5 as l5
+from annex_a_list_05_s47_icpc as l5
 where
     l5.icpc_resulted_in_cp_plan = annex_code('CS-YN', 'Y')
     and l5.icpc_date is not null
     and not l5._icpc_plan_other_la
     and not exists (
         select 1
-        from list_7 as l7
+        from annex_a_list_07_child_protection as l7
         where l7._person_id = l5._person_id and l7.cp_plan_start_date >= l5.icpc_date
     )

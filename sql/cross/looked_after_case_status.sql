@@ -6,8 +6,8 @@ select
     l6._person_id as child_id,
     'case_status' as column_name,
     l6.case_status as value
-from list_6 as l6
-inner join list_8 as l8 on l6._person_id = l8._person_id
+from annex_a_list_06_children_in_need as l6
+inner join annex_a_list_08_children_in_care as l8 on l6._person_id = l8._person_id
 where
     l8.date_ceased_looked_after is null
     and l6.case_status is distinct from annex_code('CS-CASESTATUS', 'LAC')

@@ -78,6 +78,7 @@ def test_cross_rules(tmp_path):
         unmapped=[],
         waivers=[],
         today=A,
+        cross=r.cross,
     )
     results, items = _cross(g)
     by_rule = {x.id: x for x in results}
@@ -90,8 +91,10 @@ def test_cross_rules(tmp_path):
 
 def test_every_cross_rule_has_its_sql_and_a_known_family():
     from annexa.core.paths import sql_dir
-    from annexa.validate.findings import CROSS_FAMILIES
-    from annexa.validate.gate import CROSS_RULES
+    from annexa.core.registry import queries
 
-    assert [r.family for r in CROSS_RULES] == list(CROSS_FAMILIES)
-    assert sorted(p.stem for p in (sql_dir() / "cross").glob("*.sql")) == sorted(CROSS_FAMILIES)
+    families = ("icpc_plan_in_list_7", "looked_after_case_status", "dob_agrees")
+    assert [r.name for r in queries("cross")] == list(families)
+    assert sorted(p.stem for p in (sql_dir() / "cross").glob("*.sql")) == sorted(families)
+    for r in queries("cross"):
+        assert r.severity in ("error", "warning") and r.description and r.path.is_file()

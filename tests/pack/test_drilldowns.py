@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 from golden.cms import person
 
-from annexa.pack.drilldowns import DRILLDOWNS, run_drilldowns
+from annexa.pack.drilldowns import drilldown_entries, run_drilldowns
 from pack.build import build_connection, indicator, merge
 
 pytestmark = pytest.mark.golden
@@ -375,7 +375,7 @@ def _rows(table, *columns):
 
 
 def test_shape_and_metadata(tables):
-    assert list(tables) == [d["id"] for d in DRILLDOWNS]
+    assert list(tables) == [d["id"] for d in drilldown_entries()]
     for d in tables.values():
         assert set(d) == {"id", "title", "question", "note", "columns", "rows"}
         assert d["title"] and d["question"] and d["note"]

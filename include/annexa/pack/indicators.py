@@ -1,10 +1,11 @@
-"""Compute the pack's indicators: every ``sql/indicators/*.sql`` on a built connection.
+"""The pack's indicators: the indicators layer's rows joined to the catalogue.
 
-Each SQL file is one ``select`` returning exactly one row (indicator_id, numerator,
-denominator, value, period_start, period_end) from the staging, intermediate and list tables
-that ``annexa.transform.runner.run_models`` made on the same connection. The rows are joined to
-the catalogue (``reference/indicators.yaml``) and compared with the latest England value of the
-same unit, respecting polarity (spec indicators.md §1.5, §7.4).
+Each registered ``sql/indicators/<id>.sql`` is one ``select`` returning exactly one row
+(indicator_id, numerator, denominator, value, period_start, period_end), run by
+``annexa.transform.runner`` in the build on the connection that holds the lists. Here the rows
+are joined to the catalogue (``reference/indicators.yaml``: titles, units, benchmarks) and
+compared with the latest England value of the same unit, respecting polarity (spec
+indicators.md §1.5, §7.4).
 """
 
 from __future__ import annotations
@@ -15,40 +16,18 @@ from pathlib import Path
 
 import duckdb
 
-from annexa.core.paths import sql_dir
+from annexa.core.registry import queries
 from annexa.pack.catalogue import load_catalogue
+from annexa.transform.runner import INDICATOR_COLUMNS as COLUMNS
+from annexa.transform.runner import IndicatorError, run_indicator, run_indicators
 
-COLUMNS = ("indicator_id", "numerator", "denominator", "value", "period_start", "period_end")
+__all__ = ["COLUMNS", "IndicatorError", "compute_indicators", "join_catalogue", "run_indicator"]
 PERIOD_LABELS = {"W6": "6 months to {end}", "W12": "12 months to {end}", "at_A": "at {end}"}
 
 
-class IndicatorError(RuntimeError):
-    """An indicator's SQL failed or broke the one-row contract."""
-
-
 def indicator_files() -> list[Path]:
-    return sorted((sql_dir() / "indicators").glob("*.sql"))
-
-
-def run_indicator(con: duckdb.DuckDBPyConnection, path: Path) -> dict:
-    """Run one indicator file; returns its single row as a dict of COLUMNS."""
-    try:
-        rel = con.sql(path.read_text())
-        cols = tuple(rel.columns)
-        rows = rel.fetchall()
-    except duckdb.Error as exc:
-        raise IndicatorError(f"indicator {path.name} failed: {exc}") from exc
-    if cols != COLUMNS:
-        raise IndicatorError(f"indicator {path.name} returns columns {cols}, expected {COLUMNS}")
-    if len(rows) != 1:
-        raise IndicatorError(f"indicator {path.name} returns {len(rows)} rows, expected 1")
-    row = dict(zip(COLUMNS, rows[0], strict=True))
-    if row["indicator_id"] is None or path.stem != str(row["indicator_id"]).lower():
-        raise IndicatorError(f"indicator {path.name} returns id {row['indicator_id']!r}")
-    for k in ("numerator", "denominator", "value"):
-        if row[k] is not None:
-            row[k] = float(row[k])
-    return row
+    """The registered indicator files, in registry order."""
+    return [q.path for q in queries("indicators")]
 
 
 def comparable(entry: dict, value: dict) -> bool:
@@ -94,18 +73,24 @@ def _label(period: str, start: dt.date | None, end: dt.date | None) -> str:
 def compute_indicators(
     con: duckdb.DuckDBPyConnection, *, catalogue: dict[str, dict] | None = None
 ) -> list[dict]:
-    """Run every indicator SQL file (sorted by name) and return one dict per indicator, in
-    file order, with its catalogue entry's title, area, unit and polarity, the period, the
-    latest England value of the same unit (and its year) and the marker against it."""
+    """Run every registered indicator on a built connection and join the rows to the
+    catalogue (``join_catalogue``)."""
+    return join_catalogue(run_indicators(con), catalogue=catalogue)
+
+
+def join_catalogue(rows: list[dict], *, catalogue: dict[str, dict] | None = None) -> list[dict]:
+    """One dict per indicator row, in registry order, with its catalogue entry's title, area,
+    unit and polarity, the period, the latest England value of the same unit (and its year) and
+    the marker against it; then every catalogue indicator with no SQL, as not computed."""
     if catalogue is None:  # an LA's statistical neighbours / region / own targets, if given
         catalogue = load_catalogue(benchmarks=os.environ.get("ANNEXA_BENCHMARKS") or None)
     out = []
-    for path in indicator_files():
-        row = run_indicator(con, path)
+    for row in rows:
         ind_id = row["indicator_id"]
         entry = catalogue.get(ind_id)
         if entry is None:
-            raise IndicatorError(f"indicator {ind_id} ({path.name}) is not in the catalogue")
+            name = f"{str(ind_id).lower()}.sql"
+            raise IndicatorError(f"indicator {ind_id} ({name}) is not in the catalogue")
         eng = latest_england(entry)
         eng_unit = eng.get("unit", entry["unit"]) if eng else None
         is_comparable = eng is not None and comparable(entry, eng)

@@ -1,45 +1,55 @@
-"""Run the SQL in ``sql/`` with DuckDB over one snapshot, for one as-at date.
+"""The one SQL runner: every registered query, on one DuckDB connection over one snapshot.
 
-Why DuckDB: one SQL dialect, no server, fast on two cores, reads Parquet directly. The run order
-is explicit (``sql/manifest.yaml``), each file is one ``select`` whose name is the table it makes
-(every layer materialised as a table). Values reach the SQL only as data: the run
+Why DuckDB: one SQL dialect, no server, fast on two cores, reads Parquet directly. What runs, and
+in which order, is the registry's (``sql/manifest.yaml``, ``annexa.core.registry``): staging,
+intermediate and list models materialised as tables; the check frames and the cross-list rules'
+failing rows written to Parquet for the gate; the indicators' and drill-downs' rows kept for the
+pack. They all run here, on the connection that holds the snapshot and the lists, so the gate and
+the pack read files and never open the snapshot again. Values reach the SQL only as data: the run
 parameters sit in a one-row table read by macros (``as_at()``, ``w6_start()`` ...) and codes come
 from reference tables, so no value is ever formatted into SQL text. Identifiers (table names) come
-only from the contract and the manifest.
+only from the contract and the registry.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
+import decimal
 import logging
 import os
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
 from annexa import reference
 from annexa.core.calendar import calendar_table
 from annexa.core.dates import Windows
-from annexa.core.files import private_dir
+from annexa.core.files import private_dir, seal
 from annexa.core.paths import sql_dir
+from annexa.core.registry import Query, list_number, manifest, queries
 from annexa.source.contract import TABLES
 from annexa.transform.mapping import Mapping, code_map_table
 from annexa.transform.unmapped import Unmapped, find_2019_renderings, find_unmapped
-from annexa.validate.source import write_check_frames
 
 log = logging.getLogger(__name__)
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 VERSIONS = ("later", "2019")
+# the columns an indicator's one row has (sql/indicators/, spec indicators.md)
+INDICATOR_COLUMNS = (
+    "indicator_id",
+    "numerator",
+    "denominator",
+    "value",
+    "period_start",
+    "period_end",
+)
 
 
 @dataclass
@@ -50,9 +60,14 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
     checks: dict[str, str] = field(default_factory=dict)  # source table -> check frame
+    cross: dict[str, str] = field(default_factory=dict)  # cross rule -> its failing rows
     renderings_2019: list[dict] = field(default_factory=list)  # later-only codes under 2019
     pack_inputs: dict[str, str] = field(default_factory=dict)  # name -> JSON file for the pack
     pack_error: str | None = None
+    # the pack's rows (child-level): kept in memory for the pack's inputs, never in to_dict()
+    # (None: not run, as with only_lists)
+    indicator_rows: list[dict] | None = field(default=None, repr=False)
+    drilldowns: list[dict] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {
@@ -62,27 +77,19 @@ class BuildResult:
             "seconds": self.seconds,
             "unmapped": [u.to_dict() for u in self.unmapped],
             "checks": self.checks,
+            "cross": self.cross,
             "renderings_2019": self.renderings_2019,
             "pack_inputs": self.pack_inputs,
             "pack_error": self.pack_error,
         }
 
 
-def manifest() -> dict[str, list[str]]:
-    """The explicit run order of the SQL files, by layer."""
-    doc = yaml.safe_load((sql_dir() / "manifest.yaml").read_text())
-    for layer in ("staging", "intermediate", "annex_a"):
-        for name in doc.get(layer) or []:
-            if not _NAME.match(name):
-                raise ValueError(f"bad model name in sql/manifest.yaml: {name!r}")
-    return doc
+class IndicatorError(RuntimeError):
+    """An indicator's SQL failed or broke the one-row contract."""
 
 
-def list_number(model: str) -> int:
-    m = re.match(r"annex_a_list_(\d\d)_", model)
-    if not m:
-        raise ValueError(f"list model names look like annex_a_list_01_contacts: {model}")
-    return int(m.group(1))
+class DrilldownError(RuntimeError):
+    """A drill-down's SQL failed."""
 
 
 def _annex_code_table() -> pa.Table:
@@ -223,22 +230,20 @@ def run_models(
     progress: Callable[[str], None] | None = None,
     only_lists: set[int] | None = None,
 ) -> dict[str, float]:
-    """Create every model of the manifest in order; returns seconds per model."""
+    """Create every staging, intermediate and list model in order; returns seconds per model."""
     timings: dict[str, float] = {}
-    doc = manifest()
-    for layer, kind in (("staging", "table"), ("intermediate", "table"), ("annex_a", "table")):
-        for name in doc.get(layer) or []:
-            if layer == "annex_a" and only_lists and list_number(name) not in only_lists:
+    for layer in ("staging", "intermediate", "annex_a"):
+        for q in queries(layer):
+            if layer == "annex_a" and only_lists and list_number(q.name) not in only_lists:
                 continue
-            sql = (sql_dir() / layer / f"{name}.sql").read_text()
             t0 = time.time()
             try:
-                con.execute(f"create or replace {kind} {name} as\n{sql}")
+                con.execute(f"create or replace table {q.name} as\n{q.sql()}")
             except duckdb.Error as exc:
-                raise RuntimeError(f"SQL model {layer}/{name}.sql failed: {exc}") from exc
-            timings[name] = round(time.time() - t0, 3)
+                raise RuntimeError(f"SQL model {layer}/{q.name}.sql failed: {exc}") from exc
+            timings[q.name] = round(time.time() - t0, 3)
             if progress and layer == "annex_a":
-                progress(f"  built {name} in {timings[name]:.2f}s")
+                progress(f"  built {q.name} in {timings[q.name]:.2f}s")
     return timings
 
 
@@ -254,31 +259,111 @@ def _export(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     return rows
 
 
-def _write_json(path: Path, doc) -> str:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(doc, f, indent=1, default=str)
+def _copy(con: duckdb.DuckDBPyConnection, q: Query, path: Path) -> str:
+    """DuckDB's own (parallel) writer, straight from the query; the file is made owner-only as
+    soon as it exists (its folder is owner-only already)."""
+    lit = str(path).replace("'", "''")
+    try:
+        con.execute(f"copy (\n{q.sql()}\n) to '{lit}' (format parquet)")
+    except duckdb.Error as exc:
+        raise RuntimeError(f"SQL {q.layer}/{q.name}.sql failed: {exc}") from exc
+    seal(path)
     return str(path)
 
 
-def _pack_inputs(con: duckdb.DuckDBPyConnection, folder: Path, result: BuildResult) -> None:
-    """The intelligence pack's numbers, computed on this connection (issue 5): indicators and
-    lines of enquiry. A failure here is recorded, never raised: the pack must not stop a return."""
-    from annexa.pack.drilldowns import run_drilldowns
-    from annexa.pack.indicators import compute_indicators
-
+def write_check_frames(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
+    """The checks layer: its helpers as temporary tables, then ``<folder>/<table>.parquet`` for
+    every SSD table's frame; returns table -> path."""
     folder = private_dir(folder)
+    out = {}
+    for q in queries("checks"):
+        if q.meta.get("helper"):
+            con.execute(f"create or replace temp table {q.name} as\n{q.sql()}")
+        else:
+            out[q.name] = _copy(con, q, folder / f"{q.name}.parquet")
+    return out
+
+
+def run_cross_rules(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
+    """The cross layer: each rule's failing rows (record_id, child_id, column_name, value) as
+    ``<folder>/<rule>.parquet``, for the gate; returns rule -> path."""
+    folder = private_dir(folder)
+    return {q.name: _copy(con, q, folder / f"{q.name}.parquet") for q in queries("cross")}
+
+
+def run_indicator(con: duckdb.DuckDBPyConnection, path: Path) -> dict:
+    """Run one indicator file; returns its single row as a dict of INDICATOR_COLUMNS."""
     try:
-        result.pack_inputs["indicators"] = _write_json(
-            folder / "indicators.json", compute_indicators(con)
+        rel = con.sql(path.read_text())
+        cols = tuple(rel.columns)
+        rows = rel.fetchall()
+    except duckdb.Error as exc:
+        raise IndicatorError(f"indicator {path.name} failed: {exc}") from exc
+    if cols != INDICATOR_COLUMNS:
+        raise IndicatorError(
+            f"indicator {path.name} returns columns {cols}, expected {INDICATOR_COLUMNS}"
         )
-        result.pack_inputs["drilldowns"] = _write_json(
-            folder / "drilldowns.json", run_drilldowns(con)
-        )
-    except Exception as exc:  # noqa: BLE001 - reported in the build result and the manifest
-        log.error("intelligence pack inputs failed: %s", type(exc).__name__)
-        result.pack_error = f"{type(exc).__name__}: {exc}"[:500]
+    if len(rows) != 1:
+        raise IndicatorError(f"indicator {path.name} returns {len(rows)} rows, expected 1")
+    row = dict(zip(INDICATOR_COLUMNS, rows[0], strict=True))
+    if row["indicator_id"] is None or path.stem != str(row["indicator_id"]).lower():
+        raise IndicatorError(f"indicator {path.name} returns id {row['indicator_id']!r}")
+    for k in ("numerator", "denominator", "value"):
+        if row[k] is not None:
+            row[k] = float(row[k])
+    return row
+
+
+def run_indicators(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The indicators layer: one row per registered indicator, in registry order."""
+    return [run_indicator(con, q.path) for q in queries("indicators")]
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+def run_drilldown(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], list[list]]:
+    """Run one drill-down file; returns (column names, rows with JSON-friendly cells)."""
+    try:
+        rel = con.sql(path.read_text())
+        columns = list(rel.columns)
+        rows = [[_cell(v) for v in r] for r in rel.fetchall()]
+    except duckdb.Error as exc:
+        raise DrilldownError(f"drill-down {path.name} failed: {exc}") from exc
+    return columns, rows
+
+
+def run_drilldowns(
+    con: duckdb.DuckDBPyConnection, source: str | None = None, limit: int = 50
+) -> list[dict]:
+    """The drilldowns layer, in registry order, in the shape the pack renders:
+    ``{"id", "title", "question", "note", "columns", "rows"}``; ``source``/``limit`` are the
+    DuckDB variables DD09 reads."""
+    con.execute("set variable drill_source = ?", [source])
+    con.execute("set variable drill_limit = ?", [int(limit)])
+    try:
+        out: list[dict[str, Any]] = []
+        for q in queries("drilldowns"):
+            columns, rows = run_drilldown(con, q.path)
+            out.append(
+                {
+                    "id": q.meta["id"],
+                    "title": q.meta["title"],
+                    "question": q.meta["question"],
+                    "note": q.meta["note"],
+                    "columns": columns,
+                    "rows": rows,
+                }
+            )
+        return out
+    finally:
+        con.execute("reset variable drill_source")
+        con.execute("reset variable drill_limit")
 
 
 def build(
@@ -293,7 +378,11 @@ def build(
     only_lists: set[int] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build the Annex A lists from a snapshot; each list lands as ``lists/list_<n>.parquet``."""
+    """Run every registered query over a snapshot: the lists land as ``lists/list_<n>.parquet``,
+    the check frames in ``checks/``, the cross rules' failing rows in ``cross/``; the pack's
+    indicator and drill-down rows stay on the result (``annexa.pack.inputs`` writes them). With
+    ``only_lists`` (golden tests) just those lists are built, and the cross rules and the pack's
+    queries, which read every list, are not run."""
     work_dir = private_dir(Path(work_dir))
     lists_dir = private_dir(work_dir / "lists")
     mapping = mapping or Mapping()
@@ -306,7 +395,7 @@ def build(
             con, windows, la_code=la_code, la_name=la_name, version=version, mapping=mapping
         )
         result.seconds = run_models(con, progress=progress, only_lists=only_lists)
-        for name in manifest().get("annex_a") or []:
+        for name in manifest()["annex_a"]:
             n = list_number(name)
             if only_lists and n not in only_lists:
                 continue
@@ -320,22 +409,19 @@ def build(
         t2 = time.time()
         result.checks = write_check_frames(con, work_dir / "checks")
         result.seconds["check_frames"] = round(time.time() - t2, 3)
-        t3 = time.time()
-        _pack_inputs(con, work_dir / "pack", result)
-        result.seconds["pack_inputs"] = round(time.time() - t3, 3)
+        if not only_lists:
+            t3 = time.time()
+            result.cross = run_cross_rules(con, work_dir / "cross")
+            result.seconds["cross_rules"] = round(time.time() - t3, 3)
+            t4 = time.time()
+            try:  # the pack must not stop a return: a failure is recorded, never raised
+                result.indicator_rows = run_indicators(con)
+                result.drilldowns = run_drilldowns(con)
+            except Exception as exc:  # noqa: BLE001 - reported in the build result and manifest
+                log.error("intelligence pack queries failed: %s", type(exc).__name__)
+                result.pack_error = f"{type(exc).__name__}: {exc}"[:500]
+            result.seconds["pack_inputs"] = round(time.time() - t4, 3)
     finally:
         con.close()
     result.seconds["total"] = round(time.time() - t0, 3)
-    (work_dir / "build.json").write_text(
-        json.dumps(
-            {
-                **result.to_dict(),
-                "as_at": windows.as_at.isoformat(),
-                "version": version,
-                "mapping": mapping.source,
-                "built_at": dt.datetime.now(dt.UTC).isoformat(),
-            },
-            indent=2,
-        )
-    )
     return result

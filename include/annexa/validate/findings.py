@@ -39,7 +39,7 @@ LIST_FAMILIES = (
     "age_matches_dob",
     "integer_bounds",
 )
-CROSS_FAMILIES = ("icpc_plan_in_list_7", "looked_after_case_status", "dob_agrees")
+# the cross-list families are the cross layer of sql/manifest.yaml (annexa.core.registry)
 
 
 @dataclass

@@ -4,8 +4,9 @@ failing record, for team managers).
 
 * List and source suites are the generated Great Expectations suites in ``expectations/``
   (``annexa.validate.suites``), run by GX on the list Parquet files and the source check frames.
-* Cross-list rules are SQL in ``sql/cross/`` run by DuckDB over the lists (a single table cannot
-  see them); ``CROSS_RULES`` gives each its severity and reason (docs/validation.md).
+* Cross-list rules are SQL in ``sql/cross/`` (a single table cannot see them), run in the build
+  on the lists' connection; the gate reads their failing rows from the build's files, and their
+  severity and wording from ``sql/manifest.yaml`` (docs/validation.md).
 * Unmapped CMS values (``annexa.transform.unmapped``) are warnings (decision P9).
 * A waiver accepts named failing records of one rule, with a reason, an owner and an expiry
   date; an expired waiver stops applying by itself (``annexa.validate.waivers``).
@@ -14,15 +15,15 @@ failing record, for team managers).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from annexa import reference
 from annexa.core.dates import Windows, age_at
-from annexa.core.paths import sql_dir
+from annexa.core.registry import queries
 from annexa.validate.findings import RuleResult, WorkItem
 from annexa.validate.gx_runner import GXRunner, SuiteRun
 from annexa.validate.suites import ID_COLUMN, day_number, list_suite_name, load_suite, resolve
@@ -32,30 +33,6 @@ SAMPLE = 20
 # columns whose value the worklist never repeats: a child's date of birth is personal data, and
 # the worklist carries ids, team and worker (issue 14.4); the record id says where to look
 WITHHELD = frozenset({"date_of_birth", "pers_dob", "pers_expected_dob"})
-
-
-@dataclass(frozen=True)
-class CrossRule:
-    family: str
-    severity: str
-    description: str
-
-
-CROSS_RULES = (
-    CrossRule(
-        "icpc_plan_in_list_7",
-        "error",
-        "a List 5 ICPC that resulted in a CP plan has that plan on List 7 (started on or "
-        "after the ICPC)",
-    ),
-    CrossRule(
-        "looked_after_case_status",
-        "error",
-        "a child looked after at the as-at date (List 8) shows case status "
-        "'a) Looked after child' on List 6",
-    ),
-    CrossRule("dob_agrees", "error", "a child's Date of Birth is the same on every list"),
-)
 
 
 @dataclass(frozen=True)
@@ -71,6 +48,7 @@ class GateInputs:
     waivers: list[Waiver]
     today: dt.date
     renderings_2019: tuple[dict, ...] = ()
+    cross: dict[str, Path] = field(default_factory=dict)  # cross rule -> its failing rows
 
 
 def _age(dob: dt.date | None, at: dt.date):
@@ -188,53 +166,45 @@ def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
 
 
 def _cross(g: GateInputs) -> tuple[list[RuleResult], list[WorkItem]]:
-    from annexa.transform.mapping import Mapping
-    from annexa.transform.runner import register_reference
-
-    con = duckdb.connect(":memory:")
-    try:
-        register_reference(
-            con, g.windows, la_code="", la_name="", version=g.version, mapping=Mapping()
-        )
-        for n, path in g.lists.items():
-            lit = str(path).replace("'", "''")
-            con.execute(f"create view list_{int(n)} as select * from read_parquet('{lit}')")
-        results, items = [], []
-        for rule in CROSS_RULES:
-            rows = con.execute((sql_dir() / "cross" / f"{rule.family}.sql").read_text()).fetchall()
-            rid = f"cross:{rule.family}"
-            ids = [str(r[0]) for r in rows]
-            results.append(
-                RuleResult(
-                    id=rid,
-                    target="cross",
-                    family=rule.family,
-                    column=None,
-                    severity=rule.severity,
-                    description=rule.description,
-                    success=not rows,
-                    unexpected_count=len(rows),
-                    sample_ids=ids[:SAMPLE],
-                )
+    """Every registered cross-list rule, from the failing rows the build wrote."""
+    results, items = [], []
+    for rule in queries("cross"):
+        if rule.name not in g.cross:
+            raise ValueError(f"the build wrote no failing rows for cross rule {rule.name}")
+        # the registry refuses a cross rule without severity and description
+        severity, description = str(rule.severity), str(rule.description)
+        rows = pq.read_table(g.cross[rule.name]).to_pylist()
+        rid = f"cross:{rule.name}"
+        ids = [str(r["record_id"]) for r in rows]
+        results.append(
+            RuleResult(
+                id=rid,
+                target="cross",
+                family=rule.name,
+                column=None,
+                severity=severity,
+                description=description,
+                success=not rows,
+                unexpected_count=len(rows),
+                sample_ids=ids[:SAMPLE],
             )
-            items += [
-                WorkItem(
-                    rule=rid,
-                    severity=rule.severity,
-                    target="cross",
-                    column=r[2],
-                    record_id=str(r[0]),
-                    child_id=r[1],
-                    value=r[3],
-                    team=None,
-                    worker=None,
-                    description=rule.description,
-                )
-                for r in rows
-            ]
-        return results, items
-    finally:
-        con.close()
+        )
+        items += [
+            WorkItem(
+                rule=rid,
+                severity=severity,
+                target="cross",
+                column=r["column_name"],
+                record_id=str(r["record_id"]),
+                child_id=r["child_id"],
+                value=r["value"],
+                team=None,
+                worker=None,
+                description=description,
+            )
+            for r in rows
+        ]
+    return results, items
 
 
 def _unmapped_results(unmapped: list[dict]) -> list[RuleResult]:
@@ -242,8 +212,8 @@ def _unmapped_results(unmapped: list[dict]) -> list[RuleResult]:
     for u in unmapped:
         by_field.setdefault(u["field"], []).append(u)
     out = []
-    for field, values in sorted(by_field.items()):
-        table, column = field.split(".")
+    for field_name, values in sorted(by_field.items()):
+        table, column = field_name.split(".")
         out.append(
             RuleResult(
                 id=f"{table}:unmapped_code:{column}",
@@ -251,7 +221,7 @@ def _unmapped_results(unmapped: list[dict]) -> list[RuleResult]:
                 family="unmapped_code",
                 column=column,
                 severity="warning",
-                description=f"{len(values)} CMS value(s) of {field} have no mapping to a code "
+                description=f"{len(values)} CMS value(s) of {field_name} have no mapping to a code "
                 "(see the unmapped values section)",
                 success=False,
                 unexpected_count=sum(int(v["rows"]) for v in values),

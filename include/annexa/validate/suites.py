@@ -20,7 +20,8 @@ from pathlib import Path
 
 from annexa import reference
 from annexa.core.dates import Windows, add_months
-from annexa.core.paths import expectations_dir
+from annexa.core.paths import expectations_dir, sql_dir
+from annexa.core.registry import list_number, manifest
 from annexa.source.contract import TABLES, Table
 
 ID_COLUMN = "_record_id"
@@ -110,8 +111,6 @@ def _exp(kind: str, rule: str, severity: str, description: str, **kwargs) -> dic
 
 
 def list_suite_name(number: int) -> str:
-    from annexa.transform.runner import list_number, manifest
-
     for model in manifest().get("annex_a") or []:
         if list_number(model) == number:
             return model
@@ -256,7 +255,7 @@ def list_suite(number: int) -> dict:
 
 
 def source_suite(table: Table) -> dict:
-    """The suite of one SSD table, run on its check frame (``annexa.validate.source``)."""
+    """The suite of one SSD table, run on its check frame (``sql/checks/<table>.sql``)."""
     t = table.name
     out = [
         _exp(
@@ -370,8 +369,6 @@ def join_columns(table: Table) -> list[tuple[str, str]]:
 
 
 def all_suites() -> dict[str, dict]:
-    from annexa.transform.runner import list_number, manifest
-
     suites = {}
     for model in manifest().get("annex_a") or []:
         s = list_suite(list_number(model))
@@ -385,7 +382,8 @@ def render(suite: dict) -> str:
     return json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_suites(folder: Path | None = None) -> list[Path]:
+def write_suites(folder: Path | None = None, checks: Path | None = None) -> list[Path]:
+    """Write every suite, and the check frames the source suites run on (``sql/checks/``)."""
     folder = folder or expectations_dir()
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -393,18 +391,19 @@ def write_suites(folder: Path | None = None) -> list[Path]:
         p = folder / f"{name}.json"
         p.write_text(render(suite), encoding="utf-8")
         paths.append(p)
-    return paths
+    return paths + write_check_frames_sql(checks)
 
 
-def stale_suites(folder: Path | None = None) -> list[str]:
-    """Names of suites whose committed file differs from what the reference data generates."""
+def stale_suites(folder: Path | None = None, checks: Path | None = None) -> list[str]:
+    """Names of suites whose committed file differs from what the reference data generates,
+    then ``sql/checks/<table>.sql`` for each stale check frame."""
     folder = folder or expectations_dir()
     return [
         name
         for name, suite in all_suites().items()
         if not (folder / f"{name}.json").is_file()
         or (folder / f"{name}.json").read_text(encoding="utf-8") != render(suite)
-    ]
+    ] + [f"sql/checks/{t}.sql" for t in stale_check_frames(checks)]
 
 
 def load_suite(name: str) -> dict:
@@ -465,3 +464,81 @@ def resolve(
         )
         for k, v in value.items()
     }
+
+
+# --- check frames: the SQL each source suite runs on, generated into sql/checks/ --------------
+
+_CHECK_HEADER = """\
+-- Check frame of {t}, validated by its suite expectations/{t}.json. Generated from
+-- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
+-- Grain: one row per {t} row. The key; whether the person, worker and team ids join
+-- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
+-- code columns normalised for the placeholder check (_text__<col>).
+"""
+
+
+def _joins(col: str, when_null: str, known: str, known_col: str) -> list[str]:
+    return [
+        "    case",
+        f"        when clean_text({col}) is null then {when_null}",
+        f"        else clean_text({col}) in (select {known_col} from {known})",
+        f"    end as _joins__{col}",
+    ]
+
+
+def check_frame_sql(table: Table) -> str:
+    """The ``sql/checks/<table>.sql`` the suite of ``table`` runs on (one select over
+    ``raw_<table>``; identifiers only from the contract)."""
+    items = [[f"    cast({table.key} as varchar) as {table.key}"]]
+    person = person_column(table)
+    if person:
+        optional = table.column(person).need == "O"
+        items.append(_joins(person, str(optional).lower(), "chk_known_persons", "person_id"))
+        items.append([f"    clean_text({person}) as _child_id"])
+    else:
+        items.append(["    cast(null as varchar) as _child_id"])
+    for col, kind in join_columns(table):
+        known = "chk_known_teams" if kind == "team" else "chk_known_workers"
+        items.append(_joins(col, "true", known, "id"))
+    for c in table.columns:
+        if c.type == "date":
+            day = f"cast(cast({c.name} as date) - date '1970-01-01' as integer) as {c.name}"
+            if len(day) + 5 <= 100:
+                items.append([f"    {day}"])
+            else:
+                items.append(
+                    [
+                        "    cast(",
+                        f"        cast({c.name} as date) - date '1970-01-01' as integer",
+                        f"    ) as {c.name}",
+                    ]
+                )
+        elif c.type in ("id", "code") and c.name != table.key:
+            items.append([f"    lower(trim(cast({c.name} as varchar))) as _text__{c.name}"])
+    lines = []
+    for i, item in enumerate(items):
+        lines += item[:-1] + [item[-1] + ("," if i < len(items) - 1 else "")]
+    body = "\n".join(lines)
+    return f"{_CHECK_HEADER.format(t=table.name)}select\n{body}\nfrom raw_{table.name}\n"
+
+
+def stale_check_frames(folder: Path | None = None) -> list[str]:
+    """SSD tables whose committed ``sql/checks/<table>.sql`` differs from the generated one."""
+    folder = folder or sql_dir() / "checks"
+    return [
+        t.name
+        for t in TABLES
+        if not (folder / f"{t.name}.sql").is_file()
+        or (folder / f"{t.name}.sql").read_text() != check_frame_sql(t)
+    ]
+
+
+def write_check_frames_sql(folder: Path | None = None) -> list[Path]:
+    folder = folder or sql_dir() / "checks"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for t in TABLES:
+        p = folder / f"{t.name}.sql"
+        p.write_text(check_frame_sql(t))
+        paths.append(p)
+    return paths

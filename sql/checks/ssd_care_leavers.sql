@@ -1,0 +1,36 @@
+-- Check frame of ssd_care_leavers, validated by its suite expectations/ssd_care_leavers.json. Generated from
+-- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
+-- Grain: one row per ssd_care_leavers row. The key; whether the person, worker and team ids join
+-- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
+-- code columns normalised for the placeholder check (_text__<col>).
+select
+    cast(clea_table_id as varchar) as clea_table_id,
+    case
+        when clean_text(clea_person_id) is null then false
+        else clean_text(clea_person_id) in (select person_id from chk_known_persons)
+    end as _joins__clea_person_id,
+    clean_text(clea_person_id) as _child_id,
+    case
+        when clean_text(clea_care_leaver_allocated_team) is null then true
+        else clean_text(clea_care_leaver_allocated_team) in (select id from chk_known_teams)
+    end as _joins__clea_care_leaver_allocated_team,
+    case
+        when clean_text(clea_care_leaver_worker_id) is null then true
+        else clean_text(clea_care_leaver_worker_id) in (select id from chk_known_workers)
+    end as _joins__clea_care_leaver_worker_id,
+    lower(trim(cast(clea_person_id as varchar))) as _text__clea_person_id,
+    lower(trim(cast(clea_care_leaver_eligibility as varchar))) as _text__clea_care_leaver_eligibility,
+    lower(trim(cast(clea_care_leaver_in_touch as varchar))) as _text__clea_care_leaver_in_touch,
+    cast(
+        cast(clea_care_leaver_latest_contact as date) - date '1970-01-01' as integer
+    ) as clea_care_leaver_latest_contact,
+    lower(trim(cast(clea_care_leaver_accommodation as varchar))) as _text__clea_care_leaver_accommodation,
+    lower(trim(cast(clea_care_leaver_accom_suitable as varchar))) as _text__clea_care_leaver_accom_suitable,
+    lower(trim(cast(clea_care_leaver_activity as varchar))) as _text__clea_care_leaver_activity,
+    cast(
+        cast(clea_pathway_plan_review_date as date) - date '1970-01-01' as integer
+    ) as clea_pathway_plan_review_date,
+    lower(trim(cast(clea_care_leaver_personal_advisor as varchar))) as _text__clea_care_leaver_personal_advisor,
+    lower(trim(cast(clea_care_leaver_allocated_team as varchar))) as _text__clea_care_leaver_allocated_team,
+    lower(trim(cast(clea_care_leaver_worker_id as varchar))) as _text__clea_care_leaver_worker_id
+from raw_ssd_care_leavers

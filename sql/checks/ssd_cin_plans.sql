@@ -1,0 +1,27 @@
+-- Check frame of ssd_cin_plans, validated by its suite expectations/ssd_cin_plans.json. Generated from
+-- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
+-- Grain: one row per ssd_cin_plans row. The key; whether the person, worker and team ids join
+-- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
+-- code columns normalised for the placeholder check (_text__<col>).
+select
+    cast(cinp_cin_plan_id as varchar) as cinp_cin_plan_id,
+    case
+        when clean_text(cinp_person_id) is null then false
+        else clean_text(cinp_person_id) in (select person_id from chk_known_persons)
+    end as _joins__cinp_person_id,
+    clean_text(cinp_person_id) as _child_id,
+    case
+        when clean_text(cinp_cin_plan_team) is null then true
+        else clean_text(cinp_cin_plan_team) in (select id from chk_known_teams)
+    end as _joins__cinp_cin_plan_team,
+    lower(trim(cast(cinp_referral_id as varchar))) as _text__cinp_referral_id,
+    lower(trim(cast(cinp_person_id as varchar))) as _text__cinp_person_id,
+    cast(
+        cast(cinp_cin_plan_start_date as date) - date '1970-01-01' as integer
+    ) as cinp_cin_plan_start_date,
+    cast(
+        cast(cinp_cin_plan_end_date as date) - date '1970-01-01' as integer
+    ) as cinp_cin_plan_end_date,
+    lower(trim(cast(cinp_cin_plan_team as varchar))) as _text__cinp_cin_plan_team,
+    lower(trim(cast(cinp_cin_plan_worker_id as varchar))) as _text__cinp_cin_plan_worker_id
+from raw_ssd_cin_plans
