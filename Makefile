@@ -62,13 +62,14 @@ test-golden: install ## hand-worked golden scenarios
 test-integration: install services ## against PostgreSQL on 127.0.0.1:5432
 	$(BIN)/python -m pytest -q -m integration
 
-lint: install ## ruff lint and format check, sqlfluff, secret scan, mypy (changes nothing)
+lint: install ## ruff lint and format check, sqlfluff, secret scan, mypy, import layering (changes nothing)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint sql/
 	git ls-files -z --cached --others --exclude-standard -- ':!uv.lock' ':!.secrets.baseline' \
 		| xargs -0 $(BIN)/detect-secrets-hook --baseline .secrets.baseline
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 format: install ## fix what can be fixed: ruff check --fix, ruff format, sqlfluff fix
 	$(BIN)/ruff check --fix --exit-zero .
