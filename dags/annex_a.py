@@ -13,6 +13,7 @@ import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from annexa.core.constants import CMS_BUILDS
 from annexa.notify import AnnexaFailureNotifier
 
 RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/annex_a")
@@ -47,6 +48,12 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
         "out_dir": Param(None, type=["null", "string"], description="Output folder"),
         "source_conn_id": Param("annexa_cms", type="string"),
         "mapping": Param(None, type=["null", "string"], description="LA code-mapping YAML"),
+        "cms": Param(
+            None,
+            type=["null", "string"],
+            enum=[None, *CMS_BUILDS],
+            description="CMS build, for its SSD column aliases; empty = the SSD's own names",
+        ),
         "waivers": Param(
             None,
             type=["null", "string"],

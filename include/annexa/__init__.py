@@ -5,4 +5,9 @@ together. Modules follow the flow: ``source`` (synthetic CMS, extract), ``transf
 calendar, code mapping), ``validate``, ``publish``, ``pack`` and ``cli``.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # one home for the version: pyproject.toml, as installed (wheel or editable)
+    __version__ = version("annexa")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"

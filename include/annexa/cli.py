@@ -13,8 +13,8 @@ import os
 import sys
 import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from annexa.core.constants import CMS_BUILDS, today_london
 from annexa.core.dates import parse_date
 from annexa.core.paths import REPO_ROOT, annexa_home
 
@@ -33,7 +33,7 @@ def _date_arg(value: str) -> dt.date:
 
 
 def _today_london() -> dt.date:
-    return dt.datetime.now(ZoneInfo("Europe/London")).date()
+    return today_london()
 
 
 def _check_url(url: str) -> str:
@@ -230,7 +230,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
     if state != "success" or folder is None:
         _say(f"annexa: the pack run did not succeed (state: {state}); see the task log above.")
         return 1
-    _say(f"Intelligence pack: {folder / 'pack.html'} (and pack.xlsx)")
+    public = out / args.la_code / "packs" / folder.name.partition("__")[0]  # not the release
+    _say(f"Intelligence pack: {public / 'pack.html'} (and pack.xlsx)")
     return 0
 
 
@@ -440,7 +441,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--cms",
-        choices=("liquidlogic", "mosaic", "eclipse"),
+        choices=CMS_BUILDS,
         default=None,
         help="CMS build, for its column aliases",
     )

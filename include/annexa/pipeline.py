@@ -8,27 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import annexa
+from annexa.core.constants import LAYOUTS, LONDON, VERSIONS, london_date, today_london
 from annexa.core.dates import Windows, parse_date
-from annexa.core.files import owner_only, private_dir
-from annexa.core.paths import REPO_ROOT, annexa_home, default_output_dir
+from annexa.core.files import owner_only, private_dir, sha256_file
+from annexa.core.paths import annexa_home, default_output_dir
 from annexa.las import LA, RegistryError, load_registry, registry_path
 
 log = logging.getLogger(__name__)
-LONDON = ZoneInfo("Europe/London")
 _KEY = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -103,7 +101,7 @@ def resolve_run(
     as_at = resolve_as_at(params.get("as_at"), data_interval_start, run_after)
     if la is None:  # one LA from params and environment (no registry)
         la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
-        per_la = {
+        per_la: dict[str, Any] = {
             "la_code": la_code,
             "la_name": str(params.get("la_name") or os.environ.get("ANNEXA_LA_NAME") or ""),
             "version": str(params.get("annex_version") or "later"),
@@ -131,9 +129,9 @@ def resolve_run(
         cms=params.get("cms") or None,
         **per_la,
     )
-    if cfg.version not in ("later", "2019"):
+    if cfg.version not in VERSIONS:
         raise ValueError(f"annex_version must be 'later' or '2019', not {cfg.version!r}")
-    if cfg.layout not in ("ofsted", "liia"):
+    if cfg.layout not in LAYOUTS:
         raise ValueError(f"layout must be 'ofsted' or 'liia', not {cfg.layout!r}")
     log.info(
         "run %s: LA %s as at %s (%s, %s layout)",
@@ -240,11 +238,12 @@ def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | No
     owner_only()
     from annexa.core.files import write_json
     from annexa.pack.inputs import write_pack_inputs
-    from annexa.source.extract import read_manifest
+    from annexa.source.extract import read_manifest, verify_snapshot
     from annexa.transform.mapping import load_mapping
     from annexa.transform.runner import build
 
     c = RunConfig(**cfg)
+    verify_snapshot(Path(snapshot))  # the manifest's checksums: built only as extracted
     mapping = load_mapping(c.mapping)
     with _benchmarks(c.benchmarks):  # the catalogue the pack's inputs join reads this LA's file
         result = build(
@@ -272,7 +271,8 @@ def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | No
         },
     )
     started = read_manifest(Path(snapshot)).get("started_at") or dt.datetime.now(dt.UTC).isoformat()
-    return result.to_dict() | {"extracted_on": _london_date(started).isoformat()}
+    extracted_on = london_date(dt.datetime.fromisoformat(started))
+    return result.to_dict() | {"extracted_on": extracted_on.isoformat()}
 
 
 @contextlib.contextmanager
@@ -293,13 +293,6 @@ def _benchmarks(path: str | None) -> Iterator[None]:
             os.environ["ANNEXA_BENCHMARKS"] = before
 
 
-def _london_date(iso: str) -> dt.date:
-    moment = dt.datetime.fromisoformat(iso)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(ZoneInfo("Europe/London")).date()
-
-
 def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> dict:
     """The gate: run every rule (lists, source tables, cross-list, unmapped values), apply live
     waivers, write validation.json, the HTML report and the CSV worklist into the run folder, and
@@ -312,7 +305,7 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
 
     c = RunConfig(**cfg)
     mapping = load_mapping(c.mapping)
-    today = today or dt.datetime.now(ZoneInfo("Europe/London")).date()
+    today = today or today_london()
     inputs = GateInputs(
         lists={int(k): Path(v) for k, v in build["lists"].items()},
         checks={k: Path(v) for k, v in (build.get("checks") or {}).items()},
@@ -368,20 +361,8 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
 
 
 def _code_version() -> str:
-    try:
-        sha = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        sha = ""
-    return f"annexa {annexa.__version__}" + (f" ({sha})" if sha else "")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The installed package's version (its metadata: the same for a wheel and a checkout)."""
+    return f"annexa {annexa.__version__}"
 
 
 def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dict:
@@ -426,7 +407,7 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
             "generated_at": facts.generated_at.isoformat(),
             "code_version": _code_version(),
             "row_counts": {str(k): v for k, v in counts.items()},
-            "files": {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
+            "files": {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size} for p in files},
             "source": {
                 "url": extract.get("source"),
                 "snapshot": extract.get("snapshot"),

@@ -55,6 +55,8 @@ def test_params_have_safe_defaults(dagbag):
     assert params["annex_version"] == "later"
     assert params["layout"] == "ofsted"
     assert params["source_conn_id"] == "annexa_cms"
+    assert params["cms"] is None  # the pipeline reads it: declared, so a trigger may set it
+    assert params.get_param("cms").schema["enum"] == [None, "liquidlogic", "mosaic", "eclipse"]
 
 
 @pytest.mark.parametrize("dag_file", ["annex_a.py", "annex_a_pack.py"])

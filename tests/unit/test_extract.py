@@ -123,3 +123,48 @@ def test_snapshots_are_immutable(tmp_path):
     f.write_bytes(f.read_bytes()[:-5])
     with pytest.raises(ExtractError, match="changed"):
         verify_snapshot(snap)
+
+
+def _build_cfg(tmp_path, monkeypatch) -> dict:
+    from annexa.pipeline import resolve_run
+
+    monkeypatch.setenv("ANNEXA_HOME", str(tmp_path / "home"))
+    return resolve_run({"as_at": "2026-03-31", "la_code": "999"}, run_id="tamper")
+
+
+def test_the_build_refuses_a_snapshot_changed_after_extraction(tmp_path, monkeypatch):
+    """verify_snapshot runs before every build: a part rewritten with other rows (same shape,
+    so DuckDB would read it happily) fails with a message naming the file and what to do."""
+    from annexa.pipeline import RunConfig, build_step
+
+    snap = extract(_cms(tmp_path), tmp_path / "snap")
+    part = snap / read_manifest(snap)["tables"]["ssd_person"]["files"][0]["file"]
+    rows = pq.read_table(part)
+    os.chmod(part, 0o600)
+    pq.write_table(rows.slice(0, 1), part)  # a person removed
+    cfg = _build_cfg(tmp_path, monkeypatch)
+    with pytest.raises(ExtractError) as exc:
+        build_step(cfg, str(snap))
+    message = str(exc.value)
+    assert "was changed after extraction" in message and "ssd_person/part-00000.parquet" in message
+    assert "extract again" in message
+    assert not (RunConfig(**cfg).work_dir() / "lists").exists()  # nothing was built
+
+
+def test_the_build_refuses_a_snapshot_with_a_part_added_or_removed(tmp_path, monkeypatch):
+    from annexa.pipeline import build_step
+
+    snap = extract(_cms(tmp_path), tmp_path / "snap")
+    part = snap / read_manifest(snap)["tables"]["ssd_contacts"]["files"][0]["file"]
+    extra = part.with_name("part-00099.parquet")
+    extra.write_bytes(part.read_bytes())  # the build would read the contacts twice
+    cfg = _build_cfg(tmp_path, monkeypatch)
+    with pytest.raises(
+        ExtractError, match="files the extract did not write: ssd_contacts/part-00099"
+    ):
+        build_step(cfg, str(snap))
+    extra.unlink()
+    os.chmod(part.parent, 0o700)
+    part.unlink()
+    with pytest.raises(ExtractError, match="ssd_contacts/part-00000.parquet .* is missing"):
+        build_step(cfg, str(snap))

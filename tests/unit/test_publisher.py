@@ -71,3 +71,41 @@ def test_failed_writer_publishes_nothing(tmp_path):
 def test_la_code_cannot_escape_the_output_folder(tmp_path):
     with pytest.raises(PublishError):
         publish(tmp_path, "../x", D(2026, 3, 31), "r", _writer("x"))
+
+
+def test_a_pack_is_released_like_a_return_beside_it(tmp_path):
+    """The pack's folder is published by the same release(): a symlink into packs/.releases,
+    `packs/latest` on the newest, the LA's lock; the return beside it is untouched."""
+    from annexa.pack.make import _adopt_unreleased
+    from annexa.publish.publisher import release
+
+    ret = publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("return"))
+    packs = tmp_path / "999" / "packs"
+    legacy = packs / "2026-02-28"  # a pack made before packs were released: a plain folder
+    legacy.mkdir(parents=True)
+    (legacy / "pack.html").write_text("old")
+    _adopt_unreleased(legacy)
+    assert legacy.is_symlink() and (legacy / "pack.html").read_text() == "old"
+    for key, text in (("k1", "first"), ("k2", "second")):
+        public = release(
+            packs,
+            "2026-03-31",
+            key,
+            lambda f, t=text: (f / "pack.html").write_text(t),
+            lock_dir=tmp_path / "999",
+        )
+    assert public == packs / "2026-03-31" and public.is_symlink()
+    assert (public / "pack.html").read_text() == "second"
+    assert os.readlink(packs / "latest") == "2026-03-31"
+    assert sorted(p.name for p in (packs / ".releases").iterdir()) == [
+        "2026-02-28__unreleased",
+        "2026-03-31__k2",  # the replaced release was collected
+    ]
+    assert stat.S_IMODE(os.stat(public / "pack.html").st_mode) == 0o600
+    legacy = packs / "2026-02-28"
+    la = tmp_path / "999"
+    release(packs, "2026-02-28", "k3", lambda f: (f / "pack.html").write_text("new"), lock_dir=la)
+    assert (legacy / "pack.html").read_text() == "new" and os.readlink(packs / "latest") == (
+        "2026-03-31"
+    )
+    assert sorted(p.name for p in ret.iterdir()) == ["annex.txt", "manifest.json"]

@@ -1,4 +1,5 @@
-"""Conventions declared once: the product's time zone, Annex A revisions and workbook layouts."""
+"""Conventions declared once: the product's time zone, Annex A revisions, workbook layouts and
+CMS builds."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ DEFAULT_VERSION = "later"
 #: Workbook layouts: Ofsted's own, and the LIIA regional one.
 LAYOUTS: tuple[str, ...] = ("ofsted", "liia")
 DEFAULT_LAYOUT = "ofsted"
+
+#: CMS builds whose SSD column names differ (annexa.source.contract.ALIASES); None = the SSD's.
+CMS_BUILDS: tuple[str, ...] = ("liquidlogic", "mosaic", "eclipse")
 
 
 def london_date(moment: dt.datetime) -> dt.date:

@@ -4,8 +4,9 @@ Inputs are only what was published (so the pack shows what inspectors will see):
 ``indicators.json`` and ``drilldowns.json`` (computed by the build from the same snapshot), its
 list CSVs, and the LA's earlier published returns for the trends (month-end returns, made by
 backfilling the ``annex_a`` DAG) and the "what changed" diff (the previous published return).
-The pack lands in ``<out>/<la>/packs/<as-at>/`` (``pack.html``, ``pack.xlsx``), written aside
-and moved into place, with ``packs/latest`` pointing at the newest; owner-only.
+The pack lands in ``<out>/<la>/packs/<as-at>/`` (``pack.html``, ``pack.xlsx``), published by
+the return's own publisher (``annexa.publish.publisher.release``: the LA's lock, owner-only,
+fsync, symlink swap), with ``packs/latest`` pointing at the newest.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ import calendar
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from annexa.core.files import owner_only, private_dir
+from annexa.core.files import owner_only, private_dir, write_text
+from annexa.publish.publisher import RELEASES, release
 from annexa.publish.publisher import published_dates as _published_dates
 
 TREND_MONTHS = 36
@@ -118,32 +118,30 @@ def make_pack(
 
     out_root = Path(out_root)
     pack = assemble(out_root, la_code, as_at, suppress_below=suppress_below)
+
+    def write(folder: Path) -> None:
+        write_pack_html(folder / "pack.html", pack | {"suppress_below": None})
+        write_pack_xlsx(folder / "pack.xlsx", pack | {"suppress_below": None})
+        if suppress_below is not None:
+            write_pack_html(folder / f"pack_aggregate_{suppress_below}.html", pack)
+            write_pack_xlsx(folder / f"pack_aggregate_{suppress_below}.xlsx", pack)
+        facts = {k: pack[k] for k in ("la_code", "as_at", "generated_at", "suppress_below")}
+        write_text(folder / "pack.json", json.dumps(facts))
+
     packs = private_dir(out_root / la_code / "packs")
-    tmp = Path(tempfile.mkdtemp(prefix=".pack-", dir=packs))
-    os.chmod(tmp, 0o700)
-    write_pack_html(tmp / "pack.html", pack | {"suppress_below": None})
-    write_pack_xlsx(tmp / "pack.xlsx", pack | {"suppress_below": None})
-    if suppress_below is not None:
-        write_pack_html(tmp / f"pack_aggregate_{suppress_below}.html", pack)
-        write_pack_xlsx(tmp / f"pack_aggregate_{suppress_below}.xlsx", pack)
-    (tmp / "pack.json").write_text(
-        json.dumps({k: pack[k] for k in ("la_code", "as_at", "generated_at", "suppress_below")})
-    )
-    final = packs / pack["as_at"]
-    if final.exists():  # re-packing a date replaces it wholesale
-        old = packs / f".old-{pack['as_at']}-{os.getpid()}"
-        os.replace(final, old)
-        os.replace(tmp, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, final)
-    newest = max(p.name for p in packs.iterdir() if not p.name.startswith((".", "latest")))
-    link = packs / ".latest-tmp"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(newest)
-    os.replace(link, packs / "latest")
-    return final
+    _adopt_unreleased(packs / pack["as_at"])
+    run_key = pack["generated_at"].replace(":", "").replace("+", "_")
+    return release(packs, pack["as_at"], run_key, write, lock_dir=out_root / la_code)
+
+
+def _adopt_unreleased(folder: Path) -> None:
+    """A pack folder made before packs were published by the publisher (a plain folder, not a
+    symlink) is moved into ``.releases`` and linked, so the swap can replace it."""
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    moved = private_dir(folder.parent / RELEASES) / f"{folder.name}__unreleased"
+    os.replace(folder, moved)
+    folder.symlink_to(f"{RELEASES}/{moved.name}")
 
 
 def pack_from_context(params: dict, event: dict) -> dict:

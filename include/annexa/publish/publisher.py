@@ -1,6 +1,7 @@
-"""Atomic, owner-only publication of a validated return (write aside, then swap a symlink).
+"""Atomic, owner-only publication (write aside, then swap a symlink): the one publisher of the
+returns and of the intelligence packs.
 
-Layout under the output folder::
+Layout under the output folder (a pack's is the same under ``<out>/<la>/packs/``)::
 
     <out>/<la>/<as-at>          -> .releases/<as-at>__<run-key>   (symlink, swapped atomically)
     <out>/<la>/latest           -> <as-at>                        (the newest as-at published)
@@ -8,9 +9,9 @@ Layout under the output folder::
     <out>/<la>/.lock               held while publishing: two runs for one LA never interleave
 
 A release folder is filled completely (and fsynced) before one ``rename`` of a symlink makes it
-visible, so a crash at any moment leaves either the old return or the new one, never a mix.
-Re-publishing a date replaces it wholesale. ``latest`` follows the newest as-at date, so a backfill
-of an old date never hides the current return.
+visible, so a crash at any moment leaves either the old release or the new one, never a mix and
+never a moment with none. Re-publishing a date replaces it wholesale. ``latest`` follows the
+newest as-at date, so a backfill of an old date never hides the current one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from annexa.core.files import private_dir
+from annexa.core.files import fsync_tree, private_dir, seal
 
 RELEASES = ".releases"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -50,18 +51,6 @@ def la_lock(la_dir: Path, timeout_note: Callable[[str], None] | None = None) -> 
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
-    dfd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
 
 
 def _swap_symlink(link: Path, target: str) -> None:
@@ -97,6 +86,45 @@ def _collect_garbage(la_dir: Path) -> None:
             shutil.rmtree(r, ignore_errors=True)
 
 
+def release(
+    base: Path,
+    name: str,
+    run_key: str,
+    write: Callable[[Path], None],
+    *,
+    lock_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    crash_hook: Callable[[str], None] | None = None,
+) -> Path:
+    """Publish ``base/<name>`` (an ISO date): ``write(folder)`` fills a fresh private release
+    folder under ``base/.releases``; it is made owner-only and fsynced, then the ``name`` and
+    ``latest`` symlinks swap to it, all under the lock of ``lock_dir`` (the LA's folder).
+
+    ``crash_hook`` lets tests stop the process between steps; it is never set in production.
+    Returns the public path ``base/<name>``.
+    """
+    base = private_dir(base)
+    hook = crash_hook or (lambda step: None)
+    with la_lock(lock_dir, progress):
+        releases = private_dir(base / RELEASES)
+        folder_name = f"{name}__{_SAFE.sub('_', run_key)}"
+        folder = releases / folder_name
+        if folder.exists():
+            shutil.rmtree(folder)
+        private_dir(folder)
+        write(folder)
+        seal(folder)
+        fsync_tree(folder)
+        hook("written")
+        public = base / name
+        _swap_symlink(public, f"{RELEASES}/{folder_name}")
+        hook("swapped")
+        newest = max(published_dates(base))
+        _swap_symlink(base / "latest", newest.isoformat())
+        _collect_garbage(base)
+    return public
+
+
 def publish(
     out_root: Path,
     la_code: str,
@@ -107,34 +135,19 @@ def publish(
     progress: Callable[[str], None] | None = None,
     crash_hook: Callable[[str], None] | None = None,
 ) -> Path:
-    """Publish a return: ``write(folder)`` fills a fresh private folder, then it goes live.
-
-    ``crash_hook`` lets tests stop the process between steps; it is never set in production.
-    Returns the public path ``<out>/<la>/<as-at>``.
-    """
+    """Publish a return as ``<out>/<la>/<as-at>`` (``release`` in the LA's folder)."""
     if not la_code or _SAFE.search(la_code):
         raise PublishError(f"LA code must be letters, digits, '-', '_' or '.': {la_code!r}")
     la_dir = private_dir(Path(out_root) / la_code)
-    hook = crash_hook or (lambda step: None)
-    with la_lock(la_dir, progress):
-        releases = private_dir(la_dir / RELEASES)
-        name = f"{as_at.isoformat()}__{_SAFE.sub('_', run_key)}"
-        release = releases / name
-        if release.exists():
-            shutil.rmtree(release)
-        private_dir(release)
-        write(release)
-        for p in release.rglob("*"):
-            os.chmod(p, 0o700 if p.is_dir() else 0o600)
-        _fsync_tree(release)
-        hook("written")
-        public = la_dir / as_at.isoformat()
-        _swap_symlink(public, f"{RELEASES}/{name}")
-        hook("swapped")
-        newest = max(published_dates(la_dir))
-        _swap_symlink(la_dir / "latest", newest.isoformat())
-        _collect_garbage(la_dir)
-    return public
+    return release(
+        la_dir,
+        as_at.isoformat(),
+        run_key,
+        write,
+        lock_dir=la_dir,
+        progress=progress,
+        crash_hook=crash_hook,
+    )
 
 
 def latest(out_root: Path, la_code: str) -> Path | None:

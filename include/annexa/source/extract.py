@@ -15,7 +15,6 @@ Why it looks like this:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -33,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from annexa.core.files import private_dir
+from annexa.core.files import private_dir, sha256_file
 from annexa.source.contract import ALIASES, ARROW_TYPES, REQUIRED_ONE_OF, TABLES, Table
 
 log = logging.getLogger(__name__)
@@ -143,14 +142,6 @@ def _chunk_to_arrow(
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _resolve_columns(
     t: Table, actual: Iterable[str], cms: str | None
 ) -> tuple[dict[str, str], list[str]]:
@@ -208,7 +199,11 @@ def _read_table(
             pq.write_table(batch, path, compression="zstd")
             os.chmod(path, 0o600)
             report.files.append(
-                {"file": f"{t.name}/{path.name}", "rows": batch.num_rows, "sha256": _sha256(path)}
+                {
+                    "file": f"{t.name}/{path.name}",
+                    "rows": batch.num_rows,
+                    "sha256": sha256_file(path),
+                }
             )
             report.rows += batch.num_rows
             part += 1
@@ -322,9 +317,31 @@ def read_manifest(snapshot: Path) -> dict:
 
 
 def verify_snapshot(snapshot: Path) -> None:
-    """Check every file's checksum against the manifest (catches tampering and truncation)."""
+    """Check the snapshot is exactly what the extract wrote: every file of the manifest is
+    there with its checksum, and no other Parquet part was added (the build reads every part).
+    Run before each build, so a snapshot changed or truncated since extraction is never built."""
+    snapshot = Path(snapshot)
     manifest = read_manifest(snapshot)
+    again = "; extract again (a new run) rather than build from it"
+    listed = set()
     for name, info in manifest["tables"].items():
         for f in info["files"]:
-            if _sha256(Path(snapshot) / f["file"]) != f["sha256"]:
-                raise ExtractError(f"snapshot file changed since extraction: {f['file']} ({name})")
+            listed.add(f["file"])
+            path = snapshot / f["file"]
+            if not path.is_file():
+                raise ExtractError(f"snapshot {snapshot}: {f['file']} ({name}) is missing{again}")
+            if sha256_file(path) != f["sha256"]:
+                raise ExtractError(
+                    f"snapshot {snapshot} was changed after extraction: {f['file']} ({name}) "
+                    f"does not match its checksum in {MANIFEST}{again}"
+                )
+    extra = sorted(
+        str(p.relative_to(snapshot))
+        for p in snapshot.glob("*/part-*.parquet")
+        if str(p.relative_to(snapshot)) not in listed
+    )
+    if extra:
+        raise ExtractError(
+            f"snapshot {snapshot} has files the extract did not write: {', '.join(extra[:5])}"
+            f"{again}"
+        )
