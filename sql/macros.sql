@@ -54,6 +54,9 @@ create or replace macro masked(d) as case when d > as_at() then null else d end;
 -- Calendar ----------------------------------------------------------------------------------
 -- Same day-of-month n months later (negative: earlier), clamped to the month end (D1).
 create or replace macro add_months(d, n) as cast(d + to_months(n) as date);
+-- Statutory returns (sql/returns/): the census year ends on A (the reference date) and starts the
+-- day after A a year earlier, as DfE's validators read it (1 April to 31 March).
+create or replace macro census_start() as cast(add_months(as_at(), -12) + 1 as date);
 -- Completed years at a; 29 February birthdays are reached on 1 March in common years (D4).
 create or replace macro age_at(dob, a) as
     year(a) - year(dob) - case

@@ -23,7 +23,8 @@ cleaned as (
             as provider_code,
         upper(regexp_replace(clean_text(clap_cla_placement_postcode), '\s+', '', 'g'))
             as postcode_key,
-        clean_text(clap_cla_placement_urn) as urn
+        clean_text(clap_cla_placement_urn) as urn,
+        clean_text(clap_cla_placement_change_reason) as change_reason_code
     from source
 )
 

@@ -247,6 +247,24 @@ def run_models(
     return timings
 
 
+def run_layer(
+    con: duckdb.DuckDBPyConnection, layer: str, *, progress: Callable[[str], None] | None = None
+) -> dict[str, float]:
+    """Create every query of one further registry layer (``returns``) as a table, in order, on a
+    connection where ``run_models`` has made the layers it reads; returns seconds per query."""
+    timings: dict[str, float] = {}
+    for q in queries(layer):
+        t0 = time.time()
+        try:
+            con.execute(f"create or replace table {q.name} as\n{q.sql()}")
+        except duckdb.Error as exc:
+            raise RuntimeError(f"SQL model {layer}/{q.name}.sql failed: {exc}") from exc
+        timings[q.name] = round(time.time() - t0, 3)
+        if progress:
+            progress(f"  built {q.name} in {timings[q.name]:.2f}s")
+    return timings
+
+
 def _export(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     """Stream a table to Parquet (owner-only); returns its row count."""
     reader = con.sql(f"select * from {name}").to_arrow_reader(50_000)
