@@ -224,6 +224,74 @@ def run_pack_dag(
     return state, (folder.resolve() if folder.exists() else None)
 
 
+def run_returns_dag(
+    source: str,
+    out: Path,
+    *,
+    la_code: str,
+    la_name: str = "",
+    year: int | None = None,
+    reference_date: dt.date | None = None,
+    mapping: str | None = None,
+) -> tuple[str, Path | None]:
+    """Run the statutory_returns DAG once through Airflow; returns (state, published folder)."""
+    airflow_env(annexa_home())
+    os.environ["AIRFLOW_CONN_ANNEXA_CMS"] = json.dumps(
+        {"conn_type": "generic", "extra": {"sqlalchemy_url": source}}
+    )
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.utils.db import initdb
+
+    from annexa.returns.build import collection_year, default_reference_date
+
+    initdb()
+    seal_metadata_db()
+    bag = DagBag(dag_folder=str(dags_dir() / "statutory_returns.py"))
+    if bag.import_errors:
+        raise SystemExit(f"annexa: DAG import errors: {bag.import_errors}")
+    if reference_date is None:
+        year = year or collection_year(_today_london())
+        reference_date = default_reference_date(year)
+    year = year or collection_year(reference_date)
+    dr = bag.dags["statutory_returns"].test(
+        run_conf={
+            "year": year,
+            "reference_date": reference_date.isoformat(),
+            "la_code": la_code,
+            "la_name": la_name,
+            "out_dir": str(out),
+            "source_conn_id": "annexa_cms",
+            "mapping": mapping,
+        }
+    )
+    state = str(getattr(dr, "state", "failed"))
+    folder = Path(out) / la_code / "returns" / str(year) / reference_date.isoformat()
+    return state, (folder if folder.exists() else None)
+
+
+def cmd_returns(args: argparse.Namespace) -> int:
+    url = _check_url(args.source)
+    out = Path(args.out).expanduser().resolve()
+    state, folder = run_returns_dag(
+        url,
+        out,
+        la_code=args.la_code,
+        la_name=args.la_name,
+        year=args.year,
+        reference_date=args.reference_date,
+        mapping=args.mapping,
+    )
+    if state != "success" or folder is None:
+        _say(
+            f"annexa: the statutory returns were not published (state: {state}): DfE's rules "
+            "found errors or a step failed; see the report in the run folder and the logs above."
+        )
+        return 1
+    _say(f"CIN census: {folder / 'cin_census.xml'}")
+    _say(f"SSDA903: {folder / 'ssda903'}/*.csv (DfE findings: {folder / 'report.html'})")
+    return 0
+
+
 def cmd_pack(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser().resolve()
     state, folder = run_pack_dag(out, args.la_code, args.as_at, args.suppress_below)
@@ -363,6 +431,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
             waivers=None,
         )
     )
+    if rc == 0 and not faults:
+        # the statutory returns from the same CMS (issue 11), for the collection year of A
+        from annexa.returns.build import collection_year
+
+        state, folder = run_returns_dag(
+            url, out, la_code="999", la_name="Synthshire (synthetic)", year=collection_year(as_at)
+        )
+        if folder is None:
+            _say(f"annexa: the statutory returns were not published (state: {state}); see above.")
+            return 1
+        _say(f"Statutory returns: {folder / 'cin_census.xml'} and {folder / 'ssda903'}/")
     if rc == 0:
         _say(f"Latest return: {out / '999' / 'latest'}")
         state, pack = run_pack_dag(out, "999", as_at)
@@ -479,6 +558,22 @@ def parser() -> argparse.ArgumentParser:
         help="also write an aggregate-only pack with small numbers suppressed",
     )
     k.set_defaults(func=cmd_pack)
+
+    t = sub.add_parser(
+        "returns",
+        help="build the CIN census XML and SSDA903 CSVs, check them with DfE's rules, publish "
+        "(runs the statutory_returns DAG)",
+    )
+    t.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS (SSD tables)")
+    t.add_argument("--out", required=True, help="files land in OUT/<la>/returns/<year>/<date>/")
+    t.add_argument("--year", type=int, default=None, help="collection year by its 31 March")
+    t.add_argument(
+        "--reference-date", type=_date_arg, default=None, help="default: 31 March of the year"
+    )
+    t.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
+    t.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
+    t.add_argument("--mapping", default=os.environ.get("ANNEXA_MAPPING"))
+    t.set_defaults(func=cmd_returns)
 
     b = sub.add_parser(
         "backfill",

@@ -59,7 +59,16 @@ def test_params_have_safe_defaults(dagbag):
     assert params.get_param("cms").schema["enum"] == [None, "liquidlogic", "mosaic", "eclipse"]
 
 
-@pytest.mark.parametrize("dag_file", ["annex_a.py", "annex_a_pack.py"])
+def test_statutory_returns_is_monthly_with_year_and_reference_date(dagbag):
+    dag = dagbag.dags["statutory_returns"]
+    assert dag.timetable._expression == "0 3 1 * *"
+    assert str(dag.timetable._timezone.name) == "Europe/London"
+    assert dag.params["year"] is None and dag.params["reference_date"] is None
+    assert dag.get_task("publish").upstream_task_ids >= {"validate", "build"}
+    assert dag.get_task("validate").retries == 0
+
+
+@pytest.mark.parametrize("dag_file", ["annex_a.py", "annex_a_pack.py", "statutory_returns.py"])
 def test_dag_file_parses_quickly_without_heavy_imports_or_secrets(dag_file):
     """Parsing imports no pandas/GX/openpyxl/duckdb and needs no connection, DB or secret."""
     code = (

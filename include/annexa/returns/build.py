@@ -148,7 +148,7 @@ class ReturnsBuild:
 
 
 def _rows(con, model: str) -> list[dict]:
-    return con.sql(f"select * from {model}").fetch_arrow_table().to_pylist()
+    return con.sql(f"select * from {model}").to_arrow_table().to_pylist()
 
 
 # ---------------------------------------------------------------------------------------------
