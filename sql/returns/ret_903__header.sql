@@ -1,5 +1,6 @@
--- SSDA903: Header, one row per child with an episode in the collection year (ret_903__episodes).
--- SEX M, F or U (CS-GENDER I -> U); UPN, MOTHER and MC_DOB are not in the SSD (blank).
+-- SSDA903: Header, one row per child in the return: every child with an episode in the collection
+-- year (looked_after) and every care leaver in OC3 (DfE INT06: each child of a file is in the
+-- header). SEX M, F or U (CS-GENDER I -> U); UPN, MOTHER and MC_DOB are not in the SSD (blank).
 select
     p.person_id,
     p.child_unique_id as child,
@@ -9,6 +10,9 @@ select
     p.ethnicity_code as ethnic,
     cast(null as varchar) as upn,
     cast(null as varchar) as mother,
-    cast(null as date) as mc_dob
+    cast(null as date) as mc_dob,
+    p.person_id in (select e.person_id from ret_903__episodes as e) as looked_after
 from stg_ssd__person as p
-where p.person_id in (select e.person_id from ret_903__episodes as e)
+where
+    p.person_id in (select e.person_id from ret_903__episodes as e)
+    or p.person_id in (select o.person_id from ret_903__oc3 as o)

@@ -12,6 +12,7 @@ from stg_ssd__missing as m
 inner join ret_903__header as h
     on m.person_id = h.person_id
 where
-    m.start_date is not null
+    h.looked_after
+    and m.start_date is not null
     and m.start_date <= as_at()
     and (masked(m.end_date) is null or m.end_date >= census_start())

@@ -14,6 +14,7 @@ from stg_ssd__permanence as m
 inner join ret_903__header as h
     on m.source_person_id = h.person_id
 where
-    m.decision_date is not null
+    h.looked_after
+    and m.decision_date is not null
     and m.decision_date <= as_at()
     and (masked(m.decision_reversed_date) is null or m.decision_reversed_date >= census_start())

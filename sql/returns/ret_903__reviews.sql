@@ -10,5 +10,6 @@ from stg_ssd__cla_reviews as r
 inner join ret_903__header as h
     on r.person_id = h.person_id
 where
-    r.review_date between census_start() and as_at()
+    h.looked_after
+    and r.review_date between census_start() and as_at()
     and r.cancelled_flag is distinct from 'Y'

@@ -23,3 +23,4 @@ select
 from uasc as u
 inner join ret_903__header as h
     on u.person_id = h.person_id
+where h.looked_after  -- DfE: UASC information is not required for care leavers

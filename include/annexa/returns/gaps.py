@@ -23,6 +23,7 @@ GAPS: dict[tuple[str, str], str] = {
     ("903", "547"): "OC2 immunisations and substance misuse are not in the SSD",
     ("903", "186"): "the SDQ score and reason are not in the SSD",
     ("903", "197B"): "the SDQ score and reason are not in the SSD",
+    ("903", "545"): "the under-5s' health promotion check (HEALTH_CHECK) is not in the SSD",
     ("903", "543"): "convictions (CONVICTED) are not in the SSD",
     ("903", "601"): "the adopters' legal status (LS_ADOPTR) is not in the SSD",
     ("903", "151"): "the adopters' legal status (LS_ADOPTR) is not in the SSD",
