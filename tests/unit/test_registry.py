@@ -20,7 +20,7 @@ def test_every_sql_file_is_registered_once_with_a_grain():
         for p in (sql_dir() / layer).glob("*.sql")
     }
     assert declared == on_disk
-    assert len(on_disk) == 28 + 12 + 11 + 31 + 3 + 44 + 10
+    assert len(on_disk) == 28 + 12 + 11 + 31 + 3 + 44 + 10 + 18  # ... returns: 8 CIN, 10 903
     assert all(q.grain for layer in LAYERS for q in queries(layer))
 
 
@@ -40,7 +40,19 @@ def test_rules_say_severity_and_wording_and_drilldowns_their_titles():
     # one check frame per SSD table, plus the id sets they join to
     helpers = [q.name for q in queries("checks") if q.meta.get("helper")]
     assert helpers == ["chk_known_persons", "chk_known_workers", "chk_known_teams"]
-    assert queries("returns") == ()  # declared, empty until the statutory returns land
+    # the statutory returns: the CIN census modules, then the 903 files (OC3 before the header)
+    names = [q.name for q in queries("returns")]
+    assert names[:8] == [
+        "ret_cin__details",
+        "ret_cin__children",
+        "ret_cin__disabilities",
+        "ret_cin__assessments",
+        "ret_cin__plans",
+        "ret_cin__s47",
+        "ret_cin__cp_plans",
+        "ret_cin__cp_reviews",
+    ]
+    assert names.index("ret_903__oc3") < names.index("ret_903__header") < names.index("ret_903__oc2")
 
 
 def _sql_tree(tmp_path: Path, manifest: str, files: dict[str, str]) -> Path:
