@@ -401,7 +401,7 @@ class Normaliser:
 
 
 def test_mapping_file_is_the_generated_one() -> None:
-    from annexa.source.synthetic_render import messy_mapping
+    from annexa.source.synthetic.render import messy_mapping
 
     doc = yaml.safe_load(YAML_PATH.read_text(encoding="utf-8"))
     assert doc == messy_mapping()

@@ -18,9 +18,9 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from annexa.source import synthetic_codes as K
 from annexa.source.contract import TABLES_BY_NAME
-from annexa.source.synthetic_model import Workforce
+from annexa.source.synthetic import codes as K
+from annexa.source.synthetic.workforce import Workforce
 
 PLACEHOLDER_DATE = dt.date(1900, 1, 1).toordinal()
 PLACEHOLDER_TEXT = "SSD_PH"
@@ -150,7 +150,7 @@ def mapping_yaml() -> str:
         "# The shipped mapping for the synthetic CMS's messy mode (a Liquidlogic-style SSD\n"
         "# build):\n"
         "# with it, the messy CMS gives the same Annex A lists as the clean one.\n"
-        "# Generated from annexa.source.synthetic_render.messy_mapping(); tests check they agree.\n"
+        "# Generated from annexa.source.synthetic.render.messy_mapping(); tests check they agree.\n"
         "# Raw values are compared trimmed, whitespace-collapsed, case-insensitively.\n"
     )
     body = yaml.safe_dump(

@@ -13,13 +13,14 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 import yaml
 
+from annexa.core.calendar import bank_holidays
 from annexa.core.dates import add_months
+from annexa.core.paths import PACKAGE_DIR
 
 _FLAG_WORDS = {
     "y": "Y",
@@ -35,7 +36,7 @@ _FLAG_WORDS = {
 
 
 def mapping_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "reference" / "mappings" / "synthetic_messy.yaml"
+    return PACKAGE_DIR / "reference" / "mappings" / "synthetic_messy.yaml"
 
 
 @cache
@@ -110,14 +111,7 @@ def measure_rates(url: str, as_at: dt.date) -> dict[str, float]:
 def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     A = pd.Timestamp(as_at)
     W = pd.Timestamp(add_months(as_at, -12))
-    hol = np.array(
-        sorted(
-            holidays.country_holidays(
-                "GB", subdiv="ENG", years=range(as_at.year - 12, as_at.year + 2)
-            )
-        ),
-        dtype="datetime64[D]",
-    )
+    hol = np.array(sorted(bank_holidays()), dtype="datetime64[D]")
     out: dict[str, float] = {}
 
     def in_w(s: pd.Series) -> pd.Series:

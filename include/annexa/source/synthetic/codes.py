@@ -17,6 +17,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from annexa.core.paths import PACKAGE_DIR
+
 T = TypeVar("T")
 
 LA_CODE = "999"
@@ -691,7 +693,7 @@ class Postcodes:
 
 
 def postcodes_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "reference" / "postcodes.csv"
+    return PACKAGE_DIR / "reference" / "postcodes.csv"
 
 
 def load_postcodes() -> Postcodes:

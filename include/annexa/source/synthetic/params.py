@@ -1,0 +1,263 @@
+"""The journey model's knobs: every probability, rate and duration, loaded from ``params.yaml``.
+
+Why data and not code: calibrating the synthetic CMS against the England values of spec
+indicators.md should be a change to one YAML file, reviewable on its own. The file is read into
+typed, frozen dataclasses (one per journey stage) and checked strictly: an unknown or missing key,
+a wrong type, or a probability outside [0, 1] is an error naming the key, so a typo cannot
+silently fall back to a default.
+
+Value kinds (by the annotation of the field):
+
+* ``float`` / ``int``: a number (keys starting ``p_`` must lie in [0, 1]).
+* ``Weighted``: ``[[item, weight], ...]``; an item is drawn with chance weight / total.
+* ``Cumulative``: ``[[item, bound], ...]`` with ascending bounds ending at 1.0; the first item
+  whose bound exceeds the uniform draw is taken (the model's ``u < a ... u < b`` chains).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from annexa.source.synthetic.codes import Weighted
+
+T = TypeVar("T")
+
+PARAMS_PATH = Path(__file__).with_name("params.yaml")
+
+
+class ParamsError(ValueError):
+    """params.yaml does not match the Params schema (the message names the key)."""
+
+
+class Cumulative(Weighted[T]):
+    """A choice table given by cumulative upper bounds (exact floats, no renormalising)."""
+
+
+# --- one dataclass per journey stage -------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrivals:
+    """Referrals per referred child over its childhood, contacts per contact-only child, mix."""
+
+    referrals_per_child: float
+    contacts_per_referral: float
+    contacts_per_contact_child: float
+    share_prebirth: float
+    share_disabled: float
+
+
+@dataclasses.dataclass(frozen=True)
+class FrontDoor:
+    """Contacts and early help."""
+
+    p_contact_early_help: float
+    p_referral_has_contact: float
+    p_earlier_contact: float
+    p_contact_during_episode: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Referrals:
+    """The referral, what happens at it, and re-referral after the episode closes."""
+
+    p_referral_nfa: float
+    p_transfer_in: float
+    p_s47_at_referral: float
+    p_emergency_care: float
+    p_rc9: float
+    p_cin_plan: float
+    p_rereferral: float
+    p_rereferral_after_cp: float
+    rereferral_gap_median_days: float
+    rereferral_gap_sigma: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Assessments:
+    """Child and family assessments."""
+
+    p_assess_nfa: float
+    p_assess_nfa_after_s47: float
+    p_assess_within_45: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Protection:
+    """S47 enquiries, ICPCs and CP plans."""
+
+    p_icpc: float
+    p_icpc_escalation: float
+    p_plan_from_icpc: float
+    p_icpc_within_15: float
+    cp_end_review: Weighted[int]
+    cp_outcome: Weighted[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Cin:
+    """Child in need plans."""
+
+    cin_plan_median_days: float
+    cin_plan_sigma: float
+    p_cin_escalate_s47: float
+    p_cin_to_care: float
+    p_short_breaks: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Care:
+    """Periods of care: legal routes, permanence outcomes, exits."""
+
+    p_adoption_reversed: float
+    p_ffa: float
+    p_own_adopters: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Placements:
+    """Placement stability and durations."""
+
+    p_stable_under10: float
+    p_stable_10_13: float
+    p_stable_14plus: float
+    stable_median_days: float
+    unstable_median_days: float
+    p_emergency_first_placement: float
+
+
+@dataclasses.dataclass(frozen=True)
+class CareRecords:
+    """Reviews, visits, health checks and missing episodes of children in care."""
+
+    p_misser_11plus: float
+    p_misser_under11: float
+    missing_per_year: float
+    away_per_year: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Params:
+    """Probabilities and durations of the journey model (calibrated to spec indicators.md).
+
+    ``care_scale`` is not in the file: larger authorities look after fewer children per
+    referral, so each scale sets it (``Scale.care_scale``) on the loaded parameters.
+    """
+
+    arrivals: Arrivals
+    front_door: FrontDoor
+    referrals: Referrals
+    assessments: Assessments
+    protection: Protection
+    cin: Cin
+    care: Care
+    placements: Placements
+    care_records: CareRecords
+    care_scale: float = 1.0
+
+
+# --- loading and validation -----------------------------------------------------------------
+
+_FROM_SCALE = frozenset({"care_scale"})
+
+
+def _number(v: Any, key: str, kind: type) -> Any:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ParamsError(f"params: {key} must be a number, got {type(v).__name__}")
+    if kind is int:
+        if not isinstance(v, int):
+            raise ParamsError(f"params: {key} must be a whole number, got {v!r}")
+        return v
+    v = float(v)
+    if key.rsplit(".", 1)[-1].startswith("p_") and not 0.0 <= v <= 1.0:
+        raise ParamsError(f"params: {key} is a probability and must lie in [0, 1], got {v!r}")
+    return v
+
+
+def _pairs(v: Any, key: str) -> list[tuple[Any, float]]:
+    if not isinstance(v, list) or not v:
+        raise ParamsError(f"params: {key} must be a non-empty list of [item, number] pairs")
+    out = []
+    for i, pair in enumerate(v):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ParamsError(f"params: {key}[{i}] must be an [item, number] pair")
+        out.append((pair[0], _number(pair[1], f"{key}[{i}]", float)))
+    return out
+
+
+def _cumulative(v: Any, key: str) -> Cumulative[Any]:
+    pairs = _pairs(v, key)
+    bounds = [b for _, b in pairs]
+    if any(b1 < b0 for b0, b1 in zip(bounds, bounds[1:], strict=False)) or bounds[-1] != 1.0:
+        raise ParamsError(f"params: {key} bounds must ascend and end at 1.0")
+    return Cumulative(tuple(i for i, _ in pairs), tuple(bounds))
+
+
+def _value(tp: Any, v: Any, key: str) -> Any:
+    origin = typing.get_origin(tp) or tp
+    if origin is Cumulative:
+        return _cumulative(v, key)
+    if origin is Weighted:
+        pairs = _pairs(v, key)
+        if sum(w for _, w in pairs) <= 0:
+            raise ParamsError(f"params: {key} weights must add up to more than 0")
+        return Weighted.of(pairs)
+    if dataclasses.is_dataclass(origin):
+        return _section(origin, v, key)
+    if origin in (float, int):
+        return _number(v, key, origin)
+    if origin is str:
+        if not isinstance(v, str):
+            raise ParamsError(f"params: {key} must be text")
+        return v
+    if origin is tuple:
+        if not isinstance(v, list):
+            raise ParamsError(f"params: {key} must be a list")
+        (item,) = {a for a in typing.get_args(tp) if a is not Ellipsis}
+        return tuple(_value(item, x, f"{key}[{i}]") for i, x in enumerate(v))
+    if isinstance(tp, types.UnionType):  # pragma: no cover - not used by the schema yet
+        raise ParamsError(f"params: {key}: union types are not supported")
+    raise ParamsError(f"params: {key}: unsupported type {tp!r}")  # pragma: no cover
+
+
+def _section(cls: type[T], doc: Any, prefix: str) -> T:
+    if not isinstance(doc, dict):
+        raise ParamsError(f"params: {prefix or 'the file'} must be a mapping of keys to values")
+    hints = typing.get_type_hints(cls)
+    fields = [f for f in dataclasses.fields(cls) if f.name not in _FROM_SCALE]  # type: ignore[arg-type]
+    names = {f.name for f in fields}
+    dot = f"{prefix}." if prefix else ""
+    unknown = sorted(str(k) for k in doc if k not in names)
+    if unknown:
+        raise ParamsError(
+            f"params: unknown key {dot}{unknown[0]} (known: {', '.join(sorted(names))})"
+        )
+    missing = [f.name for f in fields if f.name not in doc]
+    if missing:
+        raise ParamsError(f"params: missing key {dot}{missing[0]}")
+    kwargs = {f.name: _value(hints[f.name], doc[f.name], f"{dot}{f.name}") for f in fields}
+    return cls(**kwargs)
+
+
+def params_from_dict(doc: Any) -> Params:
+    """Params from a parsed document (the structure of params.yaml); strict about every key."""
+    return _section(Params, doc, "")
+
+
+def load_params(path: Path | None = None) -> Params:
+    """Params from ``path`` (default: the shipped params.yaml)."""
+    if path is None:
+        return _default()
+    return params_from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+
+
+@cache
+def _default() -> Params:
+    return params_from_dict(yaml.safe_load(PARAMS_PATH.read_text(encoding="utf-8")))
