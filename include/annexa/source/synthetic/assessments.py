@@ -12,11 +12,13 @@ class Assessments(Stage):
     """Assessment durations and rows."""
 
     def assessment_wd(self, rng: random.Random) -> int:
-        if rng.random() < self.p.assessments.p_assess_within_45:
-            if rng.random() < 0.2:
-                return 38 + int(rng.random() * 8)
-            return int(46 * rng.random() ** 0.8)
-        return 46 + int(rng.expovariate(1 / 14.0))
+        """Working days from start to authorisation (timeliness: within 45 working days)."""
+        q = self.p.assessments
+        if rng.random() < q.p_assess_within_45:
+            if rng.random() < q.p_near_deadline:
+                return q.near_deadline_wd.draw(rng)
+            return int(q.in_time_max_wd * rng.random() ** q.in_time_shape)
+        return q.late_min_wd + int(rng.expovariate(1 / q.late_mean_extra_wd))
 
     def assessment(
         self, rng: random.Random, c: Child, e: Episode, s: int, auth: int, nfa: bool
@@ -26,8 +28,7 @@ class Assessments(Stage):
         done = auth <= self.A
         e.last_auth = max(e.last_auth, auth)
         team, worker = self.worker(e, auth if done else s)
-        u = rng.random()
-        seen = "Y" if u < 0.94 else "N" if u < 0.99 else None
+        seen = self.p.assessments.child_seen.pick(rng.random())
         if s < c.dob:
             seen = "N"
         e.add(

@@ -12,16 +12,18 @@ class FrontDoor(Stage):
     """Contacts (with or without a referral) and early help episodes."""
 
     def contact_only(self, rng: random.Random, c: Child, t: int) -> None:
+        """A child who is contacted about but never referred: 1 to ``max_contacts`` contacts."""
+        q = self.p.front_door
         n = 1
-        while rng.random() < 0.26 and n < 6:
+        while rng.random() < q.p_another_contact and n < q.max_contacts:
             n += 1
         for _ in range(n):
             if t > self.A or t >= c.d18:
                 break
             self.contact(rng, c, t, K.CONTACT_SOURCE.pick(rng.random()))
-            if rng.random() < self.p.front_door.p_contact_early_help:
-                self.early_help(rng, c, t + 3 + int(rng.random() * 25))
-            t += 20 + int(rng.expovariate(1 / 200.0))
+            if rng.random() < q.p_contact_early_help:
+                self.early_help(rng, c, t + q.early_help_after_contact_days.draw(rng))
+            t += q.contact_gap_min_days + int(rng.expovariate(1 / q.contact_gap_mean_days))
 
     def contact(self, rng: random.Random, c: Child, t: int, source: str) -> None:
         if self.ws <= t <= self.A:
@@ -30,7 +32,7 @@ class FrontDoor(Stage):
             )
 
     def early_help(self, rng: random.Random, c: Child, s: int) -> None:
-        end = s + 60 + int(rng.random() * 240)
+        end = s + self.p.front_door.early_help_days.draw(rng)
         if s > self.A or end < self.ws:
             return
         slots = self.wf.slots["EH"]

@@ -10,100 +10,80 @@ from annexa.source.synthetic.common import add_mo
 from annexa.source.synthetic.leaving_care import LeavingCare
 from annexa.source.synthetic.referrals import Referrals
 
-_AGES = K.W(
-    [
-        (a, w)
-        for a, w in enumerate(
-            (9, 5, 5, 5, 5, 5.5, 5.5, 5.5, 5.5, 5.5, 5.5, 5.5, 6, 6.5, 7, 7, 5.5, 3.5)
-        )
-    ]
-)
-
 
 class Sim(Referrals, LeavingCare):
     """Simulates children and appends their rows (national codes, ordinals) to ``batch``."""
 
     def new_child(self, rng: random.Random, kind: str, arrival: int) -> Child:
+        q = self.p.people
         pid, legacy = self.ids.person()
         edd = None
         if kind == "prebirth":
-            dob = arrival + 30 + int(rng.random() * 130)
-            edd = dob + int(rng.random() * 29) - 14
+            dob = arrival + q.prebirth_birth_after_days.draw(rng)
+            edd = dob + q.expected_birth_offset_days.draw(rng)
             age = -1
         elif kind == "uasc":
-            age = 14 + min(3, int(rng.expovariate(0.9)))
+            age = q.uasc_min_age + min(q.uasc_age_extra_max, int(rng.expovariate(q.uasc_age_rate)))
             dob = arrival - age * 365 - int(rng.random() * 365)
         elif kind == "disabled":
-            age = 1 + int(rng.random() * 15)
+            age = q.disabled_age.draw(rng)
             dob = arrival - age * 365 - int(rng.random() * 365)
         else:
-            age = _AGES.pick(rng.random())
+            age = q.age_at_arrival.pick(rng.random())
             dob = arrival - age * 365 - int(rng.random() * 365)
         u = rng.random()
-        gender = (
-            ("M" if rng.random() < 0.9 else "F")
-            if kind == "uasc"
-            else "M"
-            if u < 0.51
-            else "F"
-            if u < 0.997
-            else "I"
-        )
+        gender = q.uasc_gender.pick(rng) if kind == "uasc" else q.gender.pick(u)
         eth = (
             K.UASC_ETHNICITY.pick(rng.random())
             if kind == "uasc"
             else K.ETHNICITY.pick(rng.random())
         )
-        if kind == "disabled":
-            codes = [K.DISABILITY.pick(rng.random())]
-            if rng.random() < 0.35:
-                codes.append(K.DISABILITY.pick(rng.random()))
-            disab: tuple[str, ...] | None = tuple(dict.fromkeys(codes))
-        elif kind == "contact":
-            v = rng.random()
-            disab = (
-                None if v < 0.7 else ("NONE",) if v < 0.98 else (K.DISABILITY.pick(rng.random()),)
-            )
-        else:
-            v = rng.random()
-            disab = (
-                None if v < 0.3 else ("NONE",) if v < 0.93 else (K.DISABILITY.pick(rng.random()),)
-            )
+        disab = self._disabilities(rng, kind)
         return Child(
             pid, legacy, dob, edd, gender, eth, kind, disab, add_mo(dob, 216), uasc=kind == "uasc"
         )
+
+    def _disabilities(self, rng: random.Random, kind: str) -> tuple[str, ...] | None:
+        """Disability codes recorded for the child (None: not recorded; ("NONE",): none)."""
+        q = self.p.people
+        if kind == "disabled":
+            codes = [K.DISABILITY.pick(rng.random())]
+            if rng.random() < q.p_second_disability:
+                codes.append(K.DISABILITY.pick(rng.random()))
+            return tuple(dict.fromkeys(codes))
+        what = (q.disability_contact_only if kind == "contact" else q.disability_referred).pick(
+            rng.random()
+        )
+        if what == "unrecorded":
+            return None
+        if what == "none":
+            return ("NONE",)
+        return (K.DISABILITY.pick(rng.random()),)
 
     def run_child(self, rng: random.Random, kind: str, arrival: int) -> None:
         c = self.new_child(rng, kind, arrival)
         if kind == "contact":
             self.contact_only(rng, c, arrival)
         else:
-            t = arrival
-            first = True
-            while t <= self.A and t < c.d18:
-                close, outcome = self.episode(rng, c, t, first)
-                first = False
-                if close is None or close > self.A or c.death is not None:
-                    break
-                p = (
-                    self.p.referrals.p_rereferral_after_cp
-                    if c.cp_plans
-                    else self.p.referrals.p_rereferral
-                )
-                if outcome == "adopted" or outcome == "adult" or outcome == "sgo":
-                    p = 0.03
-                if rng.random() >= p:
-                    break
-                t = (
-                    close
-                    + 1
-                    + self.lognorm(
-                        rng,
-                        self.p.referrals.rereferral_gap_median_days,
-                        self.p.referrals.rereferral_gap_sigma,
-                    )
-                )
+            self._referral_episodes(rng, c, arrival)
         self.finish_child(rng, c)
+
+    def _referral_episodes(self, rng: random.Random, c: Child, arrival: int) -> None:
+        """Referral after referral until one stays open, the child turns 18, or none follows."""
+        q = self.p.referrals
+        t = arrival
+        first = True
+        while t <= self.A and t < c.d18:
+            close, outcome = self.episode(rng, c, t, first)
+            first = False
+            if close is None or close > self.A or c.death is not None:
+                break
+            p = q.p_rereferral_after_cp if c.cp_plans else q.p_rereferral
+            if outcome == "adopted" or outcome == "adult" or outcome == "sgo":
+                p = q.p_rereferral_after_permanence
+            if rng.random() >= p:
+                break
+            t = close + 1 + self.lognorm(rng, q.rereferral_gap_median_days, q.rereferral_gap_sigma)
 
     def finish_child(self, rng: random.Random, c: Child) -> None:
         """Care-leaver status, person-level rows; append the child's rows to the batch if kept."""
@@ -125,6 +105,13 @@ class Sim(Referrals, LeavingCare):
             rows = c.rows.setdefault("ssd_disability", [])
             for code in c.disab:
                 rows.append((self.ids.new("ssd_disability"), c.id, code))
+        self._immigration(rng, c)
+        for table, rows in c.rows.items():
+            self.batch.setdefault(table, []).extend(rows)
+
+    def _immigration(self, rng: random.Random, c: Child) -> None:
+        """UASC status while in care under 18; occasionally another status for other children."""
+        A = self.A
         if c.uasc and c.care:
             s = c.care[0][0]
             if s <= A:
@@ -133,10 +120,10 @@ class Sim(Referrals, LeavingCare):
                 rows.append((self.ids.new("ssd_immigration_status"), c.id, "UASC", s, self.m(d18)))
                 if d18 <= A:
                     rows.append((self.ids.new("ssd_immigration_status"), c.id, "OTHER", d18, None))
-        elif c.eth in ("BAFR", "AOTH", "OOTH") and rng.random() < 0.04:
+        elif (
+            c.eth in ("BAFR", "AOTH", "OOTH") and rng.random() < self.p.people.p_other_immigration
+        ):
             first = min(r[2] for r in c.rows.get("ssd_contacts", [(None, None, A)]))
             c.rows.setdefault("ssd_immigration_status", []).append(
                 (self.ids.new("ssd_immigration_status"), c.id, "OTHER", first, None)
             )
-        for table, rows in c.rows.items():
-            self.batch.setdefault(table, []).extend(rows)

@@ -12,16 +12,19 @@ Value kinds (by the annotation of the field):
 * ``Weighted``: ``[[item, weight], ...]``; an item is drawn with chance weight / total.
 * ``Cumulative``: ``[[item, bound], ...]`` with ascending bounds ending at 1.0; the first item
   whose bound exceeds the uniform draw is taken (the model's ``u < a ... u < b`` chains).
+* ``Cascade``: ``[[item, chance], ..., [last, 1.0]]``; each item takes its own draw in turn.
+* ``Span``: ``[lo, n]``: lo plus a uniform whole number of days in [0, n).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import random
 import types
 import typing
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import yaml
 
@@ -40,6 +43,43 @@ class Cumulative(Weighted[T]):
     """A choice table given by cumulative upper bounds (exact floats, no renormalising)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Cascade(Generic[T]):
+    """Successive draws: the first item whose own draw falls below its chance; the last item
+    (chance 1.0) takes no draw. The model's ``a if r() < p else b if r() < q else c``."""
+
+    steps: tuple[tuple[T, float], ...]
+
+    def pick(self, rng: random.Random) -> T:
+        steps = self.steps
+        for item, p in steps[:-1]:
+            if rng.random() < p:
+                return item
+        return steps[-1][0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    """``lo`` plus a uniform whole number in [0, n): the model's ``lo + int(rng.random() * n)``."""
+
+    lo: int
+    n: int
+
+    def draw(self, rng: random.Random) -> int:
+        return self.lo + int(rng.random() * self.n)
+
+
+@dataclasses.dataclass(frozen=True)
+class Delay:
+    """0 with chance ``p_none``, else a :class:`Span`: ``0 if r() < p else lo + int(r() * n)``."""
+
+    p_none: float
+    otherwise: Span
+
+    def draw(self, rng: random.Random) -> int:
+        return 0 if rng.random() < self.p_none else self.otherwise.draw(rng)
+
+
 # --- one dataclass per journey stage -------------------------------------------------------
 
 
@@ -55,6 +95,25 @@ class Arrivals:
 
 
 @dataclasses.dataclass(frozen=True)
+class People:
+    """Who arrives: ages, sex, disability, immigration status."""
+
+    age_at_arrival: Weighted[int]
+    prebirth_birth_after_days: Span
+    expected_birth_offset_days: Span
+    uasc_min_age: int
+    uasc_age_extra_max: int
+    uasc_age_rate: float
+    disabled_age: Span
+    gender: Cumulative[str]
+    uasc_gender: Cascade[str]
+    p_second_disability: float
+    disability_contact_only: Cumulative[str]
+    disability_referred: Cumulative[str]
+    p_other_immigration: float
+
+
+@dataclasses.dataclass(frozen=True)
 class FrontDoor:
     """Contacts and early help."""
 
@@ -62,6 +121,15 @@ class FrontDoor:
     p_referral_has_contact: float
     p_earlier_contact: float
     p_contact_during_episode: float
+    p_another_contact: float
+    max_contacts: int
+    early_help_after_contact_days: Span
+    contact_gap_min_days: int
+    contact_gap_mean_days: float
+    early_help_days: Span
+    contact_before_referral_days: Delay
+    earlier_contact_days: Span
+    contact_during_episode_days: Span
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +146,32 @@ class Referrals:
     p_rereferral_after_cp: float
     rereferral_gap_median_days: float
     rereferral_gap_sigma: float
+    p_rereferral_after_permanence: float
+    source_uasc: Cascade[str]
+    source_prebirth: Cascade[str]
+    source_disabled: Cascade[str]
+    nfa_close_days: Delay
+    nfa_need: Cascade[str]
+    assessment_start_wd: Delay
+    emergency_under1_factor: float
+    s47_prebirth_factor: float
+    s47_repeat_factor: float
+    s47_repeat_cap: float
+    p_s47_emergency: float
+    s47_start_wd: Delay
+    assessed_nfa_close_days: Span
+    early_help_after_rc9_days: Span
+    p_need_n9_after_assessment: float
+    care_start_days: Delay
+    care_after_birth_days: Span
+    cin_plan_start_days: Span
+    close_without_plan_days: Span
+    vol_after_cp_min_age: int
+    p_vol_after_cp: float
+    vol_after_cin_min_age: int
+    p_cin_after_care: float
+    close_after_care_days: Span
+    close_after_assessment_days: Span
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +181,13 @@ class Assessments:
     p_assess_nfa: float
     p_assess_nfa_after_s47: float
     p_assess_within_45: float
+    p_near_deadline: float
+    near_deadline_wd: Span
+    in_time_max_wd: int
+    in_time_shape: float
+    late_min_wd: int
+    late_mean_extra_wd: float
+    child_seen: Cumulative[str | None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +198,10 @@ class Protection:
     p_icpc_escalation: float
     p_plan_from_icpc: float
     p_icpc_within_15: float
+    icpc_prebirth_factor: float
+    icpc_repeat_factor: float
+    icpc_repeat_cap: float
+    transfer_in_icpc_wd: Span
     cp_end_review: Weighted[int]
     cp_outcome: Weighted[str]
 
@@ -152,6 +257,7 @@ class Params:
     """
 
     arrivals: Arrivals
+    people: People
     front_door: FrontDoor
     referrals: Referrals
     assessments: Assessments
@@ -181,19 +287,34 @@ def _number(v: Any, key: str, kind: type) -> Any:
     return v
 
 
-def _pairs(v: Any, key: str) -> list[tuple[Any, float]]:
+def _item_ok(item: Any, tp: Any) -> bool:
+    kinds = typing.get_args(tp) if isinstance(tp, types.UnionType) else (tp,)
+    for k in kinds:
+        if k is type(None) and item is None:
+            return True
+        if k in (int, str) and isinstance(item, k) and not isinstance(item, bool):
+            return True
+    return False
+
+
+def _pairs(v: Any, key: str, item_type: Any) -> list[tuple[Any, float]]:
     if not isinstance(v, list) or not v:
         raise ParamsError(f"params: {key} must be a non-empty list of [item, number] pairs")
     out = []
     for i, pair in enumerate(v):
         if not isinstance(pair, list) or len(pair) != 2:
             raise ParamsError(f"params: {key}[{i}] must be an [item, number] pair")
+        if not _item_ok(pair[0], item_type):
+            raise ParamsError(
+                f"params: {key}[{i}] item must be {item_type!r} (quote codes in YAML), "
+                f"got {pair[0]!r}"
+            )
         out.append((pair[0], _number(pair[1], f"{key}[{i}]", float)))
     return out
 
 
-def _cumulative(v: Any, key: str) -> Cumulative[Any]:
-    pairs = _pairs(v, key)
+def _cumulative(v: Any, key: str, item_type: Any) -> Cumulative[Any]:
+    pairs = _pairs(v, key, item_type)
     bounds = [b for _, b in pairs]
     if any(b1 < b0 for b0, b1 in zip(bounds, bounds[1:], strict=False)) or bounds[-1] != 1.0:
         raise ParamsError(f"params: {key} bounds must ascend and end at 1.0")
@@ -202,10 +323,20 @@ def _cumulative(v: Any, key: str) -> Cumulative[Any]:
 
 def _value(tp: Any, v: Any, key: str) -> Any:
     origin = typing.get_origin(tp) or tp
+    args = typing.get_args(tp)
     if origin is Cumulative:
-        return _cumulative(v, key)
+        return _cumulative(v, key, args[0])
+    if origin is Cascade:
+        pairs = _pairs(v, key, args[0])
+        if pairs[-1][1] != 1.0:
+            raise ParamsError(f"params: {key} must end with an item of chance 1.0")
+        return Cascade(tuple(pairs))
+    if origin is Span:
+        if not isinstance(v, list) or len(v) != 2:
+            raise ParamsError(f"params: {key} must be [lo, n] (whole days)")
+        return Span(_number(v[0], f"{key}[0]", int), _number(v[1], f"{key}[1]", int))
     if origin is Weighted:
-        pairs = _pairs(v, key)
+        pairs = _pairs(v, key, args[0])
         if sum(w for _, w in pairs) <= 0:
             raise ParamsError(f"params: {key} weights must add up to more than 0")
         return Weighted.of(pairs)
