@@ -120,9 +120,7 @@ class Sim(Referrals, LeavingCare):
                 rows.append((self.ids.new("ssd_immigration_status"), c.id, "UASC", s, self.m(d18)))
                 if d18 <= A:
                     rows.append((self.ids.new("ssd_immigration_status"), c.id, "OTHER", d18, None))
-        elif (
-            c.eth in ("BAFR", "AOTH", "OOTH") and rng.random() < self.p.people.p_other_immigration
-        ):
+        elif c.eth in ("BAFR", "AOTH", "OOTH") and rng.random() < self.p.people.p_other_immigration:
             first = min(r[2] for r in c.rows.get("ssd_contacts", [(None, None, A)]))
             c.rows.setdefault("ssd_immigration_status", []).append(
                 (self.ids.new("ssd_immigration_status"), c.id, "OTHER", first, None)

@@ -204,6 +204,33 @@ class Protection:
     transfer_in_icpc_wd: Span
     cp_end_review: Weighted[int]
     cp_outcome: Weighted[str]
+    icpc_min_wd: int
+    icpc_early_mean_wd: float
+    icpc_late_mean_wd: float
+    s47_with_icpc_wd: Span
+    s47_wd: Span
+    p_s47_nfa: float
+    no_plan_days_before_18: int
+    plan_without_review_days: Span
+    p_same_category: float
+    p_other_la: float
+    p_review_on_time: float
+    review_early_days: Span
+    review_late_days: Span
+    p_care_under1: float
+    p_removal_at_birth: float
+    removal_after_birth_days: Span
+    p_proceedings_mid_plan: float
+    proceedings_min_plan_days: int
+    proceedings_min_days: int
+    first_visit_wd: Span
+    visits_resume_before_window_days: int
+    visits_resume_days: Span
+    seen_alone_from_months: int
+    p_visit_seen: float
+    p_seen_alone: float
+    p_seen_alone_unrecorded: float
+    visit_gap_wd: Span
 
 
 @dataclasses.dataclass(frozen=True)
@@ -215,6 +242,28 @@ class Cin:
     p_cin_escalate_s47: float
     p_cin_to_care: float
     p_short_breaks: float
+    disabled_plan_days: Span
+    p_early_help_after: float
+    early_help_after_days: Span
+    escalate_repeat_factor: float
+    escalate_min_days: int
+    s47_after_min_days: int
+    p_assessment_with_s47: float
+    assessment_start_wd: Span
+    care_min_days: int
+    care_after_min_days: int
+    p_transfer_out: float
+    p_order_ends_plan: float
+    p_order_is_sgo: float
+    p_adult_services_at_18: float
+    first_visit_days: Span
+    visits_resume_before_window_days: int
+    visits_resume_days: Span
+    seen_alone_from_months: int
+    p_visit_seen: float
+    p_seen_alone: float
+    visit_gap_days: Span
+    short_breaks_start_days: Span
 
 
 @dataclasses.dataclass(frozen=True)

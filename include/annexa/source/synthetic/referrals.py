@@ -100,7 +100,7 @@ class Referrals(Protection, Care):
     def _care_route(
         self, rng: random.Random, c: Child, r: int, first: bool, transfer_in: bool
     ) -> str | None:
-        """"uasc" or "emergency" when the child comes into care at referral, else None."""
+        """ "uasc" or "emergency" when the child comes into care at referral, else None."""
         q = self.p.referrals
         if c.kind == "uasc" and first:
             return "uasc"
