@@ -506,7 +506,6 @@ ORDER_TYPE_DESC = {
     "SGO": "Special Guardianship Order",
     "CAO": "Child Arrangements/ Residence Order",
 }
-REVERSAL = W([("RD1", 15), ("RD2", 20), ("RD3", 45), ("RD4", 20)])
 ADOPTER_LEAVING_DESC = {
     "1": "Adopter withdrew from process",
     "2": "Process put on hold",

@@ -273,6 +273,75 @@ class Care:
     p_adoption_reversed: float
     p_ffa: float
     p_own_adopters: float
+    before_birth_start_days: Span
+    emergency_legal: Cumulative[str]
+    police_protection_days: Span
+    epo_days: Span
+    emergency_next: Cumulative[str]
+    emergency_home_exit: Cascade[str]
+    p_emergency_move: float
+    remand_days: Span
+    remand_exit: Cascade[str]
+    supported_living_from_age: int
+    uasc_exit: Cumulative[str]
+    uasc_e3_days: Span
+    uasc_e15_days: Span
+    uasc_e8_days: Span
+    voluntary_young_below_age: int
+    voluntary_young: Cumulative[str]
+    voluntary_young_home_days: Span
+    voluntary_young_home_exit: Cascade[str]
+    voluntary_young_home_plan: Cascade[str]
+    proceedings_after_s20_days: Span
+    voluntary_older: Cumulative[str]
+    voluntary_older_home_days: Span
+    voluntary_older_home_exit: Cascade[str]
+    voluntary_older_home_plan: Cascade[str]
+    voluntary_older_stay_plan: Cascade[str]
+    final_hearing_days: Span
+    outcome_under1: Cumulative[str]
+    outcome_1_to_4: Cumulative[str]
+    outcome_5_to_11: Cumulative[str]
+    outcome_12_plus: Cumulative[str]
+    p_kinship_long_term: float
+    kinship_placement_days: Span
+    kinship_plan_days: Span
+    sgo_exit: Cascade[str]
+    p_placed_with_parents: float
+    placed_with_parents_days: Span
+    home_plan_after_days: int
+    long_term_match_days: Span
+    long_term_later: Cumulative[str]
+    sgo_later_days: Span
+    home_later_days: Span
+    adoption_decision_days: Span
+    p_parallel_plan: float
+    ffa_after_decision_days: Span
+    ffa_before_hearing_days: int
+    ffa_decision_before_days: Span
+    p_no_placement_order: float
+    adoption_reversed_reference: float
+    after_reversal: Cascade[str]
+    reversed_after_order_share: float
+    reversal_days: Span
+    reversal_reason: Weighted[str]
+    ffa_match_days: Span
+    match_median_days: float
+    match_sigma: float
+    placed_after_match_days: Span
+    p_ffa_placed_at_order: float
+    adoption_order_days: Span
+    p_adopted_by_carer: float
+    adoption_exit: Cascade[str]
+    ceased_at_18: Weighted[str]
+    semi_independent_min_days_left: int
+    p_semi_independent: float
+    semi_independent_move_days: Span
+    p_death: float
+    death_under_age: int
+    cic_team_after_days_uasc: Span
+    cic_team_after_days: Span
+    p_adult_services_at_18: float
 
 
 @dataclasses.dataclass(frozen=True)
