@@ -354,6 +354,35 @@ class Placements:
     stable_median_days: float
     unstable_median_days: float
     p_emergency_first_placement: float
+    care_plans_kept_before_window_days: int
+    kinship_first_days: int
+    p_inside_kinship: float
+    p_inside_ffa: float
+    p_inside_adopters: float
+    p_inside_parents: float
+    emergency_stay_days: Span
+    long_term_median_days: float
+    long_term_sigma: float
+    semi_independent_median_days: float
+    semi_independent_sigma: float
+    short_setting_days: Span
+    home_median_cap_days: float
+    teenage_from_age: int
+    teenage_factor: float
+    stay_sigma: float
+    adopters_provider: Cumulative[str]
+    adoptive_type: Cascade[str]
+    p_semi_independent_move: float
+    p_short_breaks_in_home: float
+    p_inside_short_breaks: float
+    p_short_breaks_agreement: float
+    agreement_days: Span
+    agreement_gap_days: Span
+    short_breaks_resume_before_window_days: int
+    short_breaks_resume_days: Span
+    short_break_min_lead_days: int
+    short_break_days: Span
+    short_break_gap_days: Span
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,6 +11,20 @@ from annexa.source.synthetic.care_records import CareRecords
 from annexa.source.synthetic.providers import Carer
 
 
+def _statuses(legal: list[tuple[int, str]], s: int, end: int) -> list[tuple[int, str]]:
+    """Legal statuses sorted and de-duplicated, none before the period starts."""
+    leg: list[tuple[int, str]] = []
+    for d, code in sorted(legal):
+        d = max(d, s)
+        if d >= end and leg:
+            continue
+        if leg and leg[-1][0] == d:
+            leg[-1] = (d, code)
+        elif not leg or leg[-1][1] != code:
+            leg.append((d, code))
+    return leg
+
+
 class Placements(CareRecords):
     """Placements and the episodes, legal statuses and care plans of a period of care."""
 
@@ -38,26 +52,32 @@ class Placements(CareRecords):
     ) -> str:
         """Write one period of care: placements, episodes, legal statuses and the care record."""
         period = self.ids.new("period")
-        A = self.A
-        hi = min(end, A)
-        # legal statuses, sorted and de-duplicated
-        legal = sorted(legal)
-        leg: list[tuple[int, str]] = []
-        for d, code in legal:
-            d = max(d, s)
-            if d >= end and leg:
-                continue
-            if leg and leg[-1][0] == d:
-                leg[-1] = (d, code)
-            elif not leg or leg[-1][1] != code:
-                leg.append((d, code))
-        # placements
+        leg = _statuses(legal, s, end)
         places = self.placements(rng, c, s, end, forced, kin, route, perm_info)
-        # SSDA903 episodes at every change of legal status or placement
-        changes = sorted({d for d, _ in leg if s <= d < end} | {d for d, _ in places if d < end})
-        li = pi = 0
-        prev_leg: str | None = None
-        prev_carer: Carer | None = None
+        placement_ids = self._placement_rows(rng, c, e, period, end, places)
+        iro = self.reviews_visits_health(rng, c, e, period, s, end, places, route)
+        clae_need = need if need not in ("N0", "N9") else "N1"
+        self._episode_rows(
+            c, e, period, s, end, exit_code, leg, places, placement_ids, clae_need, iro
+        )
+        for i, (d, code) in enumerate(leg):
+            lend = leg[i + 1][0] if i + 1 < len(leg) else end
+            self.legal_row(c, e, code, d, lend)
+        self._care_plan_rows(c, e, s, end, plans)
+        self.missing(rng, c, e, s, min(end, self.A), places)
+        return period
+
+    def _placement_rows(
+        self,
+        rng: random.Random,
+        c: Child,
+        e: Episode,
+        period: str,
+        end: int,
+        places: list[tuple[int, Carer]],
+    ) -> list[str]:
+        """One row per placement started by the as-at date; returns every placement's id."""
+        A = self.A
         placement_ids: list[str] = []
         for i, (ps, carer) in enumerate(places):
             pend = places[i + 1][0] if i + 1 < len(places) else end
@@ -87,9 +107,29 @@ class Placements(CareRecords):
                         change,
                     ),
                 )
+        return placement_ids
+
+    def _episode_rows(
+        self,
+        c: Child,
+        e: Episode,
+        period: str,
+        s: int,
+        end: int,
+        exit_code: str,
+        leg: list[tuple[int, str]],
+        places: list[tuple[int, Carer]],
+        placement_ids: list[str],
+        clae_need: str,
+        iro: int | None,
+    ) -> None:
+        """SSDA903 episodes at every change of legal status or placement, with the reason (RNE)."""
+        A = self.A
+        changes = sorted({d for d, _ in leg if s <= d < end} | {d for d, _ in places if d < end})
         nep = len(changes)
-        clae_need = need if need not in ("N0", "N9") else "N1"
-        iro = self.reviews_visits_health(rng, c, e, period, s, end, places, route)
+        li = pi = 0
+        prev_leg: str | None = None
+        prev_carer: Carer | None = None
         for k, d in enumerate(changes):
             while li + 1 < len(leg) and leg[li + 1][0] <= d:
                 li += 1
@@ -128,21 +168,22 @@ class Placements(CareRecords):
                         s,
                     ),
                 )
-        for i, (d, code) in enumerate(leg):
-            lend = leg[i + 1][0] if i + 1 < len(leg) else end
-            self.legal_row(c, e, code, d, lend)
-        # care plan records
-        plans = sorted(plans)
+
+    def _care_plan_rows(
+        self, c: Child, e: Episode, s: int, end: int, plans: list[tuple[int, tuple[str, ...]]]
+    ) -> None:
+        """Care plan records (permanence plan keys), de-duplicated, near the window."""
         pl: list[tuple[int, tuple[str, ...]]] = []
-        for d, keys in plans:
+        for d, keys in sorted(plans):
             d = min(max(d, s), end)
             if pl and pl[-1][0] == d:
                 pl[-1] = (d, keys)
             elif not pl or pl[-1][1] != keys:
                 pl.append((d, keys))
+        kept_from = self.ws - self.p.placements.care_plans_kept_before_window_days
         for i, (d, keys) in enumerate(pl):
             pend = pl[i + 1][0] if i + 1 < len(pl) else end
-            if d <= A and pend >= self.ws - 400:
+            if d <= self.A and pend >= kept_from:
                 e.add(
                     "ssd_cla_care_plan",
                     (
@@ -153,9 +194,6 @@ class Placements(CareRecords):
                         self.plan_json(keys),
                     ),
                 )
-        # missing and away episodes
-        self.missing(rng, c, e, s, hi, places)
-        return period
 
     def placements(
         self,
@@ -168,93 +206,38 @@ class Placements(CareRecords):
         route: str,
         info: dict[str, Any],
     ) -> list[tuple[int, Carer]]:
-        """The sequence of placements (start, carer) over the period."""
-        p, prov = self.p, self.prov
+        """The sequence of placements (start, carer) over the period: natural ends of stays
+        and the forced events of the care plan (kinship, FFA, adoption, home, long-term, 16+)."""
+        q, prov = self.p.placements, self.prov
         age = max(0, self.age(c, s))
         stable_p = (
-            p.placements.p_stable_under10
-            if age < 10
-            else p.placements.p_stable_10_13
-            if age < 14
-            else p.placements.p_stable_14plus
+            q.p_stable_under10 if age < 10 else q.p_stable_10_13 if age < 14 else q.p_stable_14plus
         )
         stable = rng.random() < stable_p
         forced = sorted(f for f in forced if s < f[0] < end)
-        out: list[tuple[int, Carer]] = []
         if route == "uasc":
             cur = prov.pick(rng, prov.semi) if age >= 16 else prov.foster(rng, "U6")
-        elif kin and forced and forced[0][1] == "kin" and forced[0][0] - s < 3:
-            cur = prov.carer(rng, "U3", "PR1", 0.8)
+        elif kin and forced and forced[0][1] == "kin" and forced[0][0] - s < q.kinship_first_days:
+            cur = prov.carer(rng, "U3", "PR1", q.p_inside_kinship)
             forced = forced[1:]
         else:
             cur = prov.new_placement(rng, age)
-        out.append((s, cur))
+        out: list[tuple[int, Carer]] = [(s, cur)]
         t = s
-        emergency = rng.random() < p.placements.p_emergency_first_placement
+        emergency = rng.random() < q.p_emergency_first_placement
         fi = 0
         hi = min(end, self.A + 1)
         while True:
-            a = max(0, self.age(c, t))
-            if emergency and len(out) == 1:
-                dur = 2 + int(rng.random() * 50)
-            elif cur.type in ("U1", "U3", "P1") or cur.type.startswith("A"):
-                dur = self.lognorm(rng, 3000, 0.6)
-            elif cur.type == "H5":
-                dur = self.lognorm(rng, 500, 0.6)
-            elif cur.type in ("K1", "T4", "Z1"):
-                dur = 20 + int(rng.random() * 120)
-            else:
-                med = (
-                    p.placements.stable_median_days if stable else p.placements.unstable_median_days
-                )
-                if cur.type == "K2":
-                    med = min(med, 500)
-                if a >= 13:
-                    med *= 0.7
-                dur = self.lognorm(rng, med, 0.9)
-            nat = t + dur
+            nat = t + self._stay(rng, c, t, cur, stable, emergency and len(out) == 1)
             if fi < len(forced) and forced[fi][0] <= nat:
                 t, what = forced[fi]
                 fi += 1
                 if t >= hi:
                     break
-                if what == "kin":
-                    cur = prov.carer(rng, "U3", "PR1", 0.8)
-                elif what == "ffa":
-                    cur = prov.carer(rng, "U5", "PR1", 0.7)
-                elif what == "adopt_same":
-                    since = t
-                    for d0, cr in reversed(out):
-                        if cr.key != cur.key:
-                            break
-                        since = d0
-                    info["fc_date"] = since
-                    cur = Carer(cur.key, "A5", cur.provider, cur.postcode, None, cur.distance)
-                elif what == "adopt_new":
-                    q = rng.random()
-                    prv = "PR1" if q < 0.6 else "PR2" if q < 0.75 else "PR5"
-                    cur = prov.carer(rng, "A6" if rng.random() < 0.9 else "A4", prv, 0.5)
-                elif what == "move":
-                    cur = prov.new_placement(rng, max(0, self.age(c, t)))
-                elif what == "p1":
-                    cur = prov.carer(rng, "P1", "PR0", 0.95)
-                elif what == "lt":
-                    if cur.type in ("U6", "U3"):
-                        cur = Carer(
-                            cur.key,
-                            "U4" if cur.type == "U6" else "U1",
-                            cur.provider,
-                            cur.postcode,
-                            None,
-                            cur.distance,
-                        )
-                    else:
-                        continue
-                elif what == "h5":
-                    if cur.type in ("U4", "U6", "K2", "U3", "U1") and rng.random() < 0.8:
-                        cur = prov.pick(rng, prov.semi)
-                    else:
-                        continue
+                new = self._forced_carer(rng, c, t, what, cur, out, info)
+                if new is None:
+                    continue
+                cur = new
                 if t == out[-1][0]:
                     out[-1] = (t, cur)
                 else:
@@ -269,30 +252,96 @@ class Placements(CareRecords):
             out.append((t, cur))
         return out
 
+    def _stay(
+        self, rng: random.Random, c: Child, t: int, cur: Carer, stable: bool, emergency: bool
+    ) -> int:
+        """How long a placement lasts if nothing in the plan ends it first."""
+        q = self.p.placements
+        if emergency:
+            return q.emergency_stay_days.draw(rng)
+        if cur.type in ("U1", "U3", "P1") or cur.type.startswith("A"):
+            return self.lognorm(rng, q.long_term_median_days, q.long_term_sigma)
+        if cur.type == "H5":
+            return self.lognorm(rng, q.semi_independent_median_days, q.semi_independent_sigma)
+        if cur.type in ("K1", "T4", "Z1"):
+            return q.short_setting_days.draw(rng)
+        med = q.stable_median_days if stable else q.unstable_median_days
+        if cur.type == "K2":
+            med = min(med, q.home_median_cap_days)
+        if max(0, self.age(c, t)) >= q.teenage_from_age:
+            med *= q.teenage_factor
+        return self.lognorm(rng, med, q.stay_sigma)
+
+    def _forced_carer(
+        self,
+        rng: random.Random,
+        c: Child,
+        t: int,
+        what: str,
+        cur: Carer,
+        out: list[tuple[int, Carer]],
+        info: dict[str, Any],
+    ) -> Carer | None:
+        """The carer after a planned event, or None when the event changes nothing."""
+        q, prov = self.p.placements, self.prov
+        if what == "kin":
+            return prov.carer(rng, "U3", "PR1", q.p_inside_kinship)
+        if what == "ffa":
+            return prov.carer(rng, "U5", "PR1", q.p_inside_ffa)
+        if what == "adopt_same":
+            since = t
+            for d0, cr in reversed(out):
+                if cr.key != cur.key:
+                    break
+                since = d0
+            info["fc_date"] = since
+            return Carer(cur.key, "A5", cur.provider, cur.postcode, None, cur.distance)
+        if what == "adopt_new":
+            provider = q.adopters_provider.pick(rng.random())
+            return prov.carer(rng, q.adoptive_type.pick(rng), provider, q.p_inside_adopters)
+        if what == "move":
+            return prov.new_placement(rng, max(0, self.age(c, t)))
+        if what == "p1":
+            return prov.carer(rng, "P1", "PR0", q.p_inside_parents)
+        if what == "lt":
+            if cur.type not in ("U6", "U3"):
+                return None
+            lt_type = "U4" if cur.type == "U6" else "U1"
+            return Carer(cur.key, lt_type, cur.provider, cur.postcode, None, cur.distance)
+        if what == "h5":
+            if (
+                cur.type in ("U4", "U6", "K2", "U3", "U1")
+                and rng.random() < q.p_semi_independent_move
+            ):
+                return prov.pick(rng, prov.semi)
+            return None
+        return cur
+
     def short_breaks(
         self, rng: random.Random, c: Child, e: Episode, s: int, end: int, need: str
     ) -> None:
         """Agreed short breaks (V3 episodes or a V4 agreement): care periods outside List 8."""
-        prov = self.prov
-        home = (
-            prov.pick(rng, prov.homes) if rng.random() < 0.6 else prov.carer(rng, "U6", "PR1", 0.95)
-        )
+        q, prov = self.p.placements, self.prov
+        if rng.random() < q.p_short_breaks_in_home:
+            home = prov.pick(rng, prov.homes)
+        else:
+            home = prov.carer(rng, "U6", "PR1", q.p_inside_short_breaks)
         hi = min(end, self.A, c.d18)
-        if rng.random() < 0.3:
+        if rng.random() < q.p_short_breaks_agreement:
             # one period per yearly agreement (V4)
             t = s
             while t <= hi:
-                pe = min(t + 300 + int(rng.random() * 60), end)
+                pe = min(t + q.agreement_days.draw(rng), end)
                 self.simple_period(c, e, t, pe, "V4", home, need)
-                t = pe + 20 + int(rng.random() * 40)
+                t = pe + q.agreement_gap_days.draw(rng)
             return
         t = s
-        if t < self.ws - 60:
-            t = self.ws - int(rng.random() * 40)
-        while t + 4 <= hi:
-            pe = t + 1 + int(rng.random() * 3)
+        if t < self.ws - q.short_breaks_resume_before_window_days:
+            t = self.ws - q.short_breaks_resume_days.draw(rng)
+        while t + q.short_break_min_lead_days <= hi:
+            pe = t + q.short_break_days.draw(rng)
             self.simple_period(c, e, t, pe, "V3", home, need)
-            t = pe + 28 + int(rng.random() * 45)
+            t = pe + q.short_break_gap_days.draw(rng)
 
     def simple_period(
         self, c: Child, e: Episode, s: int, end: int, legal: str, carer: Carer, need: str
