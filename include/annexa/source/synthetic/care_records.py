@@ -9,6 +9,9 @@ from annexa.source.synthetic.base import Child, Episode, Stage
 from annexa.source.synthetic.common import NEVER, add_mo
 from annexa.source.synthetic.providers import Carer
 
+FIRST_REVIEW_WD = 20  # looked-after reviews: 20 working days, then 3 months, then 6-monthly
+SECOND_REVIEW_MONTHS, REVIEW_EVERY_MONTHS = 3, 6
+
 
 class CareRecords(Stage):
     """Looked-after reviews, statutory visits, health and dental checks, missing episodes."""
@@ -25,25 +28,39 @@ class CareRecords(Stage):
         route: str,
     ) -> int | None:
         """Reviews, statutory visits and health checks of one period; returns last IRO contact."""
-        A, ws, cal = self.A, self.ws, self.cal
-        hi = min(end, A)
-        # looked-after reviews: 20 WD, then 3 months, then 6-monthly
-        due = cal.add_wd(s, 20)
+        q = self.p.care_records
+        iro = self._reviews(rng, c, e, period, s, end)
+        if iro is not None and rng.random() < q.p_iro_contact_after_review:
+            extra = iro + q.iro_contact_after_review_days.draw(rng)
+            if extra <= min(end, self.A):
+                iro = extra
+        self._visits(rng, c, e, period, s, end, places)
+        self._health(rng, c, e, s, end)
+        return iro
+
+    def _reviews(
+        self, rng: random.Random, c: Child, e: Episode, period: str, s: int, end: int
+    ) -> int | None:
+        """Looked-after reviews held over the period; returns the last held by the as-at date."""
+        q, A, ws = self.p.care_records, self.A, self.ws
+        due = self.cal.add_wd(s, FIRST_REVIEW_WD)
         last_review = None
         n = 0
-        while due <= end + 5 and due <= A + 400:
+        while due <= end + q.review_due_grace_days and due <= A + q.review_horizon_days:
             n += 1
-            on_time = rng.random() < 0.92
-            held = due - int(rng.random() * 10) if on_time else due + 1 + int(rng.random() * 30)
+            if rng.random() < q.p_review_on_time:
+                held = due - q.review_early_days.draw(rng)
+            else:
+                held = due + q.review_late_days.draw(rng)
             held = max(held, s + 1)
             if held > end:
                 break
-            if rng.random() < 0.03 and held <= A and held >= ws:
+            if rng.random() < q.p_review_cancelled and held <= A and held >= ws:
                 e.add(
                     "ssd_cla_reviews",
                     (self.ids.new("ssd_cla_reviews"), period, c.id, due, held, "Y"),
                 )
-                held = held + 3 + int(rng.random() * 18)
+                held = held + q.review_rearranged_days.draw(rng)
                 if held > end:
                     break
             if held <= A:
@@ -53,75 +70,93 @@ class CareRecords(Stage):
                         (self.ids.new("ssd_cla_reviews"), period, c.id, due, held, "N"),
                     )
                 last_review = held
-            elif due <= A + 200 and held > A:
+            elif due <= A + q.review_future_days and held > A:
                 break
-            due = add_mo(held, 3 if n == 1 else 6)
-        iro = last_review
-        if iro is not None and rng.random() < 0.5:
-            extra = iro + 30 + int(rng.random() * 60)
-            if extra <= hi:
-                iro = extra
-        # statutory visits: within a week of each placement, then ~6-weekly (3-monthly if settled)
+            due = add_mo(held, SECOND_REVIEW_MONTHS if n == 1 else REVIEW_EVERY_MONTHS)
+        return last_review
+
+    def _visits(
+        self,
+        rng: random.Random,
+        c: Child,
+        e: Episode,
+        period: str,
+        s: int,
+        end: int,
+        places: list[tuple[int, Carer]],
+    ) -> None:
+        """Statutory visits: within a week of each placement, then ~6-weekly (3-monthly once
+        settled in a long-term placement)."""
+        q, ws, hi = self.p.care_records, self.ws, min(end, self.A)
         rows = e.rows.setdefault("ssd_cla_visits", [])
-        alone_from = add_mo(c.dob, 72)
+        alone_from = add_mo(c.dob, q.seen_alone_from_months)
         starts = [d for d, _ in places]
-        t = s + 1 + int(rng.random() * 6)
+        t = s + q.first_visit_days.draw(rng)
         pi = 0
-        if t < ws - 100:
-            t = ws - int(rng.random() * 40)
+        if t < ws - q.visits_resume_before_window_days:
+            t = ws - q.visits_resume_days.draw(rng)
             pi = max(0, bisect_right(starts, t) - 1)
         while t <= hi:
             if t >= ws:
-                u = rng.random()
-                seen = "Y" if u < 0.96 else "N" if u < 0.99 else None
+                seen = q.visit_seen.pick(rng.random())
                 alone = (
-                    ("Y" if rng.random() < 0.6 else "N") if seen == "Y" and t >= alone_from else "N"
+                    ("Y" if rng.random() < q.p_seen_alone else "N")
+                    if seen == "Y" and t >= alone_from
+                    else "N"
                 )
                 rows.append((self.ids.new("ssd_cla_visits"), period, c.id, t, seen, alone))
             nxt_place = starts[pi + 1] if pi + 1 < len(starts) else NEVER
-            settled = t - starts[pi] > 365 and places[pi][1].type in ("U4", "U1", "A5", "A6")
-            step = (60 + int(rng.random() * 30)) if settled else (25 + int(rng.random() * 19))
+            settled = t - starts[pi] > q.settled_after_days and places[pi][1].type in (
+                "U4",
+                "U1",
+                "A5",
+                "A6",
+            )
+            step = (q.settled_visit_gap_days if settled else q.visit_gap_days).draw(rng)
             if t + step > nxt_place:
-                t = nxt_place + 1 + int(rng.random() * 6)
+                t = nxt_place + q.visit_after_move_days.draw(rng)
                 pi += 1
             else:
                 t += step
-        # health assessments and dental checks
+
+    def _health(self, rng: random.Random, c: Child, e: Episode, s: int, end: int) -> None:
+        """Health assessments (6-monthly under 5, yearly after) and dental checks."""
+        q, ws, hi = self.p.care_records, self.ws, min(end, self.A)
         hrows = e.rows.setdefault("ssd_cla_health", [])
-        t = s + 10 + int(rng.random() * 30)
+        t = s + q.first_health_days.draw(rng)
         while t <= hi:
             under5 = t < add_mo(c.dob, 60)
-            status = self.health_status(rng, t, 0.04 if self.age(c, t) < 12 else 0.08)
+            refused = q.p_health_refused_under12 if self.age(c, t) < 12 else q.p_health_refused
+            status = self.health_status(rng, t, refused)
             if t >= ws:
                 hrows.append((self.ids.new("ssd_cla_health"), c.id, "HEALTH", t, status))
             if status == "CANCELLED":
-                t += 14 + int(rng.random() * 30)
+                t += q.health_rebooked_days.draw(rng)
                 continue
-            t += (182 if under5 else 365) - 30 + int(rng.random() * 45)
-        if c.dob < s - 365:
-            t = s + 30 + int(rng.random() * 170)
+            every = q.health_every_days_under5 if under5 else q.health_every_days
+            t += every + q.health_timing_days.draw(rng)
+        if c.dob < s - q.dental_from_days_old:
+            t = s + q.first_dental_days.draw(rng)
             while t <= hi:
-                status = self.health_status(rng, t, 0.08)
+                status = self.health_status(rng, t, q.p_health_refused)
                 if t >= ws:
                     hrows.append((self.ids.new("ssd_cla_health"), c.id, "DENTAL", t, status))
-                t += 300 + int(rng.random() * 100) if status != "CANCELLED" else 20
-                if rng.random() < 0.25 and t <= hi and t >= ws:
-                    hrows.append(
-                        (
-                            self.ids.new("ssd_cla_health"),
-                            c.id,
-                            "OTHER",
-                            t - 20 - int(rng.random() * 40),
-                            "COMPLETED",
-                        )
-                    )
-        return iro
+                if status != "CANCELLED":
+                    t += q.dental_every_days.draw(rng)
+                else:
+                    t += q.dental_rebooked_days
+                if rng.random() < q.p_other_check and t <= hi and t >= ws:
+                    d = t - q.other_check_before_days.draw(rng)
+                    hrows.append((self.ids.new("ssd_cla_health"), c.id, "OTHER", d, "COMPLETED"))
 
     def health_status(self, rng: random.Random, t: int, p_refused: float) -> str:
-        if t > self.A - 10 and rng.random() < 0.4:
+        q = self.p.care_records
+        if t > self.A - q.planned_within_days and rng.random() < q.p_planned:
             return "PLANNED"
         u = rng.random()
-        return "REFUSED" if u < p_refused else "CANCELLED" if u < p_refused + 0.04 else "COMPLETED"
+        if u < p_refused:
+            return "REFUSED"
+        return "CANCELLED" if u < p_refused + q.p_health_cancelled else "COMPLETED"
 
     def missing(
         self,
@@ -132,44 +167,35 @@ class CareRecords(Stage):
         hi: int,
         places: list[tuple[int, Carer]],
     ) -> None:
-        p = self.p
-        d11 = add_mo(c.dob, 132)
+        """Missing and away-from-placement episodes of children who go missing at all."""
+        q = self.p.care_records
+        d11 = add_mo(c.dob, q.missing_from_months)
         if hi < d11:
             return
         a = max(s, d11, self.ws)
         if a > hi:
             return
-        misser = rng.random() < (
-            p.care_records.p_misser_11plus
-            if self.age(c, a) >= 11
-            else p.care_records.p_misser_under11
-        )
-        if not misser:
+        older = self.age(c, a) >= q.misser_older_from_age
+        if rng.random() >= (q.p_misser_11plus if older else q.p_misser_under11):
             return
         resid = any(cr.type in ("K2", "H5") for _, cr in places)
-        rate = (
-            (p.care_records.missing_per_year + p.care_records.away_per_year)
-            * (1.6 if resid else 1.0)
-            / 365.0
-        )
-        p_m = p.care_records.missing_per_year / (
-            p.care_records.missing_per_year + p.care_records.away_per_year
-        )
+        per_year = q.missing_per_year + q.away_per_year
+        rate = per_year * (q.residential_factor if resid else 1.0) / 365.0
+        p_m = q.missing_per_year / per_year
         rows = e.rows.setdefault("ssd_missing", [])
         t = a + int(rng.expovariate(rate))
         while t <= hi:
             typ = "M" if rng.random() < p_m else "A"
-            mend = t + (0 if rng.random() < 0.5 else 1 + int(rng.random() * 3))
+            mend = t + q.missing_days.draw(rng)
             if typ == "M":
-                u = rng.random()
-                off = "Y" if u < 0.85 else "N" if u < 0.95 else "NA"
+                off = q.missing_offered_interview.pick(rng.random())
                 acc = (
-                    ("Y" if rng.random() < 0.55 else "N")
+                    ("Y" if rng.random() < q.p_interview_accepted else "N")
                     if off == "Y"
-                    else ("NA" if off == "NA" or rng.random() < 0.5 else "N")
+                    else ("NA" if off == "NA" or rng.random() < q.p_interview_na else "N")
                 )
             else:
-                off = "NA" if rng.random() < 0.7 else "N"
+                off = "NA" if rng.random() < q.p_away_interview_na else "N"
                 acc = "NA"
             rows.append((self.ids.new("ssd_missing"), c.id, t, self.m(mend), typ, off, acc))
             t += 1 + int(rng.expovariate(rate))

@@ -393,6 +393,50 @@ class CareRecords:
     p_misser_under11: float
     missing_per_year: float
     away_per_year: float
+    p_iro_contact_after_review: float
+    iro_contact_after_review_days: Span
+    review_due_grace_days: int
+    review_horizon_days: int
+    review_future_days: int
+    p_review_on_time: float
+    review_early_days: Span
+    review_late_days: Span
+    p_review_cancelled: float
+    review_rearranged_days: Span
+    seen_alone_from_months: int
+    first_visit_days: Span
+    visits_resume_before_window_days: int
+    visits_resume_days: Span
+    visit_seen: Cumulative[str | None]
+    p_seen_alone: float
+    settled_after_days: int
+    settled_visit_gap_days: Span
+    visit_gap_days: Span
+    visit_after_move_days: Span
+    first_health_days: Span
+    p_health_refused_under12: float
+    p_health_refused: float
+    health_rebooked_days: Span
+    health_every_days_under5: int
+    health_every_days: int
+    health_timing_days: Span
+    dental_from_days_old: int
+    first_dental_days: Span
+    dental_every_days: Span
+    dental_rebooked_days: int
+    p_other_check: float
+    other_check_before_days: Span
+    planned_within_days: int
+    p_planned: float
+    p_health_cancelled: float
+    missing_from_months: int
+    misser_older_from_age: int
+    residential_factor: float
+    missing_days: Delay
+    missing_offered_interview: Cumulative[str]
+    p_interview_accepted: float
+    p_interview_na: float
+    p_away_interview_na: float
 
 
 @dataclasses.dataclass(frozen=True)
