@@ -440,6 +440,33 @@ class CareRecords:
 
 
 @dataclasses.dataclass(frozen=True)
+class LeavingCare:
+    """Care leavers: support, keeping in touch, accommodation, pathway plan reviews."""
+
+    p_support_to_25: float
+    p_not_required: float
+    p_in_touch_in_care: float
+    p_in_touch_under18: float
+    p_in_touch_18_21: float
+    p_in_touch_22_plus: float
+    out_of_touch: Cumulative[str]
+    latest_contact_in_touch_days: Span
+    latest_contact_ended_days: Span
+    latest_contact_out_of_touch_days: Span
+    p_unsuitable_usually: float
+    p_unsuitable: float
+    p_review_ended: float
+    review_ended_days: Span
+    review: Cumulative[str]
+    review_recent_days: Span
+    review_older_days: Span
+    p_adviser_unrecorded: float
+    p_earlier_record: float
+    earlier_record_min_days: int
+    earlier_record_days: Span
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
     """Probabilities and durations of the journey model (calibrated to spec indicators.md).
 
@@ -457,6 +484,7 @@ class Params:
     care: Care
     placements: Placements
     care_records: CareRecords
+    leaving_care: LeavingCare
     care_scale: float = 1.0
 
 
