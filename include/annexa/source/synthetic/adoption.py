@@ -57,113 +57,110 @@ class Adoption(Stage):
     ) -> str:
         """The Synthshire adopters a child is matched with (the List 11 side of List 10)."""
         anchor = ffa_at if ffa and ffa_at is not None else matched
-        s2e = anchor - 20 - int(rng.random() * 280)
+        s2e = anchor - self.p.adoption.approved_before_match_days.draw(rng)
         fam = self.new_family(rng, s2e, ffa)
         fam.matched, fam.placed, fam.children, fam.order = matched, placed, 1, order
         return fam.id
 
     def new_family(self, rng: random.Random, s2e: int, ffa: bool) -> Family:
-        s2s = s2e - 100 - int(rng.random() * 60)
-        s1e = s2s - int(rng.random() * 45)
-        s1s = s1e - 45 - int(rng.random() * 25)
-        enq = s1s - 7 - int(rng.random() * 140)
-        fam = Family(
-            self.ids.family(), rng.random() < 0.7, ffa, rng.random() < 0.05, enq, s1s, s1e, s2s, s2e
-        )
+        """A household approved on ``s2e``, its stages dated backwards from approval."""
+        q = self.p.adoption
+        s2s = s2e - q.stage2_days.draw(rng)
+        s1e = s2s - q.between_stages_days.draw(rng)
+        s1s = s1e - q.stage1_days.draw(rng)
+        enq = s1s - q.enquiry_before_days.draw(rng)
+        couple = rng.random() < q.p_couple
+        older = rng.random() < q.p_older_process
+        fam = Family(self.ids.family(), couple, ffa, older, enq, s1s, s1e, s2s, s2e)
         self.families.append(fam)
         return fam
 
     def independent_families(self, rng: random.Random, per_year: float) -> None:
         """Adopters not matched with a Synthshire child: in process, left, other LAs' children."""
-        first = self.ws - 3 * 365
+        q = self.p.adoption
+        first = self.ws - q.independent_before_window_years * 365
         n = int(per_year * (self.A - first) / 365.0)
         for _ in range(n):
             s1s = first + int(rng.random() * (self.A - first))
-            s1e = s1s + 45 + int(rng.random() * 25)
-            s2s = s1e + int(rng.random() * 45)
-            s2e = s2s + 100 + int(rng.random() * 60)
-            fam = self.new_family(rng, s2e, rng.random() < 0.08)
-            u = rng.random()
-            if u < 0.22:
-                fam.left = s1s + 10 + int(rng.random() * 60)
-                fam.reason = "1" if rng.random() < 0.6 else "2" if rng.random() < 0.5 else "3"
-                fam.s1e = fam.s2s = fam.s2e = None
-            elif u < 0.36:
-                fam.left = s2s + 20 + int(rng.random() * 120)
-                fam.reason = "1" if rng.random() < 0.4 else "2" if rng.random() < 0.5 else "3"
-                fam.s2e = fam.left if fam.reason == "3" else None
-            elif u < 0.82:
-                fam.matched = s2e + 30 + int(rng.random() * 400)
-                fam.placed = fam.matched + 7 + int(rng.random() * 35)
-                v = rng.random()
-                fam.children = 1 if v < 0.8 else 2 if v < 0.97 else 3
-                fam.order = fam.placed + 120 + int(rng.random() * 300)
-            elif u < 0.9:
-                fam.left = s2e + 200 + int(rng.random() * 500)
-                fam.reason = "2" if rng.random() < 0.6 else "1"
+            s1e = s1s + q.stage1_days.draw(rng)
+            s2s = s1e + q.between_stages_days.draw(rng)
+            s2e = s2s + q.stage2_days.draw(rng)
+            fam = self.new_family(rng, s2e, rng.random() < q.p_ffa_approved)
+            self._independent_outcome(rng, fam, s1s, s2s, s2e)
+
+    def _independent_outcome(
+        self, rng: random.Random, fam: Family, s1s: int, s2s: int, s2e: int
+    ) -> None:
+        """Left in stage 1 or 2, matched with another LA's child, left after approval, waiting."""
+        q = self.p.adoption
+        what = q.independent_outcome.pick(rng.random())
+        if what == "left_stage1":
+            fam.left = s1s + q.left_stage1_days.draw(rng)
+            fam.reason = q.left_stage1_reason.pick(rng)
+            fam.s1e = fam.s2s = fam.s2e = None
+        elif what == "left_stage2":
+            fam.left = s2s + q.left_stage2_days.draw(rng)
+            fam.reason = q.left_stage2_reason.pick(rng)
+            fam.s2e = fam.left if fam.reason == "3" else None
+        elif what == "matched":
+            fam.matched = s2e + q.matched_after_approval_days.draw(rng)
+            fam.placed = fam.matched + q.placed_after_match_days.draw(rng)
+            fam.children = q.children_placed.pick(rng.random())
+            fam.order = fam.placed + q.order_after_placement_days.draw(rng)
+        elif what == "left_approved":
+            fam.left = s2e + q.left_approved_days.draw(rng)
+            fam.reason = q.left_approved_reason.pick(rng)
 
     def adopter_rows(self, rng: random.Random) -> list[Row]:
-        m, A, ws = self.m, self.A, self.ws
+        """One row per adopter of every household active in (or linked to) the window."""
         out: list[Row] = []
         for f in self.families:
-            dates = [
-                d
-                for d in (
-                    f.enquiry,
-                    f.s1s,
-                    f.s1e,
-                    f.s2s,
-                    f.s2e,
-                    f.matched,
-                    f.placed,
-                    f.order,
-                    f.left,
-                )
-                if d is not None and d <= A
-            ]
-            if not dates or (f.s1s > A) or (max(dates) < ws and f.id not in self.kept_families):
-                continue
-            if f.older:
-                s1s = s1e = s2s = s2e = None
-                app, appr = m(f.s1s), m(f.s2e)
-            else:
-                s1s, s1e, s2s, s2e = m(f.s1s), m(f.s1e), m(f.s2s), m(f.s2e)
-                app = appr = None
-            placed = m(f.placed)
-            left = m(f.left)
-            sexes = (
+            if self._adopters_kept(f):
+                out.extend(self._household_rows(rng, f))
+        return out
+
+    def _adopters_kept(self, f: Family) -> bool:
+        A = self.A
+        steps = (f.enquiry, f.s1s, f.s1e, f.s2s, f.s2e, f.matched, f.placed, f.order, f.left)
+        dates = [d for d in steps if d is not None and d <= A]
+        return not (
+            not dates or (f.s1s > A) or (max(dates) < self.ws and f.id not in self.kept_families)
+        )
+
+    def _household_rows(self, rng: random.Random, f: Family) -> list[Row]:
+        q, m = self.p.adoption, self.m
+        if f.older:
+            s1s = s1e = s2s = s2e = None
+            app, appr = m(f.s1s), m(f.s2e)
+        else:
+            s1s, s1e, s2s, s2e = m(f.s1s), m(f.s1e), m(f.s2s), m(f.s2e)
+            app = appr = None
+        placed = m(f.placed)
+        left = m(f.left)
+        sexes = tuple(q.couple_sexes.pick(rng) if f.couple else q.single_sex.pick(rng))
+        out: list[Row] = []
+        for sex in sexes:
+            out.append(
                 (
-                    ("M", "F")
-                    if rng.random() < 0.85
-                    else ("F", "F")
-                    if rng.random() < 0.6
-                    else ("M", "M")
+                    self.ids.adopter(),
+                    f.id,
+                    sex,
+                    K.ADOPTER_ETHNICITY.pick(rng.random()),
+                    "Y" if rng.random() < q.p_adopter_disabled else "N",
+                    self.yn(f.ffa),
+                    m(f.enquiry),
+                    s1s,
+                    s1e,
+                    s2s,
+                    s2e,
+                    app,
+                    appr,
+                    m(f.matched),
+                    placed,
+                    f.children if placed is not None else None,
+                    m(f.order),
+                    left,
+                    f.reason if left is not None else None,
                 )
-                if f.couple
-                else ("F" if rng.random() < 0.8 else "M",)
             )
-            for sex in sexes:
-                out.append(
-                    (
-                        self.ids.adopter(),
-                        f.id,
-                        sex,
-                        K.ADOPTER_ETHNICITY.pick(rng.random()),
-                        "Y" if rng.random() < 0.04 else "N",
-                        self.yn(f.ffa),
-                        m(f.enquiry),
-                        s1s,
-                        s1e,
-                        s2s,
-                        s2e,
-                        app,
-                        appr,
-                        m(f.matched),
-                        placed,
-                        f.children if placed is not None else None,
-                        m(f.order),
-                        left,
-                        f.reason if left is not None else None,
-                    )
-                )
         return out

@@ -467,6 +467,35 @@ class LeavingCare:
 
 
 @dataclasses.dataclass(frozen=True)
+class Adoption:
+    """Adopter households: assessment stages, outcomes, households."""
+
+    approved_before_match_days: Span
+    stage2_days: Span
+    between_stages_days: Span
+    stage1_days: Span
+    enquiry_before_days: Span
+    p_couple: float
+    p_older_process: float
+    independent_before_window_years: int
+    p_ffa_approved: float
+    independent_outcome: Cumulative[str]
+    left_stage1_days: Span
+    left_stage1_reason: Cascade[str]
+    left_stage2_days: Span
+    left_stage2_reason: Cascade[str]
+    matched_after_approval_days: Span
+    placed_after_match_days: Span
+    children_placed: Cumulative[int]
+    order_after_placement_days: Span
+    left_approved_days: Span
+    left_approved_reason: Cascade[str]
+    couple_sexes: Cascade[str]
+    single_sex: Cascade[str]
+    p_adopter_disabled: float
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
     """Probabilities and durations of the journey model (calibrated to spec indicators.md).
 
@@ -485,6 +514,7 @@ class Params:
     placements: Placements
     care_records: CareRecords
     leaving_care: LeavingCare
+    adoption: Adoption
     care_scale: float = 1.0
 
 
