@@ -102,7 +102,7 @@ def generate(
         for k, v in _CASES_PER_1000_REFERRALS.items()
     }
     wf = Workforce(random.Random(f"annexa:{seed}:workforce"), slots, sim_start, A)
-    prov = Providers(random.Random(f"annexa:{seed}:providers"), sc.factor)
+    prov = Providers(random.Random(f"annexa:{seed}:providers"), sc.factor, p.providers)
     ids = Ids()
     sim = Sim(p, A, ws, sim_start, cal, wf, prov, ids)
     arrivals = _arrivals(random.Random(f"annexa:{seed}:arrivals"), sc, p, sim_start, ws, A)

@@ -496,6 +496,40 @@ class Adoption:
 
 
 @dataclasses.dataclass(frozen=True)
+class Providers:
+    """Placement settings, where carers live, and the placement mix by age."""
+
+    homes_min: int
+    homes_per_scale: int
+    p_home_inside: float
+    p_home_run_by_la: float
+    secure_units: int
+    mother_and_baby_units: int
+    p_mbu_inside: float
+    schools: int
+    semi_min: int
+    semi_per_scale: int
+    p_semi_inside: float
+    inside_miles_min: float
+    inside_miles_range: float
+    outside_nation: Cumulative[str]
+    outside_miles_default: float
+    miles_jitter_min: float
+    miles_jitter_range: float
+    mix_under_12: Cumulative[str]
+    mix_12_to_15: Cumulative[str]
+    mix_16_plus: Cumulative[str]
+    p_inside_family_friends: float
+    p_inside_other_setting: float
+    p_inside_young_offender: float
+    p_inside_independent_living: float
+    p_foster_in_house: float
+    p_inside_in_house_foster: float
+    agency_foster_provider: Cascade[str]
+    p_inside_agency_foster: float
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
     """Probabilities and durations of the journey model (calibrated to spec indicators.md).
 
@@ -512,6 +546,7 @@ class Params:
     cin: Cin
     care: Care
     placements: Placements
+    providers: Providers
     care_records: CareRecords
     leaving_care: LeavingCare
     adoption: Adoption

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from annexa.source.synthetic import codes as K
+from annexa.source.synthetic.params import Providers as ProviderParams
 
 # ------------------------------------------------------------------------------------------
 # Placements providers
@@ -21,22 +22,33 @@ class Carer:
     distance: float
 
 
+_SETTING_PROVIDER = {"K2": "PR4", "K1": "PR2", "R3": "PR4", "S1": "PR5", "H5": "PR4"}
+# placement-mix entries allowed only at some ages (checked in order; see params.yaml)
+_ONLY_AT = {"mbu_under_2": lambda age: age < 2, "school_8_plus": lambda age: age >= 8}
+
+
 class Providers:
     """Foster carers (made on demand), children's homes and other settings with URNs/postcodes."""
 
-    def __init__(self, rng: random.Random, scale_factor: float) -> None:
+    def __init__(self, rng: random.Random, scale_factor: float, q: ProviderParams) -> None:
         self.pc = K.load_postcodes()
+        self.q = q
         self.rng = rng
         self.next_key = 0
         self.urns: set[str] = set()
-        n_homes = max(6, int(25 * scale_factor))
-        self.homes = [self._setting(rng, "K2", rng.random() < 0.35, True) for _ in range(n_homes)]
-        self.secure = [self._setting(rng, "K1", False, True) for _ in range(3)]
-        self.mbu = [self._setting(rng, "R3", rng.random() < 0.5, True) for _ in range(3)]
-        self.schools = [self._setting(rng, "S1", False, True) for _ in range(4)]
+        n_homes = max(q.homes_min, int(q.homes_per_scale * scale_factor))
+        self.homes = [
+            self._setting(rng, "K2", rng.random() < q.p_home_inside, True) for _ in range(n_homes)
+        ]
+        self.secure = [self._setting(rng, "K1", False, True) for _ in range(q.secure_units)]
+        self.mbu = [
+            self._setting(rng, "R3", rng.random() < q.p_mbu_inside, True)
+            for _ in range(q.mother_and_baby_units)
+        ]
+        self.schools = [self._setting(rng, "S1", False, True) for _ in range(q.schools)]
         self.semi = [
-            self._setting(rng, "H5", rng.random() < 0.6, False)
-            for _ in range(max(4, int(12 * scale_factor)))
+            self._setting(rng, "H5", rng.random() < q.p_semi_inside, False)
+            for _ in range(max(q.semi_min, int(q.semi_per_scale * scale_factor)))
         ]
 
     def _urn(self, rng: random.Random) -> str:
@@ -48,8 +60,8 @@ class Providers:
 
     def _setting(self, rng: random.Random, ptype: str, inside: bool, urn: bool) -> Carer:
         postcode, dist = self.place(rng, inside)
-        provider = {"K2": "PR4", "K1": "PR2", "R3": "PR4", "S1": "PR5", "H5": "PR4"}[ptype]
-        if ptype == "K2" and inside and rng.random() < 0.5:
+        provider = _SETTING_PROVIDER[ptype]
+        if ptype == "K2" and inside and rng.random() < self.q.p_home_run_by_la:
             provider = "PR1"
         self.next_key += 1
         return Carer(
@@ -58,16 +70,19 @@ class Providers:
 
     def place(self, rng: random.Random, inside: bool) -> tuple[str, float]:
         """A postcode (and miles from home) inside Synthshire or elsewhere in the UK."""
-        pc = self.pc
+        pc, q = self.pc, self.q
         if inside:
             postcode = pc.inside[int(rng.random() * len(pc.inside))]
-            return postcode, round(0.4 + rng.random() * 13.6, 1)
-        u = rng.random()
-        pool = (
-            pc.england if u < 0.86 else pc.wales if u < 0.94 else pc.scotland if u < 0.97 else pc.ni
+            return postcode, round(q.inside_miles_min + rng.random() * q.inside_miles_range, 1)
+        nation = q.outside_nation.pick(rng.random())
+        pool = {"england": pc.england, "wales": pc.wales, "scotland": pc.scotland}.get(
+            nation, pc.ni
         )
         postcode, la = pool[int(rng.random() * len(pool))]
-        return postcode, round(K.OUTSIDE_DISTANCE.get(la, 80.0) * (0.85 + 0.3 * rng.random()), 1)
+        miles = K.OUTSIDE_DISTANCE.get(la, q.outside_miles_default)
+        return postcode, round(
+            miles * (q.miles_jitter_min + q.miles_jitter_range * rng.random()), 1
+        )
 
     def carer(self, rng: random.Random, ptype: str, provider: str, p_inside: float) -> Carer:
         self.next_key += 1
@@ -76,47 +91,43 @@ class Providers:
 
     def new_placement(self, rng: random.Random, age: int) -> Carer:
         """A new carer for a child of this age (SSDA903 placement and provider codes)."""
+        q = self.q
         u = rng.random()
-        if age < 12:
-            if u < 0.86:
-                return self.foster(rng, "U6")
-            if u < 0.94:
-                return self.carer(rng, "U3", "PR1", 0.75)
-            if u < 0.965:
-                return self.pick(rng, self.homes)
-            if age < 2 and u < 0.985:
-                return self.pick(rng, self.mbu)
-            if age >= 8 and u < 0.99:
-                return self.pick(rng, self.schools)
+        mix = q.mix_under_12 if age < 12 else q.mix_12_to_15 if age < 16 else q.mix_16_plus
+        for what, bound in zip(mix.items, mix.cum, strict=True):
+            if u < bound and _ONLY_AT.get(what, lambda _age: True)(age):
+                return self._make(rng, what)
+        return self._make(rng, mix.items[-1])
+
+    def _make(self, rng: random.Random, what: str) -> Carer:
+        q = self.q
+        if what == "foster":
             return self.foster(rng, "U6")
-        if age < 16:
-            if u < 0.64:
-                return self.foster(rng, "U6")
-            if u < 0.69:
-                return self.carer(rng, "U3", "PR1", 0.75)
-            if u < 0.93:
-                return self.pick(rng, self.homes)
-            if u < 0.945:
-                return self.pick(rng, self.secure)
-            if u < 0.965:
-                return self.pick(rng, self.schools)
-            if u < 0.98:
-                return self.carer(rng, "Z1", "PR4", 0.6)
-            return self.carer(rng, "T4", "PR1", 0.9)
-        if u < 0.36:
-            return self.foster(rng, "U6")
-        if u < 0.76:
-            return self.pick(rng, self.semi)
-        if u < 0.93:
+        if what == "family_friends":
+            return self.carer(rng, "U3", "PR1", q.p_inside_family_friends)
+        if what == "home":
             return self.pick(rng, self.homes)
-        if u < 0.97:
-            return self.carer(rng, "U3", "PR1", 0.75)
-        return self.carer(rng, "P2", "PR4", 0.8)
+        if what == "mbu_under_2":
+            return self.pick(rng, self.mbu)
+        if what in ("school", "school_8_plus"):
+            return self.pick(rng, self.schools)
+        if what == "secure":
+            return self.pick(rng, self.secure)
+        if what == "semi_independent":
+            return self.pick(rng, self.semi)
+        if what == "other_setting":
+            return self.carer(rng, "Z1", "PR4", q.p_inside_other_setting)
+        if what == "young_offender":
+            return self.carer(rng, "T4", "PR1", q.p_inside_young_offender)
+        if what == "independent_living":
+            return self.carer(rng, "P2", "PR4", q.p_inside_independent_living)
+        raise ValueError(f"unknown placement kind {what!r} in params.yaml")
 
     def foster(self, rng: random.Random, ptype: str) -> Carer:
-        if rng.random() < 0.62:
-            return self.carer(rng, ptype, "PR1", 0.88)
-        return self.carer(rng, ptype, "PR4" if rng.random() < 0.9 else "PR5", 0.45)
+        q = self.q
+        if rng.random() < q.p_foster_in_house:
+            return self.carer(rng, ptype, "PR1", q.p_inside_in_house_foster)
+        return self.carer(rng, ptype, q.agency_foster_provider.pick(rng), q.p_inside_agency_foster)
 
     def pick(self, rng: random.Random, pool: list[Carer]) -> Carer:
         c = pool[int(rng.random() * len(pool))]
