@@ -23,7 +23,7 @@ from annexa.source.synthetic.io import WORKER_ID_COLUMNS, Writer, recreate
 from annexa.source.synthetic.journey import Sim
 from annexa.source.synthetic.params import Params, load_params
 from annexa.source.synthetic.providers import Providers
-from annexa.source.synthetic.scales import _CASES_PER_1000_REFERRALS, CASELOAD, SCALES, Scale
+from annexa.source.synthetic.scales import SCALES, Scale
 from annexa.source.synthetic.workforce import Workforce
 
 DEFAULT_AS_AT = dt.date(2026, 3, 31)
@@ -98,10 +98,10 @@ def generate(
     sim_start = add_mo(ws, -12 * sc.burn_in_years)
     cal = OrdinalCalendar(sim_start - 800, A + 5 * 365)
     slots = {
-        k: max(2, round(sc.referrals_per_year / 1000.0 * v / CASELOAD))
-        for k, v in _CASES_PER_1000_REFERRALS.items()
+        k: max(2, round(sc.referrals_per_year / 1000.0 * v / p.workforce.caseload))
+        for k, v in p.workforce.cases_per_1000_referrals.items()
     }
-    wf = Workforce(random.Random(f"annexa:{seed}:workforce"), slots, sim_start, A)
+    wf = Workforce(random.Random(f"annexa:{seed}:workforce"), slots, sim_start, A, p.workforce)
     prov = Providers(random.Random(f"annexa:{seed}:providers"), sc.factor, p.providers)
     ids = Ids()
     sim = Sim(p, A, ws, sim_start, cal, wf, prov, ids)

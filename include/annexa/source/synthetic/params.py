@@ -530,6 +530,22 @@ class Providers:
 
 
 @dataclasses.dataclass(frozen=True)
+class Workforce:
+    """Posts per team kind, tenure, contracts, case re-allocation."""
+
+    cases_per_1000_referrals: dict[str, float]
+    caseload: float
+    first_post_spread_days: int
+    tenure_min_days: int
+    mean_tenure_days: float
+    fte: Cumulative[float]
+    p_lc_registered: float
+    p_agency: float
+    reallocation_min_days: int
+    reallocation_mean_days: float
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
     """Probabilities and durations of the journey model (calibrated to spec indicators.md).
 
@@ -538,6 +554,7 @@ class Params:
     """
 
     arrivals: Arrivals
+    workforce: Workforce
     people: People
     front_door: FrontDoor
     referrals: Referrals
@@ -577,6 +594,8 @@ def _item_ok(item: Any, tp: Any) -> bool:
         if k is type(None) and item is None:
             return True
         if k in (int, str) and isinstance(item, k) and not isinstance(item, bool):
+            return True
+        if k is float and isinstance(item, int | float) and not isinstance(item, bool):
             return True
     return False
 
@@ -632,6 +651,11 @@ def _value(tp: Any, v: Any, key: str) -> Any:
         if not isinstance(v, str):
             raise ParamsError(f"params: {key} must be text")
         return v
+    if origin is dict:
+        if not isinstance(v, dict) or not v:
+            raise ParamsError(f"params: {key} must be a non-empty mapping")
+        _, vt = typing.get_args(tp)
+        return {str(k): _value(vt, x, f"{key}.{k}") for k, x in v.items()}
     if origin is tuple:
         if not isinstance(v, list):
             raise ParamsError(f"params: {key} must be a list")

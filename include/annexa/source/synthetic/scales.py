@@ -4,20 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Open cases a team kind holds per 1,000 referrals a year (measured from the model at the
-# default parameters); posts = cases / CASELOAD, so the average caseload comes out near 15.
-_CASES_PER_1000_REFERRALS = {
-    "MASH": 12.0,
-    "ASSESS": 115.0,
-    "CIN": 345.0,
-    "CIC": 135.0,
-    "DCT": 103.0,
-    "LC": 150.0,
-    "ADOPT": 45.0,
-    "EH": 300.0,
-}
-CASELOAD = 15.0
-
 
 @dataclass(frozen=True)
 class Scale:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from annexa.source.synthetic import codes as K
 from annexa.source.synthetic.common import Row
+from annexa.source.synthetic.params import Workforce as WorkforceParams
 
 # ------------------------------------------------------------------------------------------
 # Workforce
@@ -96,8 +97,9 @@ class Workforce:
         slots: dict[str, int],
         first: int,
         as_at: int,
-        mean_tenure_days: float = 1500.0,
+        q: WorkforceParams,
     ) -> None:
+        self.q = q
         self.departments: list[Row] = []
         self.workers: list[Worker] = []
         self.slots: dict[str, list[Slot]] = {}
@@ -125,17 +127,32 @@ class Workforce:
                 manager = self._worker(rng, team_id, dept, "Team Manager", first, kind)
                 self.workers.append(manager)
                 for _ in range(n_slots // n_teams + (1 if t < n_slots % n_teams else 0)):
-                    slot = Slot(team_id)
-                    t0 = first - int(rng.random() * 1500)
-                    while t0 <= as_at:
-                        title = titles[int(rng.random() * len(titles))]
-                        w = self._worker(rng, team_id, dept, title, t0, kind)
-                        slot.starts.append(t0)
-                        slot.workers.append(w)
-                        self.workers.append(w)
-                        t0 += 30 + int(rng.expovariate(1.0 / mean_tenure_days))
-                    kind_slots.append(slot)
+                    kind_slots.append(self._slot(rng, kind, team_id, dept, titles, first, as_at))
             self.slots[kind] = kind_slots
+
+    def _slot(
+        self,
+        rng: random.Random,
+        kind: str,
+        team_id: str,
+        dept: str,
+        titles: tuple[str, ...],
+        first: int,
+        as_at: int,
+    ) -> Slot:
+        """One post, filled by a succession of workers from before the simulation to the as-at
+        date."""
+        q = self.q
+        slot = Slot(team_id)
+        t0 = first - int(rng.random() * q.first_post_spread_days)
+        while t0 <= as_at:
+            title = titles[int(rng.random() * len(titles))]
+            w = self._worker(rng, team_id, dept, title, t0, kind)
+            slot.starts.append(t0)
+            slot.workers.append(w)
+            self.workers.append(w)
+            t0 += q.tenure_min_days + int(rng.expovariate(1.0 / q.mean_tenure_days))
+        return slot
 
     def _worker(
         self, rng: random.Random, team_id: str, dept: str, title: str, start: int, kind: str
@@ -146,11 +163,11 @@ class Workforce:
         rounds = (n - 1) // len(self._names)
         initial = "BCDFGHJKLMNPRSTVW"[rounds % 17]
         name = f"{first} {last}" if rounds == 0 else f"{first} {initial}. {last}"
-        u = rng.random()
-        fte = 1.0 if u < 0.8 else 0.8 if u < 0.88 else 0.6 if u < 0.95 else 0.5
-        registered = kind not in ("EH", "LC") or (kind == "LC" and rng.random() < 0.4)
+        q = self.q
+        fte = q.fte.pick(rng.random())
+        registered = kind not in ("EH", "LC") or (kind == "LC" and rng.random() < q.p_lc_registered)
         reg = f"SW{100000 + (n * 7919) % 900000:06d}" if registered else None
-        agency = "Y" if kind not in ("EH", "ADOPT") and rng.random() < 0.16 else "N"
+        agency = "Y" if kind not in ("EH", "ADOPT") and rng.random() < q.p_agency else "N"
         return Worker(
             str(600000 + n),
             f"E{20000 + n:05d}",
@@ -201,7 +218,9 @@ class Segment:
         self.pieces: list[tuple[int, Slot]] = [(start, slots[int(rng.random() * len(slots))])]
         t = start
         while True:
-            t += 60 + int(rng.expovariate(1.0 / 900.0))
+            t += wf.q.reallocation_min_days + int(
+                rng.expovariate(1.0 / wf.q.reallocation_mean_days)
+            )
             if t > horizon:
                 break
             self.pieces.append((t, slots[int(rng.random() * len(slots))]))
