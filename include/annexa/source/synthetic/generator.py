@@ -111,7 +111,7 @@ def generate(
     if messy:
         from annexa.source.synthetic.render import MessyRenderer
 
-        renderer = MessyRenderer(seed, wf)
+        renderer = MessyRenderer(seed, wf, p.messy)
 
     engine = sa.create_engine(url)
     counts = {t.name: 0 for t in TABLES}

@@ -546,6 +546,33 @@ class Workforce:
 
 
 @dataclasses.dataclass(frozen=True)
+class Messy:
+    """Messy mode: how often each Liquidlogic-style rendering replaces a national code."""
+
+    flag_style: Cumulative[str]
+    p_gender_desc: float
+    p_not_obtained_e5: float
+    source: Cumulative[str]
+    p_person_legacy_ethnicity: float
+    p_adopter_legacy_ethnicity: float
+    p_disability_desc: float
+    p_need_desc: float
+    p_closure_desc: float
+    p_category_desc: float
+    p_episode_desc: float
+    p_legal_desc_alt: float
+    p_placement_legacy: float
+    placement_desc_below: float
+    postcode: Cumulative[str]
+    p_in_touch_desc: float
+    p_accommodation_with_suitability: float
+    accommodation_desc_below: float
+    p_suitability_desc: float
+    p_activity_desc: float
+    p_leaving_desc: float
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
     """Probabilities and durations of the journey model (calibrated to spec indicators.md).
 
@@ -567,6 +594,7 @@ class Params:
     care_records: CareRecords
     leaving_care: LeavingCare
     adoption: Adoption
+    messy: Messy
     care_scale: float = 1.0
 
 

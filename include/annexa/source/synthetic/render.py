@@ -20,12 +20,11 @@ from typing import Any
 
 from annexa.source.contract import TABLES_BY_NAME
 from annexa.source.synthetic import codes as K
+from annexa.source.synthetic.params import Messy
 from annexa.source.synthetic.workforce import Workforce
 
 PLACEHOLDER_DATE = dt.date(1900, 1, 1).toordinal()
 PLACEHOLDER_TEXT = "SSD_PH"
-_FLAGS = (("Y", "N"), ("YES", "NO"), ("Yes", "No"), ("TRUE", "FALSE"), ("1", "0"))
-_FLAG_WEIGHTS = (0.5, 0.65, 0.75, 0.88, 1.0)
 
 FLAG_FIELDS = (
     "ssd_cin_episodes.cine_referral_nfa",
@@ -162,7 +161,12 @@ def mapping_yaml() -> str:
 class MessyRenderer:
     """Turns clean rows (national codes) into Liquidlogic-style values, table by table."""
 
-    def __init__(self, seed: int, wf: Workforce) -> None:
+    def __init__(self, seed: int, wf: Workforce, q: Messy) -> None:
+        self.q = q
+        self.flag_styles = tuple(
+            (tuple(style.split("/")), cut)
+            for style, cut in zip(q.flag_style.items, q.flag_style.cum, strict=True)
+        )
         self.rng = random.Random(f"annexa:{seed}:messy")
         self.name = {w.prof_id: w.name for w in wf.workers}
         self.staff = {w.prof_id: w.staff_id for w in wf.workers}
@@ -213,7 +217,7 @@ class MessyRenderer:
         if v not in ("Y", "N"):
             return v  # null, or NA in the three-valued flags
         u = self.rng.random()
-        for style, cut in zip(_FLAGS, _FLAG_WEIGHTS, strict=True):
+        for style, cut in self.flag_styles:
             if u < cut:
                 return style[0] if v == "Y" else style[1]
         return v
@@ -222,21 +226,22 @@ class MessyRenderer:
         return rendered if value is not None and self.rng.random() < p else value
 
     def gender(self, v: Any) -> Any:
-        return self.maybe(0.85, v, K.GENDER_DESC.get(v, v))
+        return self.maybe(self.q.p_gender_desc, v, K.GENDER_DESC.get(v, v))
 
     def ethnicity(self, v: Any, p: float) -> Any:
         """A legacy (A1-E5) code for a share of people: one row per person, so one draw each."""
         if v is None or self.rng.random() >= p:
             return v
-        if v == "NOBT" and self.rng.random() < 0.5:
+        if v == "NOBT" and self.rng.random() < self.q.p_not_obtained_e5:
             return "E5"
         return K.LEGACY_ETHNICITY[v]
 
     def source(self, v: Any) -> Any:
         u = self.rng.random()
-        if v is None or u < 0.35:
+        what = self.q.source.pick(u)
+        if v is None or what == "code":
             return v
-        if u < 0.85:
+        if what == "suffixed":
             return f"{v} {K.SOURCE_SUFFIX[v]}"
         return None  # description only (the _desc column carries it)
 
@@ -245,10 +250,10 @@ class MessyRenderer:
     def _person(self, r: list[Any]) -> None:
         g = self.gender(r[3])
         r[2] = r[3] = g  # LCS copies the gender into both sex and gender
-        r[4] = self.ethnicity(r[4], 0.3)
+        r[4] = self.ethnicity(r[4], self.q.p_person_legacy_ethnicity)
 
     def _disability(self, r: list[Any]) -> None:
-        r[2] = self.maybe(0.4, r[2], K.DISABILITY_DESC.get(r[2], r[2]))
+        r[2] = self.maybe(self.q.p_disability_desc, r[2], K.DISABILITY_DESC.get(r[2], r[2]))
 
     def _immigration(self, r: list[Any]) -> None:
         if r[2] == "UASC":
@@ -264,27 +269,27 @@ class MessyRenderer:
 
     def _referral(self, r: list[Any]) -> None:
         r[3] = self.source(r[3])
-        r[6] = self.maybe(0.15, r[6], K.NEED_DESC.get(r[6], r[6]))
-        r[8] = self.maybe(0.35, r[8], K.CLOSURE_DESC.get(r[8], r[8]))
+        r[6] = self.maybe(self.q.p_need_desc, r[6], K.NEED_DESC.get(r[6], r[6]))
+        r[8] = self.maybe(self.q.p_closure_desc, r[8], K.CLOSURE_DESC.get(r[8], r[8]))
         r[10] = self.name.get(r[10], r[10])
 
     def _s47(self, r: list[Any]) -> None:
         r[8] = self.staff.get(r[8], r[8])
 
     def _cp_plan(self, r: list[Any]) -> None:
-        r[7] = self.maybe(0.9, r[7], K.ABUSE_DESC.get(r[7], r[7]))
-        r[8] = self.maybe(0.9, r[8], K.ABUSE_DESC.get(r[8], r[8]))
+        r[7] = self.maybe(self.q.p_category_desc, r[7], K.ABUSE_DESC.get(r[7], r[7]))
+        r[8] = self.maybe(self.q.p_category_desc, r[8], K.ABUSE_DESC.get(r[8], r[8]))
 
     def _cla_episode(self, r: list[Any]) -> None:
-        r[5] = self.maybe(0.9, r[5], K.RNE_DESC.get(r[5], r[5]))
-        r[8] = self.maybe(0.9, r[8], K.CEASED_DESC.get(r[8], r[8]))
+        r[5] = self.maybe(self.q.p_episode_desc, r[5], K.RNE_DESC.get(r[5], r[5]))
+        r[8] = self.maybe(self.q.p_episode_desc, r[8], K.CEASED_DESC.get(r[8], r[8]))
 
     def _legal(self, r: list[Any]) -> None:
         v = r[2]
         if v == "NONLAC":
             descs = tuple(K.NONLAC_DESC.values())
             r[2] = descs[int(self.rng.random() * 2)]
-        elif v in K.LEGAL_DESC_ALT and self.rng.random() < 0.3:
+        elif v in K.LEGAL_DESC_ALT and self.rng.random() < self.q.p_legal_desc_alt:
             r[2] = K.LEGAL_DESC_ALT[v]
         else:
             r[2] = K.LEGAL_DESC.get(v, v)
@@ -293,18 +298,18 @@ class MessyRenderer:
         v = r[5]
         u = self.rng.random()
         legacy = {c: f for f, c in K.PLACEMENT_LEGACY.items()}
-        if v in legacy and u < 0.15:
+        if v in legacy and u < self.q.p_placement_legacy:
             r[5] = legacy[v]
-        elif u < 0.35:
+        elif u < self.q.placement_desc_below:
             r[5] = f"{v} - {K.PLACEMENT_DESC[v]}"
         pc = r[7]
         if pc is not None:
-            w = self.rng.random()
-            if w < 0.3:
+            style = self.q.postcode.pick(self.rng.random())
+            if style == "lower":
                 r[7] = pc.lower()
-            elif w < 0.5:
+            elif style == "no_space":
                 r[7] = pc.replace(" ", "")
-            elif w < 0.6:
+            elif style == "padded":
                 r[7] = " " + pc.replace(" ", "  ").lower().title() + " "
 
     def _health(self, r: list[Any]) -> None:
@@ -318,16 +323,16 @@ class MessyRenderer:
 
     def _care_leaver(self, r: list[Any]) -> None:
         r[2] = K.ELIGIBILITY_DESC[r[2]]
-        r[3] = self.maybe(0.6, r[3], K.IN_TOUCH_DESC.get(r[3], r[3]))
+        r[3] = self.maybe(self.q.p_in_touch_desc, r[3], K.IN_TOUCH_DESC.get(r[3], r[3]))
         accom, suit = r[5], r[6]
         if accom is not None:
             u = self.rng.random()
-            if u < 0.15 and suit is not None:
+            if u < self.q.p_accommodation_with_suitability and suit is not None:
                 r[5] = f"{accom}{suit}"  # 903-style letter+digit carrying suitability
-            elif u < 0.95:
+            elif u < self.q.accommodation_desc_below:
                 r[5] = K.ACCOM_DESC[accom]
-        r[6] = self.maybe(0.9, suit, K.SUITABILITY_DESC.get(suit, suit))
-        r[7] = self.maybe(0.85, r[7], K.ACTIVITY_DESC.get(r[7], r[7]))
+        r[6] = self.maybe(self.q.p_suitability_desc, suit, K.SUITABILITY_DESC.get(suit, suit))
+        r[7] = self.maybe(self.q.p_activity_desc, r[7], K.ACTIVITY_DESC.get(r[7], r[7]))
         if r[8] is None:
             r[8] = PLACEHOLDER_DATE
 
@@ -338,5 +343,5 @@ class MessyRenderer:
 
     def _adopter(self, r: list[Any]) -> None:
         r[2] = self.gender(r[2])
-        r[3] = self.ethnicity(r[3], 0.2)
-        r[18] = self.maybe(0.6, r[18], K.ADOPTER_LEAVING_DESC.get(r[18], r[18]))
+        r[3] = self.ethnicity(r[3], self.q.p_adopter_legacy_ethnicity)
+        r[18] = self.maybe(self.q.p_leaving_desc, r[18], K.ADOPTER_LEAVING_DESC.get(r[18], r[18]))
