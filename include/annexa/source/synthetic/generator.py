@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -23,6 +24,7 @@ from annexa.source.synthetic.io import WORKER_ID_COLUMNS, Writer, recreate
 from annexa.source.synthetic.journey import Sim
 from annexa.source.synthetic.params import Params, load_params
 from annexa.source.synthetic.providers import Providers
+from annexa.source.synthetic.render import MessyRenderer
 from annexa.source.synthetic.scales import SCALES, Scale
 from annexa.source.synthetic.workforce import Workforce
 
@@ -73,6 +75,80 @@ def _collect_workers(batch: Batch, used: set[str]) -> None:
                         used.add(r[i])
 
 
+@dataclass
+class _Model:
+    """Everything built before the first child is simulated."""
+
+    sim: Sim
+    wf: Workforce
+    arrivals: list[tuple[int, int, str]]
+    as_at: int
+
+
+def _build(sc: Scale, seed: int, as_at: dt.date, p: Params) -> _Model:
+    """Workforce, providers and arrivals, each from its own seeded stream."""
+    A = as_at.toordinal()
+    ws = add_mo(A, -12 * sc.history_years)
+    sim_start = add_mo(ws, -12 * sc.burn_in_years)
+    cal = OrdinalCalendar(sim_start - 800, A + 5 * 365)
+    slots = {
+        k: max(2, round(sc.referrals_per_year / 1000.0 * v / p.workforce.caseload))
+        for k, v in p.workforce.cases_per_1000_referrals.items()
+    }
+    wf = Workforce(random.Random(f"annexa:{seed}:workforce"), slots, sim_start, A, p.workforce)
+    prov = Providers(random.Random(f"annexa:{seed}:providers"), sc.factor, p.providers)
+    sim = Sim(p, A, ws, sim_start, cal, wf, prov, Ids())
+    arrivals = _arrivals(random.Random(f"annexa:{seed}:arrivals"), sc, p, sim_start, ws, A)
+    return _Model(sim, wf, arrivals, A)
+
+
+class _Flusher:
+    """Writes batches table by table (messy-rendered when asked) and counts the rows."""
+
+    def __init__(self, writer: Writer, renderer: MessyRenderer | None) -> None:
+        self.writer, self.renderer = writer, renderer
+        self.counts = {t.name: 0 for t in TABLES}
+
+    def __call__(self, batch: Batch) -> int:
+        n = 0
+        for t in TABLES:
+            rows: Sequence[Sequence[Any]] | None = batch.get(t.name)
+            if not rows:
+                continue
+            if self.renderer is not None:
+                rows = self.renderer.render(t.name, rows)
+            self.writer.write(t.name, rows)
+            self.counts[t.name] += len(rows)
+            n += len(rows)
+        self.writer.commit()
+        return n
+
+
+def _simulate(m: _Model, sc: Scale, seed: int, flush: _Flusher, say: Callable[[str], None]) -> None:
+    """Cohort by cohort (one stream each, flushed as it fills), then the adopters."""
+    sim, wf = m.sim, m.wf
+    flush({"ssd_department": wf.departments})
+    used: set[str] = set()
+    size = sc.cohort_children
+    n_cohorts = (len(m.arrivals) + size - 1) // size
+    for i in range(n_cohorts):
+        rng = random.Random(f"annexa:{seed}:cohort:{i}")
+        for day, _seq, kind in m.arrivals[i * size : (i + 1) * size]:
+            sim.run_child(rng, kind, day)
+        batch, sim.batch = sim.batch, {}
+        _collect_workers(batch, used)
+        n = flush(batch)
+        say(f"cohort {i + 1}/{n_cohorts}: {n:,} rows written")
+    arng = random.Random(f"annexa:{seed}:adopters")
+    sim.independent_families(arng, sc.adopters_per_year)
+    flush(
+        {
+            "ssd_adopters": sim.adopter_rows(arng),
+            "ssd_professionals": wf.professional_rows(m.as_at, used),
+        }
+    )
+
+
 def generate(
     url: str,
     scale: str = "small",
@@ -93,72 +169,20 @@ def generate(
     sc = SCALES[scale]
     say = progress or (lambda _msg: None)
     p = replace(params or load_params(), care_scale=sc.care_scale)
-    A = as_at.toordinal()
-    ws = add_mo(A, -12 * sc.history_years)
-    sim_start = add_mo(ws, -12 * sc.burn_in_years)
-    cal = OrdinalCalendar(sim_start - 800, A + 5 * 365)
-    slots = {
-        k: max(2, round(sc.referrals_per_year / 1000.0 * v / p.workforce.caseload))
-        for k, v in p.workforce.cases_per_1000_referrals.items()
-    }
-    wf = Workforce(random.Random(f"annexa:{seed}:workforce"), slots, sim_start, A, p.workforce)
-    prov = Providers(random.Random(f"annexa:{seed}:providers"), sc.factor, p.providers)
-    ids = Ids()
-    sim = Sim(p, A, ws, sim_start, cal, wf, prov, ids)
-    arrivals = _arrivals(random.Random(f"annexa:{seed}:arrivals"), sc, p, sim_start, ws, A)
-
-    renderer = None
-    if messy:
-        from annexa.source.synthetic.render import MessyRenderer
-
-        renderer = MessyRenderer(seed, wf, p.messy)
-
+    m = _build(sc, seed, as_at, p)
+    renderer = MessyRenderer(seed, m.wf, p.messy) if messy else None
     engine = sa.create_engine(url)
-    counts = {t.name: 0 for t in TABLES}
     try:
         md = recreate(engine, messy)
         say(f"created {len(TABLES)} tables at {make_url(url).render_as_string(hide_password=True)}")
         writer = Writer(engine, md)
+        flush = _Flusher(writer, renderer)
         try:
-
-            def flush(batch: Batch) -> int:
-                n = 0
-                for t in TABLES:
-                    rows = batch.get(t.name)
-                    if not rows:
-                        continue
-                    if renderer is not None:
-                        rows = renderer.render(t.name, rows)
-                    writer.write(t.name, rows)
-                    counts[t.name] += len(rows)
-                    n += len(rows)
-                writer.commit()
-                return n
-
-            flush({"ssd_department": wf.departments})
-            used: set[str] = set()
-            size = sc.cohort_children
-            n_cohorts = (len(arrivals) + size - 1) // size
-            for i in range(n_cohorts):
-                rng = random.Random(f"annexa:{seed}:cohort:{i}")
-                for day, _seq, kind in arrivals[i * size : (i + 1) * size]:
-                    sim.run_child(rng, kind, day)
-                batch, sim.batch = sim.batch, {}
-                _collect_workers(batch, used)
-                n = flush(batch)
-                say(f"cohort {i + 1}/{n_cohorts}: {n:,} rows written")
-            arng = random.Random(f"annexa:{seed}:adopters")
-            sim.independent_families(arng, sc.adopters_per_year)
-            flush(
-                {
-                    "ssd_adopters": sim.adopter_rows(arng),
-                    "ssd_professionals": wf.professional_rows(A, used),
-                }
-            )
+            _simulate(m, sc, seed, flush, say)
         finally:
             writer.close()
     finally:
         engine.dispose()
     for t in TABLES:
-        say(f"{t.name}: {counts[t.name]:,} rows")
-    return counts
+        say(f"{t.name}: {flush.counts[t.name]:,} rows")
+    return flush.counts

@@ -108,15 +108,15 @@ def measure_rates(url: str, as_at: dt.date) -> dict[str, float]:
         engine.dispose()
 
 
+def _in(s: pd.Series, w: pd.Timestamp, a: pd.Timestamp) -> pd.Series:
+    return (s >= w) & (s <= a)
+
+
 def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     A = pd.Timestamp(as_at)
     W = pd.Timestamp(add_months(as_at, -12))
     hol = np.array(sorted(bank_holidays()), dtype="datetime64[D]")
     out: dict[str, float] = {}
-
-    def in_w(s: pd.Series) -> pd.Series:
-        return (s >= W) & (s <= A)
-
     with engine.connect() as conn:
         out["contacts_12m"] = float(
             conn.execute(
@@ -127,7 +127,16 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
                 {"w": W.date(), "a": as_at},
             ).scalar_one()
         )
+    _referrals(engine, A, W, out)
+    _assessments(engine, A, W, hol, out)
+    _protection(engine, A, W, hol, out)
+    _care(engine, A, W, out)
+    _caseload(engine, A, out)
+    return out
 
+
+def _referrals(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, float]) -> None:
+    """Referrals, re-referrals within 12 months, NFA at referral, children in need at A."""
     ref = _read(
         engine,
         "ssd_cin_episodes",
@@ -146,7 +155,7 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     prev_date = ref["cine_referral_date"].shift(1)
     lookback = ref["cine_referral_date"] - pd.DateOffset(months=12)
     ref["rereferral"] = (prev_person == ref["cine_person_id"]) & (prev_date >= lookback)
-    r12 = ref[in_w(ref["cine_referral_date"])]
+    r12 = ref[_in(ref["cine_referral_date"], W, A)]
     out["referrals_12m"] = float(len(r12))
     out["contact_to_referral_pct"] = _pct(len(r12), out["contacts_12m"])
     out["re_referral_pct"] = _pct(r12["rereferral"].sum(), len(r12))
@@ -157,13 +166,17 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     ]
     out["cin_at_as_at"] = float(open_ref["cine_person_id"].nunique())
 
+
+def _assessments(
+    engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, hol: np.ndarray, out: dict[str, float]
+) -> None:
     asm = _read(
         engine,
         "ssd_cin_assessments",
         ["cina_assessment_start_date", "cina_assessment_auth_date", "cina_assessment_outcome_nfa"],
         ["cina_assessment_start_date", "cina_assessment_auth_date"],
     )
-    a12 = asm[in_w(asm["cina_assessment_auth_date"])]
+    a12 = asm[_in(asm["cina_assessment_auth_date"], W, A)]
     out["assessments_12m"] = float(len(a12))
     wd = _wd(a12["cina_assessment_start_date"], a12["cina_assessment_auth_date"], hol)
     out["assessments_45wd_pct"] = _pct((wd <= 45).sum(), len(a12))
@@ -172,6 +185,11 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     )
     out["assessment_nfa_pct"] = _pct((nfa == "Y").sum(), len(a12))
 
+
+def _protection(
+    engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, hol: np.ndarray, out: dict[str, float]
+) -> None:
+    """S47 to ICPC, ICPC timeliness and outcome; then the CP plan measures."""
     s47 = _read(
         engine,
         "ssd_s47_enquiry",
@@ -198,16 +216,21 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
         True,
     )
     i12 = icpc[
-        in_w(icpc["icpc_icpc_date"]) & (icpc["ti"] != "Y") & icpc["icpc_s47_enquiry_id"].notna()
+        _in(icpc["icpc_icpc_date"], W, A)
+        & (icpc["ti"] != "Y")
+        & icpc["icpc_s47_enquiry_id"].notna()
     ]
-    s12 = s47[in_w(s47["s47e_s47_start_date"])]
+    s12 = s47[_in(s47["s47e_s47_start_date"], W, A)]
     out["s47_12m"] = float(len(s12))
     out["s47_to_icpc_pct"] = _pct(len(i12), len(s12))
     j = i12.merge(s47, left_on="icpc_s47_enquiry_id", right_on="s47e_s47_enquiry_id")
     wd = _wd(j["s47e_s47_start_date"], j["icpc_icpc_date"], hol)
     out["icpc_15wd_pct"] = _pct(((wd <= 15) & (wd >= 0)).sum(), len(i12))
     out["icpc_to_plan_pct"] = _pct((i12["plan"] == "Y").sum(), len(i12))
+    _cp_plans(engine, A, W, out)
 
+
+def _cp_plans(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, float]) -> None:
     cp = _read(
         engine,
         "ssd_cp_plans",
@@ -224,12 +247,12 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     cp = cp[cp["ola"] != "Y"].sort_values(
         ["cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_id"]
     )
-    started = cp[in_w(cp["cppl_cp_plan_start_date"])]
+    started = cp[_in(cp["cppl_cp_plan_start_date"], W, A)]
     out["cp_plans_started_12m"] = float(len(started))
     first_start = cp.groupby("cppl_person_id")["cppl_cp_plan_start_date"].transform("min")
     repeat = cp["cppl_cp_plan_start_date"] > first_start
     out["cp_repeat_pct"] = _pct(repeat[started.index].sum(), len(started))
-    ended = cp[in_w(cp["cppl_cp_plan_end_date"])]
+    ended = cp[_in(cp["cppl_cp_plan_end_date"], W, A)]
     second_anniversary = ended["cppl_cp_plan_start_date"] + pd.DateOffset(years=2)
     two = ended["cppl_cp_plan_end_date"] >= second_anniversary
     out["cp_2yr_pct"] = _pct(two.sum(), len(ended))
@@ -239,8 +262,9 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     ]
     out["cp_children_at_as_at"] = float(open_cp["cppl_person_id"].nunique())
 
-    _care(engine, A, W, out)
 
+def _caseload(engine: sa.Engine, A: pd.Timestamp, out: dict[str, float]) -> None:
+    """Open CW involvements per worker holding any at A."""
     invo = _read(
         engine,
         "ssd_involvements",
@@ -262,11 +286,23 @@ def _measure(engine: sa.Engine, as_at: dt.date) -> dict[str, float]:
     ]
     workers = cw["invo_professional_id"].nunique()
     out["avg_caseload"] = round(len(cw) / workers, 1) if workers else float("nan")
-    return out
 
 
 def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, float]) -> None:
     """Children in care measures (CIC01-CIC04, CIC08) and care leavers."""
+    ep, lac, person = _periods(engine, A)
+    at_a = lac[lac["open_"]]
+    cic = at_a["person"].unique()
+    out["cic_at_as_at"] = float(len(cic))
+    _stability(ep, at_a, person, A, out)
+    _three_placements(ep, cic, W, out)
+    _missing(engine, lac, A, W, out)
+    _inside(engine, cic, A, out)
+    _care_leavers(engine, person, A, out)
+
+
+def _periods(engine: sa.Engine, A: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(episodes, periods of care that are not short breaks only, people)."""
     ep = _read(
         engine,
         "ssd_cla_episodes",
@@ -322,10 +358,16 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
     sb = lj.assign(sb=lj["code"].isin(["V1", "V3", "V4"])).groupby("clae_cla_id")["sb"].all()
     per["short_breaks"] = sb.reindex(per.index).fillna(False).astype(bool)
     lac = per[~per["short_breaks"]]
-    at_a = lac[lac["open_"]]
-    cic = at_a["person"].unique()
-    out["cic_at_as_at"] = float(len(cic))
+    return ep, lac, person
 
+
+def _stability(
+    ep: pd.DataFrame,
+    at_a: pd.DataFrame,
+    person: pd.DataFrame,
+    A: pd.Timestamp,
+    out: dict[str, float],
+) -> None:
     # long-term stability: under 16, looked after >= 2.5 years, same carer >= 2 years
     dob = person.set_index("pers_person_id")["pers_dob"]
     cur = at_a.reset_index()
@@ -337,6 +379,10 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
     since = den["clae_cla_id"].map(carer_since)
     out["lt_stability_pct"] = _pct((since <= A - pd.DateOffset(years=2)).sum(), len(den))
 
+
+def _three_placements(
+    ep: pd.DataFrame, cic: np.ndarray, W: pd.Timestamp, out: dict[str, float]
+) -> None:
     # three or more placements in the 12 months (annex_a D21), children looked after at A
     pe = ep[ep["clae_person_id"].isin(cic)]
     open_at_w = pe[
@@ -351,6 +397,10 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
     )
     out["cic_3plus_placements_pct"] = _pct((n >= 3).sum(), len(cic))
 
+
+def _missing(
+    engine: sa.Engine, lac: pd.DataFrame, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, float]
+) -> None:
     # missing: children looked after at any time in the 12 months
     during = lac[(lac["start"] <= A) & (lac["end"].isna() | (lac["end"] >= W))].reset_index()
     miss = _read(
@@ -360,7 +410,7 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
         ["miss_missing_episode_start_date"],
     )
     miss["type"] = _code("ssd_missing.miss_missing_episode_type", miss["miss_missing_episode_type"])
-    miss = miss[(miss["type"] == "M") & in_window(miss["miss_missing_episode_start_date"], W, A)]
+    miss = miss[(miss["type"] == "M") & _in(miss["miss_missing_episode_start_date"], W, A)]
     mj = during.merge(miss, left_on="person", right_on="miss_person_id")
     mj = mj[
         (mj["miss_missing_episode_start_date"] >= mj["start"])
@@ -368,6 +418,8 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
     ]
     out["cic_missing_pct"] = _pct(mj["person"].nunique(), during["person"].nunique())
 
+
+def _inside(engine: sa.Engine, cic: np.ndarray, A: pd.Timestamp, out: dict[str, float]) -> None:
     # placement inside the LA (Synthshire postcodes are ZZ...), children looked after at A
     pl = _read(
         engine,
@@ -395,6 +447,10 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
     )
     out["placements_inside_pct"] = _pct(inside.sum(), len(latest))
 
+
+def _care_leavers(
+    engine: sa.Engine, person: pd.DataFrame, A: pd.Timestamp, out: dict[str, float]
+) -> None:
     cl = _read(engine, "ssd_care_leavers", ["clea_person_id", "clea_care_leaver_eligibility"], [])
     cl["elig"] = _code(
         "ssd_care_leavers.clea_care_leaver_eligibility", cl["clea_care_leaver_eligibility"]
@@ -404,7 +460,3 @@ def _care(engine: sa.Engine, A: pd.Timestamp, W: pd.Timestamp, out: dict[str, fl
     before = (b.dt.month > A.month) | ((b.dt.month == A.month) & (b.dt.day > A.day))
     age = A.year - b.dt.year - before.astype(int)
     out["care_leavers_16_25"] = float(cl[(age >= 16) & (age <= 25)]["clea_person_id"].nunique())
-
-
-def in_window(s: pd.Series, w: pd.Timestamp, a: pd.Timestamp) -> pd.Series:
-    return (s >= w) & (s <= a)
