@@ -54,8 +54,7 @@ def fingerprint(url: str) -> dict[str, tuple[int, str]]:
                 cols = sorted(table.columns, key=lambda c: c.name)
                 header = "\t".join(c.name for c in cols)
                 rows = sorted(
-                    "\t".join(_canon(v) for v in r)
-                    for r in conn.execute(sa.select(*cols))
+                    "\t".join(_canon(v) for v in r) for r in conn.execute(sa.select(*cols))
                 )
                 h = hashlib.sha256(header.encode())
                 for line in rows:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from annexa.core.calendar import bank_holidays, calendar_table, working_days
+from annexa.core.calendar import OrdinalCalendar, bank_holidays, calendar_table, working_days
 
 D = dt.date
 
@@ -86,3 +86,28 @@ def test_calendar_table_index_gives_the_same_counts():
     index = dict(zip(t["d"], t["wd_index"], strict=True))
     assert index[D(2025, 5, 28)] - index[D(2025, 3, 20)] == 45
     assert index[D(2025, 12, 29)] - index[D(2025, 12, 24)] == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "last"),
+    [
+        (D(2025, 4, 17), 15, D(2025, 5, 13)),
+        (D(2022, 9, 12), 15, D(2022, 10, 4)),
+        (D(2025, 12, 24), 15, D(2026, 1, 19)),
+        (D(2025, 3, 1), 45, D(2025, 5, 7)),
+        (D(2025, 3, 3), 0, D(2025, 3, 3)),
+    ],
+)
+def test_ordinal_calendar_nth_working_day(start, n, last):
+    """The synthetic generator's ordinal calendar: the same worked examples as the SQL rule."""
+    cal = OrdinalCalendar(D(2020, 1, 1).toordinal(), D(2027, 12, 31).toordinal())
+    assert cal.add_wd(start.toordinal(), n) == last.toordinal()
+    assert cal.wd(start.toordinal(), last.toordinal()) == n
+
+
+def test_ordinal_calendar_agrees_with_working_days_over_two_years():
+    cal = OrdinalCalendar(D(2024, 1, 1).toordinal(), D(2026, 12, 31).toordinal())
+    s = D(2024, 12, 20)
+    for k in range(0, 500, 7):
+        e = s + dt.timedelta(days=k)
+        assert cal.wd(s.toordinal(), e.toordinal()) == working_days(s, e)

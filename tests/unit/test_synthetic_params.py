@@ -11,7 +11,14 @@ import yaml
 
 from annexa.source.synthetic import ParamsError, generate, load_params, measure_rates
 from annexa.source.synthetic.codes import Weighted
-from annexa.source.synthetic.params import PARAMS_PATH, Cumulative, params_from_dict
+from annexa.source.synthetic.params import (
+    PARAMS_PATH,
+    Cascade,
+    Cumulative,
+    Delay,
+    Span,
+    params_from_dict,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -27,7 +34,7 @@ def _leaves(obj: object, prefix: str = "") -> dict[str, object]:
     for f in dataclasses.fields(obj):  # type: ignore[arg-type]
         v = getattr(obj, f.name)
         key = f"{prefix}{f.name}"
-        if dataclasses.is_dataclass(v) and not isinstance(v, Weighted):
+        if dataclasses.is_dataclass(v) and not isinstance(v, Weighted | Cascade | Span | Delay):
             out.update(_leaves(v, key + "."))
         else:
             out[key] = v
@@ -40,11 +47,15 @@ def test_shipped_file_loads_and_probabilities_are_probabilities() -> None:
     assert leaves["referrals.p_referral_nfa"] == 0.068
     assert leaves["care_scale"] == 1.0  # set per scale, not in the file
     probs = {k: v for k, v in leaves.items() if k.rsplit(".", 1)[-1].startswith("p_")}
-    assert len(probs) > 30
+    assert len(probs) > 120  # the knobs live in the file, not inline in the model
     assert all(isinstance(v, float) and 0.0 <= v <= 1.0 for v in probs.values())
     for k, v in leaves.items():
         if isinstance(v, Cumulative):
             assert list(v.cum) == sorted(v.cum) and v.cum[-1] == 1.0, k
+        if isinstance(v, Cascade):
+            assert v.steps[-1][1] == 1.0, k
+        if isinstance(v, Delay):
+            assert 0.0 <= v.p_none <= 1.0 and v.otherwise.n > 0, k
 
 
 def test_unknown_key_is_refused_by_name() -> None:
@@ -74,6 +85,18 @@ def test_missing_key_wrong_type_and_bad_probability_are_refused() -> None:
     doc = _doc()
     doc["protection"]["cp_outcome"] = [["stepdown", 0.49], ["close"]]
     with pytest.raises(ParamsError, match=r"protection\.cp_outcome\[1\]"):
+        params_from_dict(doc)
+    doc = _doc()
+    doc["referrals"]["source_uasc"] = [[6, 0.5], ["7", 0.6], ["8", 1.0]]  # unquoted code
+    with pytest.raises(ParamsError, match=r"referrals\.source_uasc\[0\] item"):
+        params_from_dict(doc)
+    doc = _doc()
+    doc["care"]["emergency_legal"] = [["L1", 0.85], ["L2", 0.55], ["V2", 1.0]]
+    with pytest.raises(ParamsError, match=r"care\.emergency_legal bounds must ascend"):
+        params_from_dict(doc)
+    doc = _doc()
+    doc["front_door"]["early_help_days"] = [60.5, 240]
+    with pytest.raises(ParamsError, match=r"front_door\.early_help_days\[0\] must be a whole"):
         params_from_dict(doc)
 
 

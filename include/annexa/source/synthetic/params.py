@@ -671,7 +671,7 @@ def _value(tp: Any, v: Any, key: str) -> Any:
         if sum(w for _, w in pairs) <= 0:
             raise ParamsError(f"params: {key} weights must add up to more than 0")
         return Weighted.of(pairs)
-    if dataclasses.is_dataclass(origin):
+    if isinstance(origin, type) and dataclasses.is_dataclass(origin):
         return _section(origin, v, key)
     if origin in (float, int):
         return _number(v, key, origin)

@@ -179,7 +179,7 @@ class Protection(FrontDoor, Assessments, Placements):
             if t >= self.ws:
                 u = rng.random()
                 seen = "Y" if u < q.p_visit_seen and t >= c.dob else "N"
-                alone = (
+                alone: str | None = (
                     ("Y" if rng.random() < q.p_seen_alone else "N")
                     if seen == "Y" and t >= age_alone
                     else "N"

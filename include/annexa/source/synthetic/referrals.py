@@ -34,11 +34,11 @@ class Referrals(Protection, Care):
             self.contact(rng, c, t, K.CONTACT_SOURCE.pick(rng.random()))
         if nfa:
             self.seg(rng, e, "MASH", r, None)
-            close = r + q.nfa_close_days.draw(rng)
+            nfa_close = r + q.nfa_close_days.draw(rng)
             need = q.nfa_need.pick(rng)
             team, worker = self.worker(e, r)
             return self.close_episode(
-                rng, c, e, source, "Y", need, close, "RC8", team, worker, "nfa"
+                rng, c, e, source, "Y", need, nfa_close, "RC8", team, worker, "nfa"
             )
         self.seg(rng, e, "DCT" if c.kind == "disabled" else "ASSESS", r, None)
         ref_team, ref_worker = self.worker(e, r)
@@ -57,14 +57,14 @@ class Referrals(Protection, Care):
             assess_nfa = rng.random() < self.p.assessments.p_assess_nfa
         self.assessment(rng, c, e, a_start, auth, assess_nfa)
         if assess_nfa:
-            close = auth + q.assessed_nfa_close_days.draw(rng)
+            closed = auth + q.assessed_nfa_close_days.draw(rng)
             reason = "RC9" if rng.random() < q.p_rc9 else "RC8"
             if reason == "RC9":
-                self.early_help(rng, c, close + q.early_help_after_rc9_days.draw(rng))
+                self.early_help(rng, c, closed + q.early_help_after_rc9_days.draw(rng))
             if rng.random() < q.p_need_n9_after_assessment:
                 need = "N9"
             return self.close_episode(
-                rng, c, e, source, "N", need, close, reason, ref_team, ref_worker, "nfa"
+                rng, c, e, source, "N", need, closed, reason, ref_team, ref_worker, "nfa"
             )
         state, t = self._after_assessment(rng, c, r, auth, care_route, s47_plan)
         close, close_reason, outcome = self._plans(

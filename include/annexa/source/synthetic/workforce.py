@@ -212,7 +212,8 @@ class Segment:
         reason: str | None,
         horizon: int,
     ) -> None:
-        self.kind, self.role, self.start, self.end, self.ref = kind, role, start, None, ref
+        self.kind, self.role, self.start, self.ref = kind, role, start, ref
+        self.end: int | None = None
         self.reason = reason
         slots = wf.slots[kind]
         self.pieces: list[tuple[int, Slot]] = [(start, slots[int(rng.random() * len(slots))])]
