@@ -161,11 +161,15 @@ select
     e.ls,
     coalesce(n.cin, o.primary_need_code) as cin,
     l.placement_type_code as place,
-    l.provider_code as place_provider,
+    -- DfE 213, 226: a temporary placement (T0-T4) has no provider and no reason for its change
+    case when l.placement_type_code not like 'T%' then l.provider_code end as place_provider,
     coalesce(e.next_decom, o.end_date) as dec_date,
     case when e.next_decom is not null then 'X1' else o.ceased_reason_code end as rec,
     case
-        when e.next_decom is not null and (e.next_placement_id is distinct from e.placement_id)
+        when
+            e.next_decom is not null
+            and (e.next_placement_id is distinct from e.placement_id)
+            and l.placement_type_code not like 'T%'
             then l.change_reason_code
     end as reason_place_change,
     cast(null as varchar) as home_post,

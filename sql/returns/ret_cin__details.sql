@@ -2,8 +2,8 @@
 -- (docs/statutory_returns.md). In scope: referred on or before the reference date A and not
 -- closed before the census start (the day after A a year earlier). A closure after A has not
 -- happened yet (D3): closure date and reason blank. DateOfInitialCPC: the episode's earliest
--- initial conference in the year that is not reported under a Section47 module of this return
--- (its enquiry started before the census year), so a conference is reported once.
+-- initial conference in the year that no S47 enquiry of the episode led to (e.g. a transfer-in):
+-- a conference after an enquiry is reported in that Section47 module, once.
 with referrals as (
     select *
     from stg_ssd__cin_episodes
@@ -21,9 +21,7 @@ conferences as (
     from stg_ssd__initial_cp_conference as c
     left join stg_ssd__s47_enquiry as e
         on c.enquiry_id = e.enquiry_id
-    where
-        c.icpc_date between census_start() and as_at()
-        and (e.start_date is null or e.start_date < census_start())
+    where c.icpc_date between census_start() and as_at() and e.enquiry_id is null
     group by c.referral_id
 )
 

@@ -1,8 +1,11 @@
--- CIN census: Section47, one row per S47 enquiry of a census CIN episode that started in the
--- census year (on or after the census start, on or before A). InitialCPCtarget and
+-- CIN census: Section47, one row per S47 enquiry of a census CIN episode that was open at any
+-- time in the census year (started on or before A, not ended before the census start) or whose
+-- initial conference was held in it: a CP plan starting in the year meets its conference here
+-- (DfE 2885). InitialCPCtarget and
 -- DateOfInitialCPC come from the enquiry's initial conference (its earliest, held by A);
--- ICPCnotRequired is true when the enquiry ended with no conference to follow (its outcome says
--- no conference, or it ended NFA) and none was held.
+-- ICPCnotRequired is 1 (true: DfE's rules read 1 or true) when the enquiry ended with no
+-- conference to follow (its outcome says none, or it ended NFA) and none was held; 0 when one was
+-- held or the ended enquiry says nothing; blank while it is open.
 with conference as (
     select
         enquiry_id,
@@ -20,16 +23,22 @@ select
     c.target_date as initial_cpc_target,
     c.icpc_date as date_of_initial_cpc,
     case
-        when c.icpc_date is not null then 'false'
+        when c.icpc_date is not null then '0'
         when
             masked(e.end_date) is not null
             and (e.conference_flag = 'N' or e.nfa_flag = 'Y')
-            then 'true'
-        when masked(e.end_date) is not null then 'false'
+            then '1'
+        when masked(e.end_date) is not null then '0'
     end as icpc_not_required
 from stg_ssd__s47_enquiry as e
 inner join ret_cin__details as d
     on e.referral_id = d.referral_id
 left join conference as c
     on e.enquiry_id = c.enquiry_id
-where e.start_date between census_start() and as_at()
+where
+    e.start_date <= as_at()
+    and (
+        masked(e.end_date) is null
+        or e.end_date >= census_start()
+        or c.icpc_date >= census_start()
+    )
