@@ -4,19 +4,27 @@
 Nightly (Europe/London) the CMS is snapshotted, the Ofsted ILACS Annex A lists are built with SQL,
 validated with Great Expectations, and published only when they pass, so the latest good return is
 always ready. The as-at date is the `as_at` param when given (manual runs and backfills), else the
-London day the scheduled data interval covers. Logic lives in the `annexa` package; see README.md.
+London day the scheduled data interval covers. With an LA registry (`ANNEXA_LAS`) one run serves
+every registered LA: `configure` lists them and one mapped branch per LA runs extract → build →
+validate → publish, so one LA's failure fails only its own branch. Logic lives in the `annexa`
+package; see README.md.
 """
 
 from __future__ import annotations
 
+import os
+
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 from annexa.core.constants import CMS_BUILDS
 from annexa.notify import AnnexaFailureNotifier
 
 RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/annex_a")
+# LA branches running at once (each task of the branch): a `large` LA needs ~1 GB in its build
+# and validate tasks (docs/deploy.md, sizing), so N LAs fit a worker of N GB and more.
+MAX_PARALLEL_LAS = int(os.environ.get("ANNEXA_MAX_PARALLEL_LAS") or 2)
 
 
 @dag(
@@ -59,36 +67,47 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
             type=["null", "string"],
             description="Waiver YAML (ANNEXA_WAIVERS); see docs/runbook.md",
         ),
+        "registry": Param(
+            None,
+            type=["null", "string"],
+            description="LA registry YAML (ANNEXA_LAS); empty = one LA from the params above",
+        ),
     },
 )
 def annex_a():
     @task(multiple_outputs=False)
-    def configure() -> dict:
-        from annexa.pipeline import resolve_run
+    def configure() -> list[dict]:
+        """One configuration per LA: the registry's LAs, or the one LA of the params."""
+        from annexa.pipeline import resolve_runs
 
         ctx = get_current_context()
         dr = ctx["dag_run"]
-        return resolve_run(
-            dict(ctx["params"]),
+        params = dict(ctx["params"])
+        if params.get("registry") is None:  # unset: the environment's ANNEXA_LAS, if any
+            params.pop("registry", None)
+        return resolve_runs(
+            params,
             run_id=dr.run_id,
             data_interval_start=ctx.get("data_interval_start"),
             run_after=getattr(dr, "run_after", None),
         )
 
-    @task(multiple_outputs=False)
+    bounded = {"max_active_tis_per_dagrun": MAX_PARALLEL_LAS}
+
+    @task(multiple_outputs=False, **bounded)
     def extract(cfg: dict) -> dict:
         from annexa.airflow_support import source_url
         from annexa.pipeline import extract_step
 
         return extract_step(cfg, source_url(cfg["source_conn_id"]))
 
-    @task(multiple_outputs=False)
+    @task(multiple_outputs=False, **bounded)
     def build(cfg: dict, snap: dict) -> dict:
         from annexa.pipeline import build_step
 
         return build_step(cfg, snap["snapshot"])
 
-    @task(multiple_outputs=False, retries=0)
+    @task(multiple_outputs=False, retries=0, **bounded)
     def validate(cfg: dict, built: dict) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
@@ -100,12 +119,12 @@ def annex_a():
             get_current_context()["ti"].xcom_push(key="validation", value=exc.summary_path)
             raise AirflowFailException(str(exc)) from None
 
-    @task(multiple_outputs=False, outlets=[RETURN_PUBLISHED])
+    @task(multiple_outputs=False, outlets=[RETURN_PUBLISHED], **bounded)
     def publish(cfg: dict, built: dict, checked: dict, snap: dict) -> dict:
         from annexa.pipeline import publish_step
 
         result = publish_step(cfg, built, checked, snap)
-        # tells the pack DAG (annex_a_pack, scheduled on this asset) which return to pack
+        # tells the pack DAG (annex_a_pack, scheduled on this asset) which LA's return to pack
         get_current_context()["outlet_events"][RETURN_PUBLISHED].extra = {
             "la_code": cfg["la_code"],
             "as_at": cfg["as_at"],
@@ -113,11 +132,15 @@ def annex_a():
         }
         return result
 
-    cfg = configure()
-    snap = extract(cfg)
-    built = build(cfg, snap)
-    checked = validate(cfg, built)
-    publish(cfg, built, checked, snap)
+    # one branch per LA (dynamic task mapping); task ids stay extract/build/validate/publish
+    @task_group(group_id="la", prefix_group_id=False)
+    def la(cfg: dict) -> None:
+        snap = extract(cfg)
+        built = build(cfg, snap)
+        checked = validate(cfg, built)
+        publish(cfg, built, checked, snap)
+
+    la.expand(cfg=configure())
 
 
 annex_a()

@@ -1,11 +1,11 @@
 """
 ### Annex A intelligence pack
 
-Runs when the `annex_a` DAG publishes a return (Airflow asset `annex_a_return`) and renders the
-intelligence pack for it: judgement-area indicators against England, 36-month trends from the
-month-end returns, lines of enquiry and what changed since the previous return. Manual runs take
-`la_code`, `out_dir` and `as_at` (default: the latest published return). Logic lives in
-`annexa.pack`; see README.md.
+Runs when the `annex_a` DAG publishes a return (Airflow asset `annex_a_return`, whose event names
+the LA) and renders the intelligence pack for each LA that published: judgement-area indicators
+against England, 36-month trends from the month-end returns, lines of enquiry and what changed
+since the previous return. Manual runs take `la_code`, `out_dir` and `as_at` (default: the latest
+published return). Logic lives in `annexa.pack`; see README.md.
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
 )
 def annex_a_pack():
     @task(multiple_outputs=False)
-    def make_pack() -> dict:
-        from annexa.pack.make import pack_from_context
+    def make_pack() -> list[dict]:
+        from annexa.pack.make import packs_from_context
 
         ctx = get_current_context()
         events = ctx.get("triggering_asset_events") or {}
         extras = [e.extra or {} for evs in events.values() for e in evs]
-        return pack_from_context(dict(ctx["params"]), extras[-1] if extras else {})
+        return packs_from_context(dict(ctx["params"]), extras)  # each LA that published
 
     make_pack()
 

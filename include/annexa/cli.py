@@ -191,6 +191,7 @@ def run_dag(
         "mapping": mapping,
         "cms": cms,
         "waivers": waivers,
+        "registry": "",  # one LA, whatever ANNEXA_LAS says (the registry is for deployments)
     }
     dr = dag.test(run_conf=conf)
     state = str(getattr(dr, "state", "failed"))

@@ -287,8 +287,18 @@ def _xcom(ti, **kwargs):
         return None
 
 
+def _map_index(ti) -> int | None:
+    """The LA branch of a mapped task instance (annex_a maps one branch per LA), else None."""
+    index = getattr(ti, "map_index", None)
+    return index if isinstance(index, int) and index >= 0 else None
+
+
 def _run_config(ti) -> dict:
-    cfg = _xcom(ti, task_ids="configure")
+    """The failed LA's run configuration: ``configure`` returns one per LA (a list)."""
+    cfg = _xcom(ti, task_ids="configure", map_indexes=None)
+    if isinstance(cfg, list):
+        index = _map_index(ti)
+        cfg = cfg[index] if index is not None and index < len(cfg) else (cfg[:1] or [{}])[0]
     return cfg if isinstance(cfg, dict) else {}
 
 
@@ -296,7 +306,7 @@ def _validation_path(ti, cfg: dict, crashed: bool) -> Path | None:
     """The run's validation.json: from the validate task's XCom (pushed when it fails on a
     result), else, unless the task crashed (a file there may be an earlier attempt's), from the
     run folder."""
-    pushed = _xcom(ti, task_ids="validate", key="validation")
+    pushed = _xcom(ti, task_ids="validate", key="validation", map_indexes=_map_index(ti))
     if isinstance(pushed, dict):  # tolerate the validate task's result dict
         pushed = pushed.get("validation")
     if isinstance(pushed, str) and pushed:

@@ -99,6 +99,7 @@ def resolve_run(
     LA (``la``) from its registry entry instead of the per-LA params and environment."""
     owner_only()
     as_at = resolve_as_at(params.get("as_at"), data_interval_start, run_after)
+    per_la: dict[str, Any]
     if la is None:  # one LA from params and environment (no registry)
         la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
         per_la: dict[str, Any] = {

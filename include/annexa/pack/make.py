@@ -156,3 +156,16 @@ def pack_from_context(params: dict, event: dict) -> dict:
     suppress = params.get("suppress_below")
     folder = make_pack(out, la, as_at, suppress_below=int(suppress) if suppress else None)
     return {"pack": str(folder), "la_code": la, "as_at": folder.name}
+
+
+def packs_from_context(params: dict, events: list[dict]) -> list[dict]:
+    """The pack DAG's task: one pack per LA whose return a triggering asset event announces
+    (an asset-triggered run may carry several LAs' events, from one annex_a run over the LA
+    registry or from runs queued meanwhile; the same LA and date is packed once). Without
+    events (a manual run) the one return the params name."""
+    seen: dict[tuple, dict] = {}
+    for e in events:
+        if e.get("la_code"):
+            seen[(e["la_code"], e.get("as_at"), e.get("out_dir"))] = e
+    targets = list(seen.values()) or [{}]
+    return [pack_from_context(params, e) for e in targets]
