@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -17,17 +18,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import annexa
 from annexa.core.constants import LAYOUTS, LONDON, VERSIONS, london_date, today_london
 from annexa.core.dates import Windows, parse_date
-from annexa.core.files import owner_only, private_dir, sha256_file
+from annexa.core.files import owner_only, private_dir, sha256_file, write_json
 from annexa.core.paths import annexa_home, default_output_dir
 from annexa.las import LA, RegistryError, load_registry, registry_path
 
 log = logging.getLogger(__name__)
 _KEY = re.compile(r"[^A-Za-z0-9_.-]+")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ValidationFailed(RuntimeError):
@@ -71,6 +73,47 @@ class RunConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+STATUS = "status.json"
+
+
+def _record(cfg: dict, step: str, state: str, error: str | None = None) -> None:
+    """The run's step status (``status.json`` in its work folder), for the readiness page
+    (annexa.readiness) to tell a run that failed before or after the gate from one that is
+    running: step, state, time and the exception's type only (never its message)."""
+    try:
+        c = RunConfig(**cfg)
+        folder = private_dir(c.work_dir())
+        path = folder / STATUS
+        doc = json.loads(path.read_text()) if path.is_file() else {}
+        now = dt.datetime.now(dt.UTC).isoformat()
+        doc.setdefault("started_at", now)
+        doc.update(la_code=c.la_code, as_at=c.as_at, run=c.run_key, step=step, state=state, at=now)
+        doc["error"] = error
+        write_json(path, doc)
+    except Exception as exc:  # noqa: BLE001 - a status record must never fail the step
+        log.warning("could not record the %s step's status (%s)", step, type(exc).__name__)
+
+
+def tracked(step: str) -> Callable[[F], F]:
+    """Record a step's start, success or failure in the run's ``status.json``."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(cfg: dict, *args: Any, **kwargs: Any) -> Any:
+            _record(cfg, step, "running")
+            try:
+                result = fn(cfg, *args, **kwargs)
+            except BaseException as exc:
+                _record(cfg, step, "failed", type(exc).__name__)
+                raise
+            _record(cfg, step, "done")
+            return result
+
+        return run  # type: ignore[return-value]
+
+    return wrap
 
 
 def resolve_as_at(
@@ -207,6 +250,7 @@ class SourceUnavailable(RuntimeError):
         )
 
 
+@tracked("extract")
 def extract_step(
     cfg: dict, source_url: str, *, progress: Callable[[str], None] | None = None
 ) -> dict:
@@ -231,6 +275,7 @@ def extract_step(
     }
 
 
+@tracked("build")
 def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | None = None) -> dict:
     """Run every registered query over the snapshot (``annexa.transform.runner.build``): the
     lists, the source check frames and the cross rules' failing rows land as Parquet in the
@@ -294,6 +339,7 @@ def _benchmarks(path: str | None) -> Iterator[None]:
             os.environ["ANNEXA_BENCHMARKS"] = before
 
 
+@tracked("validate")
 def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> dict:
     """The gate: run every rule (lists, source tables, cross-list, unmapped values), apply live
     waivers, write validation.json, the HTML report and the CSV worklist into the run folder, and
@@ -366,6 +412,7 @@ def _code_version() -> str:
     return f"annexa {annexa.__version__}"
 
 
+@tracked("publish")
 def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dict:
     """Write the workbook, CSVs and manifest aside, then publish them atomically."""
     owner_only()

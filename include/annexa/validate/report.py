@@ -186,6 +186,11 @@ def _top_rules(summary: dict, limit: int) -> list[dict]:
     return sorted(_failing_rules(summary), key=_rule_order)[:limit]
 
 
+def top_failing_rules(summary: dict, limit: int) -> list[dict]:
+    """The summary's failing rules in the report's order (errors first, largest first)."""
+    return _top_rules(summary, limit)
+
+
 def summary_text(summary: dict, limit: int = 10) -> str:
     """A short plain-text summary: status, LA, as-at, counts, top failing rules with a few ids.
 
