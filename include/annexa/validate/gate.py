@@ -100,8 +100,16 @@ def _value_text(v, is_date: bool) -> str | None:
     return str(v)
 
 
+def _rows_by_id(df: pd.DataFrame, key: str, run: SuiteRun) -> pd.DataFrame:
+    """The first row of each failing record id, indexed by id (only those rows: a source frame
+    at the largest county has a million rows and a handful of failing ones)."""
+    failing = {rid for ids in run.failing_ids.values() for rid in ids}
+    rows = df[df[key].isin(failing)] if failing else df.iloc[:0]
+    return rows.drop_duplicates(key).set_index(key, drop=False)
+
+
 def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
-    by_id = df.drop_duplicates(ID_COLUMN).set_index(ID_COLUMN, drop=False)
+    by_id = _rows_by_id(df, ID_COLUMN, run)
     dates = {c.key for c in reference.list_spec(number, "later").columns if c.type == "date"}
     items = []
     for r in run.results:
@@ -131,7 +139,7 @@ def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
 
 
 def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
-    by_id = df.drop_duplicates(key).set_index(key, drop=False)
+    by_id = _rows_by_id(df, key, run)
     items = []
     for r in run.results:
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):

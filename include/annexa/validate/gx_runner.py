@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from annexa.validate.findings import RuleResult
 
 SAMPLE = 20
+_PATCH_LOCK = threading.Lock()
 
 
 @dataclass
@@ -23,7 +27,8 @@ class SuiteRun:
 
 
 class GXRunner:
-    """One ephemeral GX context for a whole validation run (context creation costs ~1 s)."""
+    """One ephemeral GX context for a whole validation run (context creation costs ~1 s), with
+    one pandas data asset and batch definition that every frame is validated through."""
 
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -35,34 +40,53 @@ class GXRunner:
         self.ctx = gx.get_context(mode="ephemeral")
         self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.source = self.ctx.data_sources.add_pandas("annexa_frames")
+        # one asset for all frames: adding an asset re-serialises the context's whole config
+        self.batch_definition = self.source.add_dataframe_asset(
+            "frame"
+        ).add_batch_definition_whole_dataframe("whole")
 
     def run(self, name: str, df, expectations: list[dict], id_column: str) -> SuiteRun:
-        gx = self.gx
-        suite = gx.ExpectationSuite(name=name)
-        for e in expectations:
-            suite.add_expectation_configuration(
-                gx.expectations.expectation_configuration.ExpectationConfiguration(
-                    type=e["type"], kwargs=e["kwargs"], meta=e.get("meta") or {}
-                ),
-                match_type="runtime",
-            )  # default matching merges same-type same-column rules
-        suite = self.ctx.suites.add(suite)
-        batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
-        vd = self.ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite)
-        )
-        fmt = {
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": [id_column],
-            "return_unexpected_index_query": False,
-        }
-        result = vd.run(batch_parameters={"dataframe": df}, result_format=fmt)
-        if len(result.results) != len(expectations):  # never lose a rule silently
-            raise RuntimeError(
-                f"suite {name}: {len(expectations)} expectations but {len(result.results)} results"
+        """Validate ``df`` with every expectation of suite ``name``, in two passes over one batch.
+
+        Pass 1 runs the whole suite with BOOLEAN_ONLY (GX computes each rule's unexpected count
+        and nothing else). Pass 2 re-runs COMPLETE, with the id column, only the expectations that
+        failed (or may pass with failing rows: ``mostly``), to get every failing record id; any
+        other rule that passed has no failing record, and its result is the same in either
+        format. Both passes use one GX Validator on one batch (the frame is loaded once) and
+        nothing is added to the context's suite, validation-definition or result stores, whose
+        serialisation cost more than the checks themselves.
+        """
+        from great_expectations.validator.v1_validator import Validator
+
+        configs = [
+            self.gx.expectations.expectation_configuration.ExpectationConfiguration(
+                type=e["type"], kwargs=e["kwargs"], meta=e.get("meta") or {}
             )
+            for e in expectations
+        ]
+        validator = Validator(
+            batch_definition=self.batch_definition,
+            batch_parameters={"dataframe": _numeric_for_gx(df)},
+            result_format="BOOLEAN_ONLY",
+        )
+        quick = self._validate(validator, name, configs)
+        # a rule that may pass with some failing rows (``mostly``) is re-run too
+        failed = [
+            r.expectation_config
+            for r in quick
+            if not r.success or r.expectation_config.kwargs.get("mostly", 1) < 1
+        ]
+        full = {}
+        if failed:
+            validator.result_format = {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [id_column],
+                "return_unexpected_index_query": False,
+            }
+            full = {_key(r.expectation_config): r for r in self._validate(validator, name, failed)}
+        results = [full.get(_key(r.expectation_config), r) for r in quick]
         out = SuiteRun()
-        for r in result.results:  # GX does not keep the suite's order: read each config
+        for r in results:  # GX does not keep the suite's order: read each config
             cfg = r.expectation_config
             if cfg is None:  # GX always echoes the config; without it the rule is unknown
                 raise RuntimeError(f"suite {name}: a result without its expectation config")
@@ -99,3 +123,86 @@ class GXRunner:
             if ids:
                 out.failing_ids[rule] = ids
         return out
+
+    def _validate(self, validator, name: str, configs: list) -> list:
+        suite = self.gx.ExpectationSuite(
+            name=name, expectations=[c.to_domain_obj() for c in configs]
+        )
+        with _gx_planning_shortcuts():
+            result = validator.validate_expectation_suite(suite)
+        if len(result.results) != len(configs):  # never lose a rule silently
+            raise RuntimeError(
+                f"suite {name}: {len(configs)} expectations but {len(result.results)} results"
+            )
+        return list(result.results)
+
+
+def _numeric_for_gx(df):
+    """The frame GX sees: integer columns as numpy int64, or float64 where they hold nulls.
+
+    GX's pandas ``between`` is vectorised only for int64 and float64 columns; on int32 (the day
+    numbers of the check frames) or pandas' nullable Int64 (the lists' dates) it calls a Python
+    function per value, a third of the gate at the largest county. Nulls are outside every
+    column-map domain and day numbers are exact in float64, so no rule's result changes. The
+    caller's frame (read for the worklist's values) is left as it was.
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = None
+    for name, col in df.items():
+        dtype = col.dtype
+        if not pd.api.types.is_integer_dtype(dtype) or dtype == np.int64:
+            continue
+        if out is None:
+            out = df.copy(deep=False)
+        if col.isna().any():
+            out[name] = col.astype("float64")
+        else:
+            out[name] = col.astype("int64")
+    return df if out is None else out
+
+
+@contextmanager
+def _gx_planning_shortcuts() -> Iterator[None]:
+    """While one suite is validated, skip two costs of GX 1.x that change no result.
+
+    * Each expectation's ``configuration`` is built once: GX rebuilds it from the pydantic
+      model (``.dict()`` and a regex on the class name) on every access, some 45 times per
+      expectation while planning the metrics. Nothing mutates an expectation or its
+      configuration during validation, so the first one built stands for the rest of the call.
+    * No ``pandas_data_fingerprint`` batch marker: GX hashes every row of a frame under 1 GB to
+      label the batch, which we never read.
+
+    Both are undone on exit; tests/unit/test_gx_runner.py checks that the results are the same
+    with and without them, and that the GX internals they touch still exist.
+    """
+    from great_expectations.execution_engine import pandas_execution_engine as pee
+    from great_expectations.expectations.expectation import Expectation
+
+    original = Expectation.__dict__["configuration"]
+    built: dict[int, tuple[object, object]] = {}  # id -> (expectation, configuration)
+
+    def configuration(self):
+        hit = built.get(id(self))
+        if hit is None or hit[0] is not self:
+            hit = built[id(self)] = (self, original.fget(self))
+        return hit[1]
+
+    with _PATCH_LOCK:
+        threshold = pee.HASH_THRESHOLD
+        Expectation.configuration = property(configuration)  # type: ignore[method-assign]
+        pee.HASH_THRESHOLD = 0
+        try:
+            yield
+        finally:
+            Expectation.configuration = original  # type: ignore[method-assign]
+            pee.HASH_THRESHOLD = threshold
+            built.clear()
+
+
+def _key(cfg) -> str:
+    """An expectation's identity across the two passes: its type, kwargs and meta."""
+    import json
+
+    return json.dumps([cfg.type, cfg.kwargs, cfg.meta], sort_keys=True, default=str)

@@ -1,0 +1,140 @@
+"""The fast GX runner (issue 10) gives exactly what a plain Great Expectations run gives.
+
+``GXRunner`` validates in two passes (BOOLEAN_ONLY, then COMPLETE for the rules that failed) and
+switches off two GX planning costs while it validates; here the same suite runs through plain GX
+(one COMPLETE pass, no shortcuts) and every rule must have the same outcome and failing ids.
+"""
+
+import datetime as dt
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from annexa import reference
+from annexa.core.dates import Windows
+from annexa.validate.suites import load_suite
+
+pytestmark = pytest.mark.unit
+
+D = dt.date
+SUITE = "annex_a_list_01_contacts"
+
+
+@pytest.fixture(scope="module")
+def frame_and_rules(tmp_path_factory):
+    from annexa.validate.gate import _expectations, _list_frame
+
+    w = Windows.for_date(D(2026, 3, 31))
+    n = 40
+    t = pa.table(
+        {
+            "child_unique_id": [str(i) for i in range(n - 1)] + [None],  # one missing id
+            "gender": ["a) Male"] * (n - 2) + ["z) nonsense", "a) Male"],
+            "ethnicity": ["a) WBRI"] * n,
+            "date_of_birth": pa.array([D(2010, 3, 31)] * n, pa.date32()),
+            "age": pa.array([16] * (n - 1) + [3], pa.int64()),  # the last age disagrees
+            "date_of_contact": pa.array(
+                [D(2026, 1, 1)] * (n - 3) + [D(2025, 9, 29), D(2026, 1, 1), D(2026, 1, 1)],
+                pa.date32(),
+            ),
+            "contact_source": ["q) 6: Police"] * n,
+            "_record_id": [f"C{i}" for i in range(n - 1)] + ["C0"],  # a duplicated key
+            "_person_id": [str(i) for i in range(n)],
+        }
+    )
+    path = tmp_path_factory.mktemp("gx") / "l1.parquet"
+    pq.write_table(t, path)
+    df = _list_frame(path, 1, "later", w.as_at)
+    g = type(
+        "G",
+        (),
+        {
+            "version": "later",
+            "windows": w,
+            "extracted_on": D(2026, 4, 1),
+            "placeholders": [],
+            "placeholder_before": D(1901, 1, 1),
+        },
+    )()
+    cols = reference.list_spec(1, "later").keys + ["_record_id", "_person_id", "_age_from_dob"]
+    return df, _expectations(load_suite(SUITE), g, cols)
+
+
+def _plain_gx(df, rules: list[dict]) -> dict:
+    """The textbook run: one suite, one batch, COMPLETE with the id column, nothing skipped."""
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    ctx = gx.get_context(mode="ephemeral")
+    suite = gx.ExpectationSuite(
+        name="plain",
+        expectations=[
+            ExpectationConfiguration(
+                type=e["type"], kwargs=e["kwargs"], meta=e["meta"]
+            ).to_domain_obj()
+            for e in rules
+        ],
+    )
+    batch = (
+        ctx.data_sources.add_pandas("plain")
+        .add_dataframe_asset("plain")
+        .add_batch_definition_whole_dataframe("whole")
+        .get_batch(batch_parameters={"dataframe": df})
+    )
+    result = batch.validate(
+        suite,
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": ["_record_id"],
+            "return_unexpected_index_query": False,
+        },
+    )
+    out = {}
+    for r in result.results:
+        ids = {
+            str(row["_record_id"])
+            for row in (r.result or {}).get("unexpected_index_list") or []
+            if isinstance(row, dict)
+        }
+        out[r.expectation_config.meta["rule"]] = (bool(r.success), sorted(ids))
+    return out
+
+
+def test_two_pass_runner_matches_a_plain_complete_run(frame_and_rules):
+    from annexa.validate.gx_runner import GXRunner
+
+    df, rules = frame_and_rules
+    run = GXRunner().run(SUITE, df, rules, "_record_id")
+    got = {r.id: (r.success, sorted(run.failing_ids.get(r.id, []))) for r in run.results}
+    expected = _plain_gx(df, rules)
+    assert len(run.results) == len(rules)
+    assert got == expected
+    failing = {k for k, (ok, _) in got.items() if not ok}
+    assert {  # the planted faults are among them, with their record ids
+        "list_1:in_window:date_of_contact",
+        "list_1:age_matches_dob:age",
+        "list_1:required:child_unique_id",
+        "list_1:row_key_unique:_record_id",
+        "list_1:code_in_list:gender",
+    } <= failing
+    assert got["list_1:in_window:date_of_contact"][1] == ["C37"]
+    assert got["list_1:row_key_unique:_record_id"][1] == ["C0"]
+
+
+def test_the_gx_internals_the_shortcuts_touch_exist_and_are_restored(frame_and_rules):
+    """A GX upgrade that renames them must fail here, not silently lose the speed-up."""
+    from great_expectations.execution_engine import pandas_execution_engine as pee
+    from great_expectations.expectations.expectation import Expectation
+
+    from annexa.validate.gx_runner import GXRunner
+
+    prop = Expectation.__dict__["configuration"]
+    assert isinstance(prop, property)
+    threshold = pee.HASH_THRESHOLD
+    df, rules = frame_and_rules
+    GXRunner().run(SUITE, df, rules, "_record_id")
+    assert Expectation.__dict__["configuration"] is prop
+    assert pee.HASH_THRESHOLD == threshold
