@@ -18,7 +18,7 @@ import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from annexa.core.constants import CMS_BUILDS
+from annexa.core.constants import CMS_BUILDS, TIMEZONE
 from annexa.notify import AnnexaFailureNotifier
 
 RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/annex_a")
@@ -29,8 +29,8 @@ MAX_PARALLEL_LAS = int(os.environ.get("ANNEXA_MAX_PARALLEL_LAS") or 2)
 
 @dag(
     dag_id="annex_a",
-    schedule=CronDataIntervalTimetable("0 1 * * *", timezone="Europe/London"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/London"),
+    schedule=CronDataIntervalTimetable("0 1 * * *", timezone=TIMEZONE),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,

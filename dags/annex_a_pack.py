@@ -13,6 +13,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from annexa.core.constants import TIMEZONE
 from annexa.notify import AnnexaFailureNotifier
 
 RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/annex_a")
@@ -21,7 +22,7 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
 @dag(
     dag_id="annex_a_pack",
     schedule=[RETURN_PUBLISHED],
-    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/London"),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,

@@ -23,7 +23,14 @@ from typing import Any, TypeVar
 import annexa
 from annexa.core.constants import LAYOUTS, LONDON, VERSIONS, london_date, today_london
 from annexa.core.dates import Windows, parse_date
-from annexa.core.files import owner_only, private_dir, sha256_file, write_json
+from annexa.core.files import (
+    owner_only,
+    private_dir,
+    sha256_file,
+    write_bytes,
+    write_json,
+    write_text,
+)
 from annexa.core.paths import annexa_home, default_output_dir
 from annexa.las import LA, RegistryError, load_registry, registry_path
 
@@ -282,7 +289,6 @@ def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | No
     run's work folder for the gate; then the pack's inputs are written from the indicator and
     drill-down rows (``annexa.pack.inputs``), and the build's record ``build.json``."""
     owner_only()
-    from annexa.core.files import write_json
     from annexa.pack.inputs import write_pack_inputs
     from annexa.source.extract import read_manifest, verify_snapshot
     from annexa.transform.mapping import load_mapping
@@ -379,10 +385,7 @@ def validate_step(cfg: dict, build: dict, *, today: dt.date | None = None) -> di
     }
     folder = c.work_dir()
     path = folder / "validation.json"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # also when a re-run overwrites an older file
-    with os.fdopen(fd, "w") as f:
-        json.dump(summary, f, indent=2)
+    write_json(path, summary, indent=2)  # owner-only, also when a re-run overwrites it
     report = write_report(folder / "report.html", summary, items)
     worklist = write_worklist(folder / "worklist.csv", items)
     text = summary_text(summary)
@@ -438,10 +441,7 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
         csvs = write_csvs(folder, lists, facts)
         files = [folder / book, *csvs.values()]
         for name, src in (build.get("pack_inputs") or {}).items():  # the pack's numbers
-            dest = folder / f"{name}.json"
-            shutil.copyfile(src, dest)
-            os.chmod(dest, 0o600)
-            files.append(dest)
+            files.append(write_bytes(folder / f"{name}.json", Path(src).read_bytes()))
         manifest = {
             "kind": "annexa-return",
             "la_code": c.la_code,
@@ -474,7 +474,7 @@ def publish_step(cfg: dict, build: dict, validation: dict, extract: dict) -> dic
             "unmapped": validation.get("unmapped", []),
             "pack_error": build.get("pack_error"),
         }
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        write_text(folder / "manifest.json", json.dumps(manifest, indent=2))
 
     out_root = private_dir(Path(c.out_dir))
     public = publish(out_root, c.la_code, w.as_at, c.run_key, write)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from annexa import reference
+from annexa.core.files import private_file
 from annexa.core.text import csv_safe
 from annexa.publish.xlsx import (
     STYLE_BOLD,
@@ -157,8 +157,7 @@ def write_csvs(folder: Path, lists: dict[int, Path], facts: ReturnFacts) -> dict
     for spec in reference.list_specs(facts.version):
         path = folder / csv_name(facts.la_code, facts.as_at, spec.number)
         cols = spec.columns
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+        with private_file(path, "w") as f:  # UTF-8, newlines as the csv module writes them
             w = csv.writer(f)
             w.writerow([c.header for c in cols])
             for row in _rows(lists.get(spec.number), [c.key for c in cols]):

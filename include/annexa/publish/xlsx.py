@@ -12,7 +12,6 @@ auto-filters, merged title cells and column widths. Tests read the result back w
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -21,6 +20,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import duckdb
+
+from annexa.core.files import private_file
 
 # cellXfs indexes of styles.xml below
 STYLE_DEFAULT, STYLE_DATE, STYLE_BOLD, STYLE_HEADER, STYLE_TITLE = 0, 1, 2, 3, 4
@@ -136,10 +137,9 @@ class XlsxWriter:
     def save(self, path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
         own = con is None
         con = con or duckdb.connect(":memory:")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with (
-                os.fdopen(fd, "wb") as f,
+                private_file(path, "wb") as f,
                 zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as z,
             ):
                 z.writestr("[Content_Types].xml", self._content_types())

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from annexa.core.files import private_dir, sha256_file
+from annexa.core.files import private_dir, sha256_file, write_text
 from annexa.source.contract import ALIASES, ARROW_TYPES, REQUIRED_ONE_OF, TABLES, Table
 
 log = logging.getLogger(__name__)
@@ -296,9 +296,7 @@ def extract(
                 for r in reports
             },
         }
-        mpath = partial / MANIFEST
-        mpath.write_text(json.dumps(manifest, indent=2))
-        os.chmod(mpath, 0o600)
+        write_text(partial / MANIFEST, json.dumps(manifest, indent=2))
         os.rename(partial, dest)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from annexa import reference
 from annexa.core.calendar import calendar_table
 from annexa.core.dates import Windows
-from annexa.core.files import private_dir, seal
+from annexa.core.files import private_dir, private_file, seal
 from annexa.core.paths import sql_dir
 from annexa.core.registry import Query, list_number, manifest, queries
 from annexa.source.contract import TABLES
@@ -269,8 +269,7 @@ def _export(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     """Stream a table to Parquet (owner-only); returns its row count."""
     reader = con.sql(f"select * from {name}").to_arrow_reader(50_000)
     rows = 0
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f, pq.ParquetWriter(f, reader.schema) as writer:
+    with private_file(path, "wb") as f, pq.ParquetWriter(f, reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
             rows += batch.num_rows
