@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from annexa.source.synthetic import codes as K
 from annexa.source.synthetic.base import Child, Family, Stage
 from annexa.source.synthetic.common import Row
 
@@ -145,7 +144,7 @@ class Adoption(Stage):
                     self.ids.adopter(),
                     f.id,
                     sex,
-                    K.ADOPTER_ETHNICITY.pick(rng.random()),
+                    self.p.codes.adopter_ethnicity.pick(rng.random()),
                     "Y" if rng.random() < q.p_adopter_disabled else "N",
                     self.yn(f.ffa),
                     m(f.enquiry),

@@ -1,11 +1,9 @@
-"""Code sets, weights and CMS renderings used by the synthetic CMS (spec source_contract.md §6, §7).
+"""Code sets and CMS renderings used by the synthetic CMS (spec source_contract.md §6, §7).
 
-Why a separate module: the journey model draws national codes from these weighted sets (clean
-mode writes them as they are), and the messy renderer turns the same national codes into the
+Why a separate module: the messy renderer turns the national codes the model draws into the
 descriptions a Liquidlogic SSD build holds. ``synthetic_messy.yaml`` maps every rendering here back
-to its national code; the unit tests check the round trip, so the two cannot drift apart.
-
-Weights are rough England shares (CIN census, SSDA903) where they exist, otherwise plausible.
+to its national code; the unit tests check the round trip, so the two cannot drift apart. How
+often each code is drawn is calibration, so those shares live in ``params.yaml`` (``codes:``).
 """
 
 from __future__ import annotations
@@ -44,122 +42,12 @@ class Weighted(Generic[T]):
         return self.items[i if i < len(self.items) else -1]
 
 
-W = Weighted.of
-
 # --- person ---------------------------------------------------------------------------------
 
-ETHNICITY = W(
-    [
-        ("WBRI", 62.0),
-        ("WIRI", 0.4),
-        ("WIRT", 0.3),
-        ("WOTH", 5.0),
-        ("WROM", 0.7),
-        ("MWBC", 3.0),
-        ("MWBA", 1.0),
-        ("MWAS", 1.3),
-        ("MOTH", 3.0),
-        ("AIND", 1.5),
-        ("APKN", 3.0),
-        ("ABAN", 1.0),
-        ("AOTH", 1.5),
-        ("BCRB", 1.2),
-        ("BAFR", 4.0),
-        ("BOTH", 1.2),
-        ("CHNE", 0.3),
-        ("OOTH", 3.0),
-        ("REFU", 0.5),
-        ("NOBT", 4.5),
-    ]
-)
-UASC_ETHNICITY = W([("BAFR", 35), ("AOTH", 30), ("OOTH", 25), ("BOTH", 5), ("NOBT", 5)])
-ADOPTER_ETHNICITY = W(
-    [
-        ("WBRI", 84),
-        ("WOTH", 4),
-        ("WIRI", 1),
-        ("MWBC", 2),
-        ("MOTH", 1),
-        ("AIND", 2),
-        ("APKN", 1),
-        ("BCRB", 1),
-        ("BAFR", 2),
-        ("OOTH", 1),
-        ("NOBT", 1),
-    ]
-)
-DISABILITY = W(
-    [
-        ("LD", 24),
-        ("AUT", 22),
-        ("BEH", 14),
-        ("COMM", 10),
-        ("CON", 8),
-        ("MOB", 6),
-        ("HAND", 4),
-        ("PC", 3),
-        ("HEAR", 3),
-        ("VIS", 3),
-        ("INC", 2),
-        ("DDA", 1),
-    ]
-)
 
 # --- front door -----------------------------------------------------------------------------
 
-SOURCE = W(
-    [
-        ("1A", 3.0),
-        ("1B", 1.0),
-        ("1C", 1.5),
-        ("1D", 1.0),
-        ("2A", 20.0),
-        ("2B", 1.5),
-        ("3A", 3.0),
-        ("3B", 3.0),
-        ("3C", 0.5),
-        ("3D", 2.0),
-        ("3E", 3.0),
-        ("3F", 2.5),
-        ("4", 1.5),
-        ("5A", 3.0),
-        ("5B", 3.0),
-        ("5C", 3.0),
-        ("5D", 4.0),
-        ("6", 29.0),
-        ("7", 3.0),
-        ("8", 3.0),
-        ("9", 1.0),
-        ("10", 2.5),
-    ]
-)
 # contacts that never become referrals: more police notifications and anonymous calls
-CONTACT_SOURCE = W(
-    [
-        ("1A", 4.0),
-        ("1B", 1.5),
-        ("1C", 1.5),
-        ("1D", 1.5),
-        ("2A", 15.0),
-        ("2B", 1.5),
-        ("3A", 2.5),
-        ("3B", 2.5),
-        ("3C", 0.5),
-        ("3D", 2.0),
-        ("3E", 3.5),
-        ("3F", 2.0),
-        ("4", 2.0),
-        ("5A", 2.5),
-        ("5B", 2.5),
-        ("5C", 2.5),
-        ("5D", 3.0),
-        ("6", 38.0),
-        ("7", 2.5),
-        ("8", 3.5),
-        ("9", 2.0),
-        ("10", 2.0),
-    ]
-)
 SOURCE_DESC = {
     "1A": "Individual - family member, relative or carer",
     "1B": "Individual - acquaintance",
@@ -225,20 +113,6 @@ EARLY_HELP_ORGS = (
 
 # --- children in need -----------------------------------------------------------------------
 
-NEED = W(
-    [
-        ("N1", 57.0),
-        ("N2", 1.5),
-        ("N3", 3.0),
-        ("N4", 8.0),
-        ("N5", 16.0),
-        ("N6", 2.0),
-        ("N7", 0.5),
-        ("N8", 4.0),
-        ("N9", 6.0),
-        ("N0", 2.0),
-    ]
-)
 NEED_DESC = {
     "N0": "Not stated",
     "N1": "Abuse or neglect",
@@ -262,7 +136,6 @@ CLOSURE_DESC = {
     "RC8": "Case closed after assessment, no further action",
     "RC9": "Case closed after assessment, referred to early help",
 }
-ABUSE = W([("NEG", 50.0), ("EMO", 37.0), ("PHY", 6.5), ("SAB", 4.0), ("MUL", 2.5)])
 ABUSE_DESC = {
     "NEG": "Neglect",
     "PHY": "Physical abuse",
@@ -361,21 +234,6 @@ PLACEMENT_DESC = {
     "T3": "Temporary placement - carer holiday",
     "T4": "Temporary placement - 7 days or less",
 }
-PLACEMENT_CHANGE_REASONS = W(
-    [
-        ("CARPL", 40),
-        ("CREQB", 14),
-        ("CREQO", 10),
-        ("LAREQ", 8),
-        ("CHILD", 8),
-        ("STAND", 4),
-        ("ALLEG", 3),
-        ("CLOSE", 3),
-        ("APPRR", 2),
-        ("PLACE", 3),
-        ("OTHER", 5),
-    ]
-)
 PERMANENCE_KEYS = (
     "REMAINSUP",
     "RETURN1M",
@@ -425,26 +283,6 @@ IN_TOUCH_DESC = {
     "NREQ": "No longer requires services",
     "RHOM": "Returned home",
 }
-ACCOM_18 = W(
-    [
-        ("D", 26),
-        ("U", 24),
-        ("B", 11),
-        ("Z", 11),
-        ("E", 6),
-        ("T", 4),
-        ("C", 3),
-        ("K", 2),
-        ("X", 2),
-        ("S", 1),
-        ("W", 1),
-        ("V", 1),
-        ("G", 1),
-        ("R", 2),
-        ("Y", 3),
-    ]
-)
-ACCOM_16 = W([("Z", 35), ("D", 30), ("C", 15), ("E", 8), ("T", 5), ("B", 5), ("Y", 2)])
 ACCOM_DESC = {
     "B": "With parents or relatives",
     "C": "Community home or other residential care",
@@ -465,24 +303,6 @@ ACCOM_DESC = {
 }
 UNSUITABLE_USUALLY = frozenset({"S", "W", "X", "V", "R"})
 SUITABILITY_DESC = {"1": "Suitable", "2": "Unsuitable"}
-ACTIVITY_18 = W(
-    [
-        ("F1", 7),
-        ("P1", 1),
-        ("F2", 18),
-        ("P2", 3),
-        ("F4", 3),
-        ("P4", 1),
-        ("F5", 13),
-        ("P5", 6),
-        ("F3", 1),
-        ("P3", 1),
-        ("G4", 9),
-        ("G5", 31),
-        ("G6", 6),
-    ]
-)
-ACTIVITY_16 = W([("F2", 70), ("P2", 5), ("F4", 5), ("F5", 3), ("G4", 5), ("G5", 12)])
 ACTIVITY_DESC = {
     "F1": "Full time higher education",
     "P1": "Part time higher education",

@@ -20,7 +20,7 @@ class FrontDoor(Stage):
         for _ in range(n):
             if t > self.A or t >= c.d18:
                 break
-            self.contact(rng, c, t, K.CONTACT_SOURCE.pick(rng.random()))
+            self.contact(rng, c, t, self.p.codes.contact_source.pick(rng.random()))
             if rng.random() < q.p_contact_early_help:
                 self.early_help(rng, c, t + q.early_help_after_contact_days.draw(rng))
             t += q.contact_gap_min_days + int(rng.expovariate(1 / q.contact_gap_mean_days))

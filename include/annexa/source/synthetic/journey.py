@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-from annexa.source.synthetic import codes as K
 from annexa.source.synthetic.base import Child
 from annexa.source.synthetic.common import add_mo
 from annexa.source.synthetic.leaving_care import LeavingCare
@@ -34,9 +33,9 @@ class Sim(Referrals, LeavingCare):
         u = rng.random()
         gender = q.uasc_gender.pick(rng) if kind == "uasc" else q.gender.pick(u)
         eth = (
-            K.UASC_ETHNICITY.pick(rng.random())
+            self.p.codes.uasc_ethnicity.pick(rng.random())
             if kind == "uasc"
-            else K.ETHNICITY.pick(rng.random())
+            else self.p.codes.ethnicity.pick(rng.random())
         )
         disab = self._disabilities(rng, kind)
         return Child(
@@ -47,9 +46,9 @@ class Sim(Referrals, LeavingCare):
         """Disability codes recorded for the child (None: not recorded; ("NONE",): none)."""
         q = self.p.people
         if kind == "disabled":
-            codes = [K.DISABILITY.pick(rng.random())]
+            codes = [self.p.codes.disability.pick(rng.random())]
             if rng.random() < q.p_second_disability:
-                codes.append(K.DISABILITY.pick(rng.random()))
+                codes.append(self.p.codes.disability.pick(rng.random()))
             return tuple(dict.fromkeys(codes))
         what = (q.disability_contact_only if kind == "contact" else q.disability_referred).pick(
             rng.random()
@@ -58,7 +57,7 @@ class Sim(Referrals, LeavingCare):
             return None
         if what == "none":
             return ("NONE",)
-        return (K.DISABILITY.pick(rng.random()),)
+        return (self.p.codes.disability.pick(rng.random()),)
 
     def run_child(self, rng: random.Random, kind: str, arrival: int) -> None:
         c = self.new_child(rng, kind, arrival)

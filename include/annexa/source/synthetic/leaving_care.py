@@ -132,14 +132,20 @@ class LeavingCare(Stage):
         latest = max(latest, pa_start)
         accom = suit = act = None
         if touch == "YES":
-            accom = (K.ACCOM_16 if age_a < 18 else K.ACCOM_18).pick(rng.random())
+            accom = (
+                self.p.codes.accommodation_16_17
+                if age_a < 18
+                else self.p.codes.accommodation_18_plus
+            ).pick(rng.random())
             unsuitable = (
                 accom in K.UNSUITABLE_USUALLY
                 and rng.random() < q.p_unsuitable_usually
                 or rng.random() < q.p_unsuitable
             )
             suit = "2" if unsuitable else "1"
-            act = (K.ACTIVITY_16 if age_a < 18 else K.ACTIVITY_18).pick(rng.random())
+            act = (
+                self.p.codes.activity_16_17 if age_a < 18 else self.p.codes.activity_18_plus
+            ).pick(rng.random())
         u = rng.random()
         review: int | None
         if elig == "NONE":

@@ -573,6 +573,25 @@ class Messy:
 
 
 @dataclasses.dataclass(frozen=True)
+class Codes:
+    """Shares of the national codes drawn for people, referrals, plans, placements, leavers."""
+
+    ethnicity: Weighted[str]
+    uasc_ethnicity: Weighted[str]
+    adopter_ethnicity: Weighted[str]
+    disability: Weighted[str]
+    referral_source: Weighted[str]
+    contact_source: Weighted[str]
+    need: Weighted[str]
+    abuse_category: Weighted[str]
+    placement_change_reason: Weighted[str]
+    accommodation_16_17: Weighted[str]
+    accommodation_18_plus: Weighted[str]
+    activity_16_17: Weighted[str]
+    activity_18_plus: Weighted[str]
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
     """Probabilities and durations of the journey model (calibrated to spec indicators.md).
 
@@ -594,6 +613,7 @@ class Params:
     care_records: CareRecords
     leaving_care: LeavingCare
     adoption: Adoption
+    codes: Codes
     messy: Messy
     care_scale: float = 1.0
 

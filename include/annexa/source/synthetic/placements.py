@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from annexa.source.synthetic import codes as K
 from annexa.source.synthetic.base import Child, Episode
 from annexa.source.synthetic.care_records import CareRecords
 from annexa.source.synthetic.providers import Carer
@@ -89,7 +88,7 @@ class Placements(CareRecords):
                     change = (
                         "PLACE"
                         if places[i + 1][1].key == carer.key
-                        else K.PLACEMENT_CHANGE_REASONS.pick(rng.random())
+                        else self.p.codes.placement_change_reason.pick(rng.random())
                     )
                 e.add(
                     "ssd_cla_placement",

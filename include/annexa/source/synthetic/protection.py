@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 
-from annexa.source.synthetic import codes as K
 from annexa.source.synthetic.assessments import Assessments
 from annexa.source.synthetic.base import Child, Episode
 from annexa.source.synthetic.common import add_mo
@@ -112,8 +111,12 @@ class Protection(FrontDoor, Assessments, Placements):
         end = reviews[-1][1] if reviews else start + q.plan_without_review_days.draw(rng)
         end, nxt = self._cp_end(rng, c, start, end)
         reviews = [rv for rv in reviews if rv[1] <= end]
-        init = K.ABUSE.pick(rng.random())
-        latest = init if rng.random() < q.p_same_category else K.ABUSE.pick(rng.random())
+        init = self.p.codes.abuse_category.pick(rng.random())
+        latest = (
+            init
+            if rng.random() < q.p_same_category
+            else self.p.codes.abuse_category.pick(rng.random())
+        )
         ola = "Y" if rng.random() < q.p_other_la else "N"
         e.add("ssd_cp_plans", (pid, e.ref, icpc_id, c.id, start, self.m(end), ola, init, latest))
         for due, held in reviews:

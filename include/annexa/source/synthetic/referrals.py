@@ -26,12 +26,12 @@ class Referrals(Protection, Care):
             if c.kind == "disabled"
             else "N8"
             if c.kind == "uasc"
-            else K.NEED.pick(rng.random())
+            else self.p.codes.need.pick(rng.random())
         )
         nfa = c.kind == "general" and not transfer_in and rng.random() < q.p_referral_nfa
         if rng.random() < self.p.front_door.p_contact_during_episode:
             t = r + self.p.front_door.contact_during_episode_days.draw(rng)
-            self.contact(rng, c, t, K.CONTACT_SOURCE.pick(rng.random()))
+            self.contact(rng, c, t, self.p.codes.contact_source.pick(rng.random()))
         if nfa:
             self.seg(rng, e, "MASH", r, None)
             nfa_close = r + q.nfa_close_days.draw(rng)
@@ -84,7 +84,7 @@ class Referrals(Protection, Care):
         elif c.kind == "disabled" and first:
             source = q.source_disabled.pick(rng)
         else:
-            source = K.SOURCE.pick(rng.random())
+            source = self.p.codes.referral_source.pick(rng.random())
         transfer_in = c.kind == "general" and rng.random() < q.p_transfer_in
         return ("5C" if transfer_in else source), transfer_in
 
@@ -95,7 +95,7 @@ class Referrals(Protection, Care):
             self.contact(rng, c, r - q.contact_before_referral_days.draw(rng), source)
         if rng.random() < q.p_earlier_contact:
             t = r - q.earlier_contact_days.draw(rng)
-            self.contact(rng, c, t, K.CONTACT_SOURCE.pick(rng.random()))
+            self.contact(rng, c, t, self.p.codes.contact_source.pick(rng.random()))
 
     def _care_route(
         self, rng: random.Random, c: Child, r: int, first: bool, transfer_in: bool
