@@ -262,7 +262,7 @@ class Placements(CareRecords):
             return self.lognorm(rng, q.long_term_median_days, q.long_term_sigma)
         if cur.type == "H5":
             return self.lognorm(rng, q.semi_independent_median_days, q.semi_independent_sigma)
-        if cur.type in ("K1", "T4", "Z1"):
+        if cur.type in ("K1", "R5", "T4", "Z1"):
             return q.short_setting_days.draw(rng)
         med = q.stable_median_days if stable else q.unstable_median_days
         if cur.type == "K2":
@@ -294,7 +294,7 @@ class Placements(CareRecords):
                     break
                 since = d0
             info["fc_date"] = since
-            return Carer(cur.key, "A5", cur.provider, cur.postcode, None, cur.distance)
+            return Carer(cur.key, "A5", cur.provider, cur.postcode, cur.urn, cur.distance)
         if what == "adopt_new":
             provider = q.adopters_provider.pick(rng.random())
             return prov.carer(rng, q.adoptive_type.pick(rng), provider, q.p_inside_adopters)
@@ -306,7 +306,7 @@ class Placements(CareRecords):
             if cur.type not in ("U6", "U3"):
                 return None
             lt_type = "U4" if cur.type == "U6" else "U1"
-            return Carer(cur.key, lt_type, cur.provider, cur.postcode, None, cur.distance)
+            return Carer(cur.key, lt_type, cur.provider, cur.postcode, cur.urn, cur.distance)
         if what == "h5":
             if (
                 cur.type in ("U4", "U6", "K2", "U3", "U1")

@@ -22,6 +22,13 @@ class Carer:
     distance: float
 
 
+_FOSTERING_SERVICE_URN = {
+    "PR1": "SC100001",
+    "PR2": "SC100002",
+    "PR3": "SC100003",
+    "PR4": "SC100004",
+    "PR5": "SC100005",
+}
 _SETTING_PROVIDER = {"K2": "PR4", "K1": "PR2", "R3": "PR4", "S1": "PR5", "H5": "PR4"}
 # placement-mix entries allowed only at some ages (checked in order; see params.yaml)
 _ONLY_AT = {"mbu_under_2": lambda age: age < 2, "school_8_plus": lambda age: age >= 8}
@@ -36,6 +43,7 @@ class Providers:
         self.rng = rng
         self.next_key = 0
         self.urns: set[str] = set()
+        self.not_england: set[str] = set()  # postcodes placed in Wales, Scotland or NI
         n_homes = max(q.homes_min, int(q.homes_per_scale * scale_factor))
         self.homes = [
             self._setting(rng, "K2", rng.random() < q.p_home_inside, True) for _ in range(n_homes)
@@ -64,8 +72,14 @@ class Providers:
         if ptype == "K2" and inside and rng.random() < self.q.p_home_run_by_la:
             provider = "PR1"
         self.next_key += 1
+        code = self._urn(rng) if urn else None  # drawn either way: the same CMS otherwise
         return Carer(
-            self.next_key, ptype, provider, postcode, self._urn(rng) if urn else None, dist
+            self.next_key,
+            ptype,
+            provider,
+            postcode,
+            None if postcode in self.not_england else code,
+            dist,
         )
 
     def place(self, rng: random.Random, inside: bool) -> tuple[str, float]:
@@ -79,6 +93,8 @@ class Providers:
             nation, pc.ni
         )
         postcode, la = pool[int(rng.random() * len(pool))]
+        if nation != "england":
+            self.not_england.add(postcode)
         miles = K.OUTSIDE_DISTANCE.get(la, q.outside_miles_default)
         return postcode, round(
             miles * (q.miles_jitter_min + q.miles_jitter_range * rng.random()), 1
@@ -87,7 +103,13 @@ class Providers:
     def carer(self, rng: random.Random, ptype: str, provider: str, p_inside: float) -> Carer:
         self.next_key += 1
         postcode, dist = self.place(rng, rng.random() < p_inside)
-        return Carer(self.next_key, ptype, provider, postcode, None, dist)
+        # a foster placement is with an Ofsted-registered fostering service: its URN (DfE 903
+        # rule 218), one service per provider code (the LA's own for PR1)
+        # (fostering or adoption agency; none outside England, DfE 243)
+        urn = _FOSTERING_SERVICE_URN.get(provider) if ptype[:1] in ("U", "A") else None
+        if postcode in self.not_england:
+            urn = None
+        return Carer(self.next_key, ptype, provider, postcode, urn, dist)
 
     def new_placement(self, rng: random.Random, age: int) -> Carer:
         """A new carer for a child of this age (SSDA903 placement and provider codes)."""
@@ -118,7 +140,9 @@ class Providers:
         if what == "other_setting":
             return self.carer(rng, "Z1", "PR4", q.p_inside_other_setting)
         if what == "young_offender":
-            return self.carer(rng, "T4", "PR1", q.p_inside_young_offender)
+            # a young offender institution or prison: R5, another public provider (PR3); T4 is a
+            # temporary placement (DfE 903 rules 379, 380, 527)
+            return self.carer(rng, "R5", "PR3", q.p_inside_young_offender)
         if what == "independent_living":
             return self.carer(rng, "P2", "PR4", q.p_inside_independent_living)
         raise ValueError(f"unknown placement kind {what!r} in params.yaml")

@@ -61,6 +61,8 @@ class Referrals(Protection, Care):
             reason = "RC9" if rng.random() < q.p_rc9 else "RC8"
             if reason == "RC9":
                 self.early_help(rng, c, closed + q.early_help_after_rc9_days.draw(rng))
+            if s47_done:  # "closed after assessment" excludes an S47 (DfE CIN rule 2990)
+                reason = "RC7"
             if rng.random() < q.p_need_n9_after_assessment:
                 need = "N9"
             return self.close_episode(
