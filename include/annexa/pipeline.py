@@ -309,7 +309,9 @@ def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | No
             progress=progress,
         )
         t0 = time.time()
-        write_pack_inputs(result)  # the indicators joined to the catalogue, and the drill-downs
+        write_pack_inputs(
+            result, la_code=c.la_code
+        )  # the indicators joined to the catalogue, and the drill-downs
     spent = result.seconds.get("pack_inputs", 0) + time.time() - t0
     result.seconds["pack_inputs"] = round(spent, 3)
     write_json(

@@ -20,6 +20,7 @@ import pytest
 from annexa.core.dates import Windows
 from annexa.pack.catalogue import load_catalogue
 from annexa.pack.indicators import compute_indicators
+from annexa.reference.population import population_0_17
 from annexa.source.extract import extract
 from annexa.source.synthetic import generate
 from annexa.transform.mapping import Mapping
@@ -42,6 +43,10 @@ CALIBRATED = {
     "CIC02": (10.8, 8.0, "3+ placements in 12 months"),
     "CIC03": (63.3, 8.0, "long-term placement stability"),
     "CIC04": (9.5, 8.0, "children in care missing in the year"),
+    # the synthetic population (about 25,100 aged 0-17) is sized so the small LA's rates sit
+    # near England's: CIC01 67 per 10,000 (2025), HP16 332.9 (2024)
+    "CIC01": (63.0, 15.0, "children looked after per 10,000"),
+    "HP16": (332.9, 80.0, "children in need per 10,000"),
 }
 
 
@@ -85,8 +90,13 @@ def test_every_computed_indicator_has_a_row(pack):
             assert r["value"] is not None and 0 <= r["value"] <= 100, r
             assert r["numerator"] <= r["denominator"] or r["id"] == "HP08", r
         if r["unit"] == "rate_per_10000":
-            # no population in the CMS: the count is the numerator, no value, no marker
-            assert r["value"] is None and r["numerator"] > 0 and r["marker"] == "n/a", r
+            # the count is the numerator; the 0-17 population (mid-2025, the shipped synthetic
+            # file for LA 999) the denominator; a 6-month count is doubled (issue 12.5)
+            year, population = population_0_17("999", A)
+            factor = 2.0 if cat[r["id"]]["period"] == "W6" else 1.0
+            assert year == 2025 and r["denominator"] == population and r["numerator"] > 0, r
+            assert r["value"] == pytest.approx(r["numerator"] * factor / population * 10_000)
+            assert r["population_year"] == 2025 and r["marker"] in {"higher", "lower", "n/a"}
 
 
 @pytest.mark.parametrize("ind_id", sorted(CALIBRATED))

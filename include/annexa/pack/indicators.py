@@ -6,6 +6,11 @@ Each registered ``sql/indicators/<id>.sql`` is one ``select`` returning exactly 
 are joined to the catalogue (``reference/indicators.yaml``: titles, units, benchmarks) and
 compared with the latest England value of the same unit, respecting polarity (spec
 indicators.md §1.5, §7.4).
+
+Rates per 10,000 (unit ``rate_per_10000``): the SQL gives the count as the numerator and no
+value, because the 0-17 population is not in the CMS. ``with_rate`` adds it from the LA's
+population file (``annexa.reference.population``): the denominator is the 0-17 population, the
+value the count (doubled for a 6-month period, "annualised from 6 months") per 10,000.
 """
 
 from __future__ import annotations
@@ -18,16 +23,43 @@ import duckdb
 
 from annexa.core.registry import queries
 from annexa.pack.catalogue import load_catalogue
+from annexa.reference.population import population_0_17
 from annexa.transform.runner import INDICATOR_COLUMNS as COLUMNS
 from annexa.transform.runner import IndicatorError, run_indicator, run_indicators
 
 __all__ = ["COLUMNS", "IndicatorError", "compute_indicators", "join_catalogue", "run_indicator"]
 PERIOD_LABELS = {"W6": "6 months to {end}", "W12": "12 months to {end}", "at_A": "at {end}"}
+ANNUALISE = {"W6": 2.0}  # a 6-month count x 2 is a year's (indicators.md HP02, HP07)
 
 
 def indicator_files() -> list[Path]:
     """The registered indicator files, in registry order."""
     return [q.path for q in queries("indicators")]
+
+
+def with_rate(row: dict, entry: dict, la_code: str | None) -> dict:
+    """The row with its rate per 10,000 filled from the LA's 0-17 population (when the SQL left
+    the value empty and a population is supplied); any other row unchanged."""
+    if entry.get("unit") != "rate_per_10000" or row["value"] is not None:
+        return row
+    if row["numerator"] is None or la_code is None or row["period_end"] is None:
+        return row
+    end = row["period_end"]
+    end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end)[:10])
+    found = population_0_17(la_code, end)
+    if found is None or found[1] <= 0:
+        return row
+    factor = ANNUALISE.get(entry.get("period") or "", 1.0)
+    value = row["numerator"] * factor / found[1] * 10_000
+    return row | {"denominator": float(found[1]), "value": value, "population_year": found[0]}
+
+
+def _run_la(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        got = con.sql("select la_code from run_params").fetchall()
+    except duckdb.Error:
+        return None
+    return str(got[0][0]) if got else None
 
 
 def comparable(entry: dict, value: dict) -> bool:
@@ -74,14 +106,17 @@ def compute_indicators(
     con: duckdb.DuckDBPyConnection, *, catalogue: dict[str, dict] | None = None
 ) -> list[dict]:
     """Run every registered indicator on a built connection and join the rows to the
-    catalogue (``join_catalogue``)."""
-    return join_catalogue(run_indicators(con), catalogue=catalogue)
+    catalogue (``join_catalogue``), with the rates of the run's LA."""
+    return join_catalogue(run_indicators(con), catalogue=catalogue, la_code=_run_la(con))
 
 
-def join_catalogue(rows: list[dict], *, catalogue: dict[str, dict] | None = None) -> list[dict]:
+def join_catalogue(
+    rows: list[dict], *, catalogue: dict[str, dict] | None = None, la_code: str | None = None
+) -> list[dict]:
     """One dict per indicator row, in registry order, with its catalogue entry's title, area,
     unit and polarity, the period, the latest England value of the same unit (and its year) and
-    the marker against it; then every catalogue indicator with no SQL, as not computed."""
+    the marker against it; then every catalogue indicator with no SQL, as not computed. With
+    ``la_code``, rates per 10,000 are filled from the LA's population (``with_rate``)."""
     if catalogue is None:  # an LA's statistical neighbours / region / own targets, if given
         catalogue = load_catalogue(benchmarks=os.environ.get("ANNEXA_BENCHMARKS") or None)
     out = []
@@ -91,6 +126,7 @@ def join_catalogue(rows: list[dict], *, catalogue: dict[str, dict] | None = None
         if entry is None:
             name = f"{str(ind_id).lower()}.sql"
             raise IndicatorError(f"indicator {ind_id} ({name}) is not in the catalogue")
+        row = with_rate(row, entry, la_code)
         eng = latest_england(entry)
         eng_unit = eng.get("unit", entry["unit"]) if eng else None
         is_comparable = eng is not None and comparable(entry, eng)
@@ -108,7 +144,9 @@ def join_catalogue(rows: list[dict], *, catalogue: dict[str, dict] | None = None
                 "period": entry["period"],
                 "period_start": row["period_start"],
                 "period_end": row["period_end"],
-                "period_label": _label(entry["period"], row["period_start"], row["period_end"]),
+                "period_label": _label(entry["period"], row["period_start"], row["period_end"])
+                + (" (annualised)" if "population_year" in row and entry["period"] == "W6" else ""),
+                "population_year": row.get("population_year"),
                 "basis": entry["basis"],
                 "england_value": eng["value"] if eng else None,
                 "england_year": eng["year"] if eng else None,

@@ -18,14 +18,14 @@ from annexa.transform.runner import BuildResult
 log = logging.getLogger(__name__)
 
 
-def write_pack_inputs(result: BuildResult) -> None:
+def write_pack_inputs(result: BuildResult, la_code: str | None = None) -> None:
     """Fill ``result.pack_inputs`` (name -> JSON file) unless the pack's queries did not run
-    or failed."""
+    or failed; ``la_code`` gives the rates per 10,000 their population."""
     if result.pack_error is not None or result.indicator_rows is None or result.drilldowns is None:
         return
     folder = private_dir(result.work_dir / "pack")
     try:
-        indicators = join_catalogue(result.indicator_rows)
+        indicators = join_catalogue(result.indicator_rows, la_code=la_code)
         for name, doc in (("indicators", indicators), ("drilldowns", result.drilldowns)):
             path = write_json(folder / f"{name}.json", doc, indent=1, default=str)
             result.pack_inputs[name] = str(path)

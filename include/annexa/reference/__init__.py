@@ -12,6 +12,8 @@ the package spells out a code string or a header:
 * ``lists.yaml``: the eleven lists: sheet names, titles, grain, row order and every column with
   its exact header per layout, type, code list, blank rule and bounds (annex_a.md §5, §6).
 * ``postcodes.csv``: placement postcodes with their local authority and UK nation.
+* ``population.csv``: the 0-17 population by single year of age (ONS mid-year estimates; the
+  synthetic LA 999 only; an LA names its own with ``ANNEXA_POPULATION``) for rates per 10,000.
 
 Use it as ``from annexa import reference; reference.list_spec(8)``. The modules: ``model``
 (the records), ``checks`` (strict YAML, field checks), ``schema`` (each file's rules),
@@ -46,6 +48,7 @@ from annexa.reference.national import (
     permanence_precedence,
     prefix_synonyms,
 )
+from annexa.reference.population import population_0_17, population_by_age, population_file
 
 __all__ = [
     "COLUMN_TYPES",
@@ -69,6 +72,9 @@ __all__ = [
     "list_specs",
     "national_sets",
     "permanence_chosen_values",
+    "population_0_17",
+    "population_by_age",
+    "population_file",
     "permanence_keys",
     "permanence_precedence",
     "postcodes",
