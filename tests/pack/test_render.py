@@ -399,12 +399,18 @@ def test_html_full_pack(tmp_path):
         page, "WF05"
     )
     assert "632,830 (2025) - different measure, not compared" in tr(page, "HP02")
-    # the definition beside each indicator (from the catalogue; rows carry none)
+    # each row links to its definition in the glossary at the end (from the catalogue; rows
+    # carry none), after the drill-downs and what changed
     cat = load_catalogue()
+    glossary = page[page.index('<section class="glossary" id="glossary">') :]
+    assert page.index('id="glossary"') > page.index('id="changes"') > page.index('id="area-')
     for ind_id in ("HP05", "WF05"):
         defn = " ".join(cat[ind_id]["definition"].split())
-        assert defn[:50].replace("'", "&#x27;") in tr(page, ind_id)
-    assert "Polarity: band" in tr(page, "HP12")
+        assert f'href="#def-{ind_id}"' in tr(page, ind_id)
+        entry = re.search(rf'<dt id="def-{ind_id}">.*?</dd>', glossary, re.S)
+        assert entry and defn[:50].replace("'", "&#x27;") in entry.group(0), ind_id
+        assert defn[:50].replace("'", "&#x27;") not in tr(page, ind_id)
+    assert "Polarity: band" in re.search(r'<dt id="def-HP12">.*?</dd>', glossary, re.S).group(0)
     # a line chart when history exists: first/last month and min/max labelled
     hp05 = tr(page, "HP05")
     assert hp05.count("<svg") == 1 and "Apr 2023</text>" in hp05 and "Mar 2026</text>" in hp05

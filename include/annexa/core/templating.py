@@ -9,6 +9,10 @@ Python prepares the values (formatting, suppression, sorting); templates hold al
   prints as nothing. Markup a template builds (a macro's output) is not escaped twice.
 * **StrictUndefined**: a name the template expects but the context lacks is an error, never a
   silently blank cell.
+* **Scripts** (the offline explorer only) are inlined the same way (``inline_script``) and
+  allowed by their hash in the page's Content-Security-Policy (``script_hash``); data reaches
+  them as JSON in a ``<script type="application/json">`` element (``json_for_script`` escapes
+  ``<``, ``>``, ``&``, so a value can never close the element or open a comment).
 * **Stylesheets are inlined** (``inline_css("pack.css")``), so each page stays one file with no
   outside load: it is opened from shared drives and mail attachments, and its
   Content-Security-Policy allows inline style only.
@@ -45,6 +49,43 @@ def inline_css(name: str) -> Markup:
 
 
 @functools.cache
+def inline_script(name: str) -> Markup:
+    """A script from the templates folder, as the text of a ``<script>`` element (the offline
+    explorer's code). Our own files only; data goes in through ``json_for_script``."""
+    text = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+    if "</" in text or "<!--" in text:  # would end the <script> element early
+        raise ValueError(f"{name}: a script must not contain '</' or '<!--'")
+    return Markup(text)
+
+
+def script_hash(name: str) -> str:
+    """The CSP source (``'sha256-...'``) allowing exactly that inline script to run."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(str(inline_script(name)).encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def json_for_script(value: Any) -> Markup:
+    """``value`` as JSON safe inside ``<script type="application/json">``: every ``<``, ``>``
+    and ``&`` (so no ``</script>`` or ``<!--`` can appear) and the JavaScript line separators
+    are written as ``\\uXXXX`` escapes, which JSON.parse reads back as the same characters."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    for ch, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(ch, esc)
+    return Markup(text)
+
+
+@functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -56,6 +97,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["inline_css"] = inline_css
+    env.globals["inline_script"] = inline_script
     return env
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from annexa.core import templating
 from annexa.core.files import write_text
+from annexa.pack.charts import list_views
+from annexa.pack.headline import contacts_row, headline
 from annexa.pack.values import (
     EXAMPLE_KEYS,
     MARKERS,
@@ -154,6 +156,29 @@ def sparkline(
 # --------------------------------------------------------------------------------------------
 
 
+def _glossary(rows: list[dict]) -> list[dict[str, Any]]:
+    """Every indicator's definition, in the order of the areas, for the glossary at the end."""
+    out = []
+    for r in rows:
+        extra = []
+        if r.get("numerator_text"):
+            extra.append(f"Numerator: {r['numerator_text']}")
+        if r.get("denominator_text"):
+            extra.append(f"Denominator: {r['denominator_text']}")
+        extra.append(f"Polarity: {r.get('polarity')}")
+        if r.get("population_year"):
+            extra.append(f"Population: ONS mid-{r['population_year']} estimate, aged 0-17")
+        out.append(
+            {
+                "id": r.get("id"),
+                "title": r.get("title"),
+                "definition": r.get("definition"),
+                "extra": extra,
+            }
+        )
+    return out
+
+
 def _indicator(pack: dict, row: dict, threshold: int | None) -> dict[str, Any]:
     supp = row["_supp"]
     symbol, word, css = marker_parts(row)
@@ -239,6 +264,9 @@ def context(pack: dict) -> dict[str, Any]:
     """Everything ``pack.html.j2`` shows, as plain values."""
     threshold = threshold_of(pack)
     rows = prepare(pack)
+    top = headline(pack, rows, threshold, sparkline_geometry)
+    areas = by_area(rows)
+    contacts = contacts_row(pack)
     la = pack.get("la_name") or pack.get("la_code") or ""
     as_at = fmt_date(pack.get("as_at"))
     return {
@@ -256,8 +284,11 @@ def context(pack: dict) -> dict[str, Any]:
                 "summary": _area_summary(group) if group else "",
                 "indicators": [_indicator(pack, r, threshold) for r in group],
             }
-            for key, title, group in by_area(rows)
+            for key, title, group in areas
         ],
+        "headline": top,
+        "list_views": list_views(pack.get("list_views"), threshold),
+        "glossary": _glossary([contacts] + [r for _, _, group in areas for r in group]),
         "drilldown_count": len(pack.get("drilldowns") or []),
         "drilldowns": _drilldowns(pack) if threshold is None else [],
         "changes": _changes(pack, threshold),

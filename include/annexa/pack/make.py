@@ -4,7 +4,8 @@ Inputs are only what was published (so the pack shows what inspectors will see):
 ``indicators.json`` and ``drilldowns.json`` (computed by the build from the same snapshot), its
 list CSVs, and the LA's earlier published returns for the trends (month-end returns, made by
 backfilling the ``annex_a`` DAG) and the "what changed" diff (the previous published return).
-The pack lands in ``<out>/<la>/packs/<as-at>/`` (``pack.html``, ``pack.xlsx``), published by
+The pack lands in ``<out>/<la>/packs/<as-at>/`` (``pack.html``, ``pack.xlsx``, the offline
+``explorer.html``), published by
 the return's own publisher (``annexa.publish.publisher.release``: the LA's lock, owner-only,
 fsync, symlink swap), with ``packs/latest`` pointing at the newest.
 """
@@ -64,6 +65,24 @@ def history(
     return out
 
 
+def volumes(
+    out_root: Path, la_code: str, as_at: dt.date, months: int = TREND_MONTHS
+) -> dict[str, dict[str, int]]:
+    """Rows per list (``{list number: rows}``) of the same month-end returns as ``history``, by
+    as-at date: the headline's contacts trend, from each return's manifest."""
+    first = dt.date(as_at.year - months // 12, as_at.month, 1)
+    out: dict[str, dict[str, int]] = {}
+    for d in published_dates(out_root, la_code):
+        if not (first <= d <= as_at) or not (_is_month_end(d) or d == as_at):
+            continue
+        counts = (_load(Path(out_root) / la_code / d.isoformat() / "manifest.json", {}) or {}).get(
+            "row_counts"
+        )
+        if counts:
+            out[d.isoformat()] = {str(k): int(v) for k, v in counts.items()}
+    return out
+
+
 def assemble(
     out_root: Path, la_code: str, as_at: dt.date | None = None, *, suppress_below: int | None = None
 ) -> dict:
@@ -91,6 +110,10 @@ def assemble(
         published_csvs(Path(out_root) / la_code / previous.isoformat()) if previous else None,
     )
     changes["previous_as_at"] = previous.isoformat() if previous else None
+    from annexa.pack.breakdowns import breakdowns
+
+    csvs = published_csvs(release)
+    views = breakdowns(csvs, as_at) if csvs else None
     return {
         "la_code": la_code,
         "la_name": manifest.get("la_name") or "",
@@ -98,8 +121,15 @@ def assemble(
         "generated_at": dt.datetime.now(dt.UTC).isoformat(),
         "indicators": indicators,
         "history": history(out_root, la_code, as_at),
+        "volumes": volumes(out_root, la_code, as_at),
+        "validation": {
+            k: (manifest.get("validation") or {}).get(k)
+            for k in ("errors", "warnings", "waived_records", "failing_rules")
+        },
+        "unmapped": manifest.get("unmapped") or [],
         "drilldowns": _load(release / "drilldowns.json", []),
         "changes": changes,
+        "list_views": views,
         "suppress_below": suppress_below,
     }
 
@@ -114,6 +144,7 @@ def make_pack(
     """Render and publish the pack; returns its folder ``<out>/<la>/packs/<as-at>``. With
     ``suppress_below``, an aggregate-only variant for wider sharing is written beside it."""
     owner_only()
+    from annexa.pack.explorer import write_explorer
     from annexa.pack.render import write_pack_html, write_pack_xlsx
 
     out_root = Path(out_root)
@@ -122,6 +153,15 @@ def make_pack(
     def write(folder: Path) -> None:
         write_pack_html(folder / "pack.html", pack | {"suppress_below": None})
         write_pack_xlsx(folder / "pack.xlsx", pack | {"suppress_below": None})
+        # the offline explorer: child-level, so the full pack only
+        write_explorer(
+            folder / "explorer.html",
+            out_root / la_code / pack["as_at"],
+            la_code,
+            pack["la_name"],
+            pack["as_at"],
+            pack["generated_at"],
+        )
         if suppress_below is not None:
             write_pack_html(folder / f"pack_aggregate_{suppress_below}.html", pack)
             write_pack_xlsx(folder / f"pack_aggregate_{suppress_below}.xlsx", pack)

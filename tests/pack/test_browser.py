@@ -1,0 +1,200 @@
+"""The headline page, a child's journey and an explorer filter in a real headless browser
+(Debian chromium; issue 12.6): DOM assertions on what the page shows after its script ran, and
+screenshots. The explorer is made from the published CSVs of a hand-built CMS whose worker and
+team names are hostile; the expected rows are worked out by hand below."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import stat
+import urllib.parse
+
+import pytest
+from golden.cms import make_cms
+
+from annexa.core.dates import Windows
+from annexa.pack.explorer import write_explorer
+from annexa.pack.html import write_pack_html
+from annexa.publish.workbook import ReturnFacts, write_csvs
+from annexa.source.extract import extract
+from annexa.transform.mapping import Mapping
+from annexa.transform.runner import build
+from pack.test_breakdowns import ROWS as BREAKDOWN_ROWS
+from pack.test_headline import pack as headline_pack
+from pack.test_render import chromium, console_lines
+
+pytestmark = pytest.mark.golden
+
+D = dt.date
+A = D(2026, 6, 30)
+SCRIPT_NAME = "Bob <" + "/script><script>document.body.dataset.pwned='1'<" + "/script> Jones"
+FORMULA_TEAM = '=HYPERLINK("http://example.invalid")'
+
+# police contacts (code 6) on these days; three health contacts (3A) too
+POLICE = [
+    ("C01", "P1", D(2026, 1, 5)),
+    ("C02", "P2", D(2026, 1, 20)),
+    ("C03", "P3", D(2026, 2, 2)),
+    ("C04", "P4", D(2026, 2, 16)),
+    ("C05", "P1", D(2026, 3, 2)),
+    ("C06", "P2", D(2026, 3, 16)),
+    ("C07", "P3", D(2026, 4, 1)),
+    ("C08", "P4", D(2026, 4, 20)),
+    ("C09", "P1", D(2026, 5, 5)),
+    ("C10", "P2", D(2026, 5, 18)),
+    ("C11", "P3", D(2026, 6, 1)),
+    ("C12", "P4", D(2026, 6, 15)),
+]
+HEALTH = [
+    ("C13", "P1", D(2026, 6, 29)),
+    ("C14", "P2", D(2026, 6, 30)),
+    ("C15", "P3", D(2026, 2, 1)),
+]
+
+
+def _contact(cid, pid, day, code):
+    return {
+        "cont_contact_id": cid,
+        "cont_person_id": pid,
+        "cont_contact_date": day,
+        "cont_contact_source_code": code,
+    }
+
+
+def rows() -> dict:
+    out = {k: [dict(r) for r in v] for k, v in BREAKDOWN_ROWS.items()}
+    out["ssd_professionals"][1]["prof_professional_name"] = SCRIPT_NAME
+    out["ssd_department"][1]["dept_team_name"] = FORMULA_TEAM
+    out["ssd_contacts"] = [_contact(c, p, d, "6") for c, p, d in POLICE] + [
+        _contact(c, p, d, "3A") for c, p, d in HEALTH
+    ]
+    assert {r["pers_person_id"] for r in out["ssd_person"]} == {"P1", "P2", "P3", "P4"}
+    return out
+
+
+@pytest.fixture(scope="module")
+def explorer(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("explorer")
+    snap = extract(make_cms(folder / "cms", rows()), folder / "snapshot")
+    w = Windows.for_date(A)
+    result = build(snap, folder / "work", w, la_code="999", la_name="S", mapping=Mapping())
+    release = folder / "999" / A.isoformat()
+    release.mkdir(parents=True)
+    facts = ReturnFacts(
+        "999", "Synthshire", A, w.w6_start, w.w12_start, "later", dt.datetime.now(dt.UTC)
+    )
+    write_csvs(release, result.lists, facts)
+    return write_explorer(folder / "explorer.html", release, "999", "Synthshire", A.isoformat())
+
+
+def dom(tmp_path, path, fragment: str = "") -> tuple[str, list[str]]:
+    run = chromium(tmp_path, "--dump-dom", path.as_uri() + fragment)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout, console_lines(run.stderr)
+
+
+def body_data(page: str) -> dict[str, str]:
+    tag = re.search(r"<body([^>]*)>", page).group(1)
+    return dict(re.findall(r'data-([a-z]+)="([^"]*)"', tag))
+
+
+def cells(page: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    return [
+        [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_explorer_is_owner_only_offline_and_escaped(explorer):
+    assert stat.S_IMODE(explorer.stat().st_mode) == 0o600
+    page = explorer.read_text()
+    low = page.lower()
+    assert "http://" not in low.replace("http://example.invalid", "") and "https://" not in low
+    assert "<link" not in low and "src=" not in low
+    assert "script-src 'sha256-" in page.replace("&#x27;", "'")
+    assert "Full pack: contains child-level records" in page
+    # the hostile worker name is data, never markup: no "</script>" or "<!--" inside the JSON
+    data = page[page.index('<script type="application/json" id="data">') :]
+    data = data[len('<script type="application/json" id="data">') : data.index("</script>")]
+    assert "<" not in data and json.loads(data)["as_at"] == A.isoformat()
+
+
+def test_explorer_latest_10_police_contacts(explorer, tmp_path):
+    src = urllib.parse.quote("q) 6: Police")
+    page, console = dom(tmp_path, explorer, f"#list=1&source={src}&latest=10&export=1")
+    assert console == [], console
+    data = body_data(page)
+    assert data["rows"] == "10" and data["exported"] == "10" and "pwned" not in data
+    got = cells(page, "grid")
+    # the 10 latest of the 12 police contacts, newest first: C12 back to C03
+    want = sorted(POLICE, key=lambda x: x[2], reverse=True)[:10]
+    assert [(r[0], r[5]) for r in got] == [(p, d.strftime("%d/%m/%Y")) for _, p, d in want]
+    assert all(r[6] == "q) 6: Police" for r in got)
+    assert "List 1: Contacts: 10 of 15 rows" in page
+    png = tmp_path / "explorer.png"
+    run = chromium(
+        tmp_path,
+        f"--screenshot={png}",
+        "--window-size=1366,900",
+        explorer.as_uri() + f"#list=1&source={src}&latest=10",
+    )
+    assert run.returncode == 0 and png.stat().st_size > 10_000
+
+
+def test_explorer_child_journey(explorer, tmp_path):
+    page, console = dom(tmp_path, explorer, "#journey=P1")
+    assert console == []
+    # P1: 3 police contacts and 1 health contact (List 1), AS1 and AS2 (List 4), the open CIN
+    # episode RP1 (List 6); RP1 is dated before W6, so no List 3 row. In list order, then date.
+    assert body_data(page)["journey"] == "7"
+    got = cells(page, "journey")
+    assert [(r[0], r[1]) for r in got] == [
+        ("List 1: Contacts", "05/01/2026"),
+        ("List 1: Contacts", "02/03/2026"),
+        ("List 1: Contacts", "05/05/2026"),
+        ("List 1: Contacts", "29/06/2026"),
+        ("List 4: Assessments", "05/01/2026"),
+        ("List 4: Assessments", "02/02/2026"),
+        ("List 6: Children in Need", "15/12/2025"),
+    ]
+    assert [r[4] for r in got if r[0].startswith("List 4")] == ["Alice Smith", "Alice Smith"]
+    png = tmp_path / "journey.png"
+    run = chromium(
+        tmp_path, f"--screenshot={png}", "--window-size=1366,900", explorer.as_uri() + "#journey=P1"
+    )
+    assert run.returncode == 0 and png.stat().st_size > 10_000
+
+
+def test_explorer_children_of_a_worker_and_a_team(explorer, tmp_path):
+    # Bob Jones (the hostile name) has P2 (AS3, open CIN) and P3 (AS4, closed CIN)
+    frag = "#children=1&worker=" + urllib.parse.quote(SCRIPT_NAME)
+    page, console = dom(tmp_path, explorer, frag)
+    data = body_data(page)
+    assert data["children"] == "2" and "pwned" not in data
+    got = cells(page, "people")
+    assert [r[0] for r in got] == ["P2", "P3"]
+    assert got[0][1] == "L4, L6 (open)" and got[1][1] == "L4, L6"
+    assert "Bob &lt;/script&gt;&lt;script&gt;" in page  # shown as text
+    # the team with a formula-like name: shown without the CSV guard
+    frag = "#children=1&team=" + urllib.parse.quote("'" + FORMULA_TEAM)
+    page, _ = dom(tmp_path, explorer, frag)
+    assert body_data(page)["children"] == "2"
+    teams = [r[4] for r in cells(page, "people")]
+    assert teams == [FORMULA_TEAM.replace('"', "&quot;")] * 2 or teams == [FORMULA_TEAM] * 2
+
+
+def test_headline_page_in_the_browser(tmp_path):
+    path = write_pack_html(tmp_path / "pack.html", headline_pack())
+    page, console = dom(tmp_path, path)
+    assert console == [], console
+    tiles = re.findall(r'<div class="tile" id="tile-([A-Z0-9]+)">', page)
+    assert tiles == ["CONTACTS", "HP03", "HP05", "CIC01"]
+    assert page.index('id="headline"') < page.index('id="area-help_and_protection"')
+    assert "+1.0 pp" in page and "84.1% (2025)" in page and "90.0% (2026)" in page
+    assert page.count('<polyline class="ln"') >= 1
+    png = tmp_path / "headline.png"
+    run = chromium(tmp_path, f"--screenshot={png}", "--window-size=1366,1000", path.as_uri())
+    assert run.returncode == 0 and png.stat().st_size > 10_000
