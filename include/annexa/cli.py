@@ -382,6 +382,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_trends(home: Path, out: Path, as_at: dt.date, months: int) -> None:
+    """Publish the ``months`` month ends before ``as_at`` from the run's own snapshot, so the
+    pack's trends have points (annexa.pipeline.backfill_from_snapshot; issue 12.5)."""
+    import time
+
+    from annexa.pipeline import backfill_from_snapshot
+
+    snaps = home / "snapshots" / "999" / as_at.isoformat()
+    done = (
+        sorted(
+            (p for p in snaps.iterdir() if (p / "manifest.json").is_file()),
+            key=lambda p: p.stat().st_mtime,
+        )
+        if snaps.is_dir()
+        else []
+    )
+    if not done:
+        _say("annexa: no snapshot of the demo run to backfill the trends from")
+        return
+    first = dt.date(as_at.year - months // 12 - 1, 1, 1)
+    dates = [d for d in month_ends(first, as_at) if d < as_at][-months:]
+    _say(f"Backfilling {len(dates)} month ends for the trends (from the run's snapshot)")
+    started = time.monotonic()
+    result = backfill_from_snapshot(
+        {"la_code": "999", "la_name": "Synthshire (synthetic)", "out_dir": str(out)},
+        str(done[-1]),
+        dates,
+        progress=_say,
+    )
+    counts = {k: list(result.values()).count(k) for k in ("published", "skipped", "blocked")}
+    _say(
+        f"Trend history: {counts['published']} published, {counts['skipped']} already there, "
+        f"{counts['blocked']} blocked by the gate ({time.monotonic() - started:.0f} s)"
+    )
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     home = annexa_home()
     demo_dir = home / "demo"
@@ -416,6 +452,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "validation and publish nothing."
         )
     out = Path(args.out).expanduser().resolve() if args.out else home / "published"
+    if not os.environ.get("ANNEXA_BENCHMARKS"):  # synthetic neighbours and targets for LA 999
+        from annexa.reference import reference_dir
+
+        os.environ["ANNEXA_BENCHMARKS"] = str(reference_dir() / "benchmarks_999.yaml")
     runs = home / "runs" / "999" / as_at.isoformat()
     before = set(runs.iterdir()) if runs.is_dir() else set()
     rc = cmd_run(
@@ -448,6 +488,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             _say(f"Statutory returns: {folder / 'cin_census.xml'} and {folder / 'ssda903'}/")
     if rc == 0:
         _say(f"Latest return: {out / '999' / 'latest'}")
+        months = getattr(args, "trend_months", 0) or 0
+        if months and not faults:
+            _demo_trends(home, out, as_at, months)
         state, pack = run_pack_dag(out, "999", as_at)
         if state != "success" or pack is None:
             _say("annexa: the intelligence pack failed (the return is published); see above.")
@@ -541,6 +584,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--as-at", type=_date_arg, default=None)
     d.add_argument("--out", default=None)
     d.add_argument("--regenerate", action="store_true")
+    d.add_argument(
+        "--trend-months",
+        type=int,
+        default=11,
+        help="month ends before the as-at date to publish from the same snapshot, so the "
+        "pack's trends have points (default 11: a 12-month trend; 0: none)",
+    )
     d.add_argument(
         "--faults",
         action="store_true",

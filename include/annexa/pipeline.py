@@ -606,3 +606,48 @@ def returns_publish_step(cfg: dict, built: dict, checked: dict) -> dict:
         code_version=_code_version(),
     )
     return {"published": str(public), "cin_xml": str(public / "cin_census.xml")}
+
+
+def backfill_from_snapshot(
+    params: dict,
+    snapshot: str,
+    dates: list[dt.date],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, str]:
+    """Publish month-end returns for ``dates`` from one snapshot already taken (the demo's
+    trend history; issue 12.5): for each date the same build, gate and publish steps as the
+    ``annex_a`` DAG, in this process, without extracting the CMS again. A date already
+    published is skipped; a date the gate blocks publishes nothing (a gap in the trends).
+    Returns ``{as-at: "published" | "skipped" | "blocked"}``. Only for sources whose history
+    the snapshot holds in full (the synthetic CMS): a real CMS's current-state fields make old
+    month ends approximate (docs/pack.md), so an LA backfills with ``annexa backfill``."""
+    from annexa.publish.publisher import published_dates
+    from annexa.source.extract import read_manifest
+
+    out: dict[str, str] = {}
+    m = read_manifest(Path(snapshot))
+    extract = {
+        "snapshot": str(snapshot),
+        "source": m["source"],
+        "rows": {t: v["rows"] for t, v in m["tables"].items()},
+    }
+    for d in dates:
+        la = str(params.get("la_code") or "999")
+        out_dir = Path(params.get("out_dir") or default_output_dir())
+        if d in published_dates(out_dir / la):
+            out[d.isoformat()] = "skipped"
+            continue
+        cfg = resolve_run(params | {"as_at": d.isoformat()}, run_id=f"backfill__{d.isoformat()}")
+        build = build_step(cfg, snapshot)
+        try:
+            validation = validate_step(cfg, build)
+        except ValidationFailed:
+            out[d.isoformat()] = "blocked"
+        else:
+            publish_step(cfg, build, validation, extract)
+            out[d.isoformat()] = "published"
+        shutil.rmtree(RunConfig(**cfg).work_dir() / "duckdb_tmp", ignore_errors=True)
+        if progress:
+            progress(f"  {d.isoformat()}: {out[d.isoformat()]}")
+    return out
