@@ -409,6 +409,7 @@ def _demo_trends(home: Path, out: Path, as_at: dt.date, months: int) -> None:
         {"la_code": "999", "la_name": "Synthshire (synthetic)", "out_dir": str(out)},
         str(done[-1]),
         dates,
+        workers=min(2, os.cpu_count() or 1),
         progress=_say,
     )
     counts = {k: list(result.values()).count(k) for k in ("published", "skipped", "blocked")}
@@ -495,7 +496,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if state != "success" or pack is None:
             _say("annexa: the intelligence pack failed (the return is published); see above.")
             return 1
-        _say(f"Intelligence pack: {pack / 'pack.html'} (and pack.xlsx)")
+        _say(f"Intelligence pack: {pack / 'pack.html'} (pack.xlsx; offline explorer.html)")
     if faults:
         new = (
             sorted(

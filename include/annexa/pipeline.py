@@ -309,9 +309,8 @@ def build_step(cfg: dict, snapshot: str, *, progress: Callable[[str], None] | No
             progress=progress,
         )
         t0 = time.time()
-        write_pack_inputs(
-            result, la_code=c.la_code
-        )  # the indicators joined to the catalogue, and the drill-downs
+        # the indicators joined to the catalogue (rates with the LA's population), drill-downs
+        write_pack_inputs(result, la_code=c.la_code)
     spent = result.seconds.get("pack_inputs", 0) + time.time() - t0
     result.seconds["pack_inputs"] = round(spent, 3)
     write_json(
@@ -608,20 +607,40 @@ def returns_publish_step(cfg: dict, built: dict, checked: dict) -> dict:
     return {"published": str(public), "cin_xml": str(public / "cin_census.xml")}
 
 
+def backfill_month(params: dict, snapshot: str, as_at: str, extract: dict) -> str:
+    """One month end of ``backfill_from_snapshot``: build, gate, publish; its outcome."""
+    cfg = resolve_run(params | {"as_at": as_at}, run_id=f"backfill__{as_at}")
+    build = build_step(cfg, snapshot)
+    try:
+        validation = validate_step(cfg, build)
+    except ValidationFailed:
+        outcome = "blocked"
+    else:
+        publish_step(cfg, build, validation, extract)
+        outcome = "published"
+    shutil.rmtree(RunConfig(**cfg).work_dir() / "duckdb_tmp", ignore_errors=True)
+    return outcome
+
+
 def backfill_from_snapshot(
     params: dict,
     snapshot: str,
     dates: list[dt.date],
     *,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, str]:
     """Publish month-end returns for ``dates`` from one snapshot already taken (the demo's
     trend history; issue 12.5): for each date the same build, gate and publish steps as the
-    ``annex_a`` DAG, in this process, without extracting the CMS again. A date already
+    ``annex_a`` DAG (``backfill_month``), without extracting the CMS again, in up to
+    ``workers`` processes (the publisher's LA lock orders the releases). A date already
     published is skipped; a date the gate blocks publishes nothing (a gap in the trends).
     Returns ``{as-at: "published" | "skipped" | "blocked"}``. Only for sources whose history
     the snapshot holds in full (the synthetic CMS): a real CMS's current-state fields make old
     month ends approximate (docs/pack.md), so an LA backfills with ``annexa backfill``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     from annexa.publish.publisher import published_dates
     from annexa.source.extract import read_manifest
 
@@ -632,22 +651,26 @@ def backfill_from_snapshot(
         "source": m["source"],
         "rows": {t: v["rows"] for t, v in m["tables"].items()},
     }
+    la = str(params.get("la_code") or "999")
+    out_dir = Path(params.get("out_dir") or default_output_dir())
+    done = set(published_dates(out_dir / la))
+    todo = []
     for d in dates:
-        la = str(params.get("la_code") or "999")
-        out_dir = Path(params.get("out_dir") or default_output_dir())
-        if d in published_dates(out_dir / la):
+        if d in done:
             out[d.isoformat()] = "skipped"
-            continue
-        cfg = resolve_run(params | {"as_at": d.isoformat()}, run_id=f"backfill__{d.isoformat()}")
-        build = build_step(cfg, snapshot)
-        try:
-            validation = validate_step(cfg, build)
-        except ValidationFailed:
-            out[d.isoformat()] = "blocked"
         else:
-            publish_step(cfg, build, validation, extract)
-            out[d.isoformat()] = "published"
-        shutil.rmtree(RunConfig(**cfg).work_dir() / "duckdb_tmp", ignore_errors=True)
-        if progress:
-            progress(f"  {d.isoformat()}: {out[d.isoformat()]}")
-    return out
+            todo.append(d.isoformat())
+    if workers <= 1 or len(todo) <= 1:
+        for d in todo:
+            out[d] = backfill_month(params, snapshot, d, extract)
+            if progress:
+                progress(f"  {d}: {out[d]}")
+    else:  # spawned, not forked: the caller may hold database connections (Airflow's)
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            jobs = {pool.submit(backfill_month, params, snapshot, d, extract): d for d in todo}
+            for job in as_completed(jobs):
+                out[jobs[job]] = job.result()
+                if progress:
+                    progress(f"  {jobs[job]}: {out[jobs[job]]}")
+    return dict(sorted(out.items()))

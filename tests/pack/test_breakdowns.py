@@ -48,6 +48,7 @@ def _ref(rid, pid, start, close=None):
         "cine_cin_primary_need_code": "N1",
         "cine_close_date": close,
         "cine_close_reason": "RC1" if close else None,
+        "cine_referral_source_code": "1A",
         "cine_referral_team": "T1",
         "cine_referral_worker_id": "W1",
     }

@@ -11,8 +11,8 @@
     });
   });
   var RISKY = "=+-@\t\r";
-  var SHOW = 1000; // rows drawn at once; the count and the export cover every filtered row
-  var state = { list: null, rows: [], sortCol: -1, sortDir: 1 };
+  var PAGE = 250; // rows drawn at a time ("Show more"); the count and the export cover all
+  var state = { list: null, rows: [], sortCol: -1, sortDir: 1, shown: 0 };
 
   function $(id) { return document.getElementById(id); }
   function el(tag, text, cls) {
@@ -128,11 +128,19 @@
     return out;
   }
   function apply() {
-    var list = state.list, out = filtered();
-    state.rows = out;
-    var body = $("grid").tBodies[0]; body.textContent = "";
+    state.rows = filtered();
+    state.shown = 0;
+    $("grid").tBodies[0].textContent = "";
+    more();
+    Array.prototype.forEach.call($("grid").tHead.querySelectorAll("th"), function (th) {
+      th.className = Number(th.dataset.col) === state.sortCol ? (state.sortDir > 0 ? "asc" : "desc") : "";
+    });
+    document.body.dataset.rows = String(state.rows.length);
+  }
+  function more() {
+    var list = state.list, out = state.rows, body = $("grid").tBodies[0];
     var frag = document.createDocumentFragment();
-    out.slice(0, SHOW).forEach(function (r) {
+    out.slice(state.shown, state.shown + PAGE).forEach(function (r) {
       var tr = el("tr");
       r.forEach(function (v, i) {
         var td = el("td");
@@ -146,12 +154,10 @@
       frag.appendChild(tr);
     });
     body.appendChild(frag);
-    Array.prototype.forEach.call($("grid").tHead.querySelectorAll("th"), function (th) {
-      th.className = Number(th.dataset.col) === state.sortCol ? (state.sortDir > 0 ? "asc" : "desc") : "";
-    });
+    state.shown = Math.min(out.length, state.shown + PAGE);
     $("status").textContent = list.title + ": " + out.length + " of " + list.rows.length + " rows" +
-      (out.length > SHOW ? " (first " + SHOW + " shown; the export has all)" : "");
-    document.body.dataset.rows = String(out.length);
+      (out.length > state.shown ? " (first " + state.shown + " shown; the export has all)" : "");
+    $("more").hidden = out.length <= state.shown;
   }
   function csvCell(v) {
     return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
@@ -265,6 +271,7 @@
   });
   $("f-reset").addEventListener("click", function () { $("filters").reset(); chooseList(sel.value); });
   $("f-export").addEventListener("click", exportCsv);
+  $("more").addEventListener("click", more);
   $("j-form").addEventListener("submit", function (e) { e.preventDefault(); journey($("j-child").value); });
   $("p-form").addEventListener("submit", function (e) {
     e.preventDefault(); people($("p-worker").value, $("p-team").value);
