@@ -152,7 +152,7 @@ def resolve_run(
     per_la: dict[str, Any]
     if la is None:  # one LA from params and environment (no registry)
         la_code = str(params.get("la_code") or os.environ.get("ANNEXA_LA_CODE") or "999")
-        per_la: dict[str, Any] = {
+        per_la = {
             "la_code": la_code,
             "la_name": str(params.get("la_name") or os.environ.get("ANNEXA_LA_NAME") or ""),
             "version": str(params.get("annex_version") or "later"),

@@ -141,7 +141,7 @@ def la_readiness(la: str, *, out: Path, home: Path, today: dt.date, name: str = 
         }
         name = name or str(manifest.get("la_name") or "")
     runs = _runs(home, la)
-    last = last_run(runs[0], good and good["run"]) if runs else None
+    last = last_run(runs[0], good["run"] if good is not None else None) if runs else None
     if last is not None and not name:
         name = str((_read(runs[0] / "validation.json") or {}).get("la_name") or "")
     return {"la_code": la, "la_name": name, "latest": good, "last_run": last}

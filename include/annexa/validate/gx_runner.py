@@ -191,7 +191,7 @@ def _gx_planning_shortcuts() -> Iterator[None]:
 
     with _PATCH_LOCK:
         threshold = pee.HASH_THRESHOLD
-        Expectation.configuration = property(configuration)  # type: ignore[method-assign]
+        Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
         pee.HASH_THRESHOLD = 0
         try:
             yield
