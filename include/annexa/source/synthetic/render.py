@@ -140,24 +140,6 @@ def _field_order(name: str) -> tuple[int, int]:
     return _TABLE_ORDER[table], TABLES_BY_NAME[table].column_names.index(column)
 
 
-def mapping_yaml() -> str:
-    """The text of ``synthetic_messy.yaml`` (header comment + :func:`messy_mapping`)."""
-    import yaml
-
-    header = (
-        "# Stage-1 mapping: raw CMS values -> national codes (spec/source_contract.md §6).\n"
-        "# The shipped mapping for the synthetic CMS's messy mode (a Liquidlogic-style SSD\n"
-        "# build):\n"
-        "# with it, the messy CMS gives the same Annex A lists as the clean one.\n"
-        "# Generated from annexa.source.synthetic.render.messy_mapping(); tests check they agree.\n"
-        "# Raw values are compared trimmed, whitespace-collapsed, case-insensitively.\n"
-    )
-    body = yaml.safe_dump(
-        messy_mapping(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
-    )
-    return header + body
-
-
 class MessyRenderer:
     """Turns clean rows (national codes) into Liquidlogic-style values, table by table."""
 
