@@ -8,7 +8,7 @@ export ANNEXA_HOME ?= $(CURDIR)/.annexa
 export AIRFLOW_HOME ?= $(ANNEXA_HOME)/airflow
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install validators services demo demo-faults test test-unit test-dags test-integration test-golden lint format typecheck bench clean
+.PHONY: help install validators services stack demo demo-faults test test-unit test-dags test-integration test-golden lint format typecheck bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -43,9 +43,13 @@ demo: install validators ## generate a synthetic CMS, run the DAG through Airflo
 demo-faults: install validators ## the same CMS with faults injected: the run must fail and publish nothing
 	$(BIN)/annexa demo --faults
 
-services: ## make sure what the tests use is there: PostgreSQL on 127.0.0.1:5432, Debian chromium
+services: ## make sure what the tests use is there: PostgreSQL on 127.0.0.1:5432, Redis on :6379, Debian chromium
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-redis.sh
 	bash scripts/ensure-chromium.sh
+
+stack: install services ## the deployment topology locally: api-server, scheduler, dag-processor, triggerer, Celery worker (PostgreSQL + Redis); Ctrl-C stops it
+	$(BIN)/python -m annexa.stack
 
 test: install validators services ## run every test tier (unit, dags, golden, integration); starts what they need
 	$(BIN)/python -m pytest -q

@@ -37,7 +37,8 @@ def test_the_package_keeps_every_contract():
 def _package(root: Path, modules: dict[str, str]) -> None:
     """``annexa`` with every layer of the contracts (empty), plus ``modules``."""
     layers = (
-        "cli notify airflow_support pipeline las pack returns publish validate transform source "
+        "cli notify airflow_support stack pipeline readiness las pack returns publish validate "
+        "transform source "
         "reference core"
     ).split()
     for name in layers:
