@@ -168,3 +168,88 @@ def test_the_build_refuses_a_snapshot_with_a_part_added_or_removed(tmp_path, mon
     part.unlink()
     with pytest.raises(ExtractError, match="ssd_contacts/part-00000.parquet .* is missing"):
         build_step(cfg, str(snap))
+
+
+def test_arrow_native_reader_writes_the_same_snapshot_as_the_generic_path(tmp_path, monkeypatch):
+    """ADBC (issue 10) and SQLAlchemy give the same parts, types, values and manifest counts on a
+    SQLite CMS whose untyped columns mix integers, integral and other reals, text, garbage
+    dates and numbers, blanks and nulls; and on an empty table."""
+    import sqlite3
+
+    from annexa.source.extract import arrow_reader
+
+    url = _cms(tmp_path)
+    db = url.removeprefix("sqlite:///")
+    con = sqlite3.connect(db)
+    hostile = {
+        "ssd_contacts": (
+            ["cont_contact_id", "cont_person_id", "cont_contact_date", "cont_contact_source_code"],
+            [
+                (1, "1", "2026-01-01", "3A"),
+                (2.0, 1, "2026-01-02 10:30:00", 3),
+                (3.5, 1.0, "not a date", None),
+                ("4", "1", 20260101, ""),
+                (None, "1", None, "3A"),
+                ("6", " 1 ", "2026-02-30", 4.0),
+                ("7", "1", "2026-01-07", "3A"),
+            ],
+        ),
+        "ssd_cla_placement": (
+            [
+                "clap_cla_placement_id",
+                "clap_cla_id",
+                "clap_cla_placement_start_date",
+                "clap_cla_placement_distance",
+            ],
+            [
+                ("p1", "c1", "2025-01-01", 1.25),
+                ("p2", "c1", "2025-02-01", 3),
+                ("p3", "c1", "2025-03-01", "2.5"),
+                ("p4", "c1", "2025-04-01", "abc"),
+                ("p5", "c1", "2025-05-01", ""),
+                ("p6", "c1", "2025-06-01", None),
+            ],
+        ),
+        "ssd_adopters": (
+            ["adop_adopter_id", "adop_children_placed"],
+            [("a1", "4"), ("a2", 4.9), ("a3", "x"), ("a4", ""), ("a5", 2), ("a6", None)],
+        ),
+    }
+    for table, (cols, rows) in hostile.items():
+        present = [r[1] for r in con.execute(f'pragma table_info("{table}")')]
+        assert set(cols) <= set(present), (table, set(cols) - set(present))
+        con.execute(f'drop table "{table}"')
+        con.execute(f'create table "{table}" ({", ".join(present)})')  # no types: no affinity
+        marks = ", ".join("?" * len(cols))
+        con.executemany(f'insert into "{table}" ({", ".join(cols)}) values ({marks})', rows)
+    con.execute("delete from ssd_missing")  # an empty table
+    con.commit()
+    con.close()
+    assert arrow_reader(url) == "sqlite"
+    fast = extract(url, tmp_path / "adbc", chunk_rows=3)
+    monkeypatch.setenv("ANNEXA_EXTRACT_READER", "sqlalchemy")
+    assert arrow_reader(url) is None
+    slow = extract(url, tmp_path / "generic", chunk_rows=3)
+    mf, ms = read_manifest(fast), read_manifest(slow)
+    assert (mf["reader"], ms["reader"]) == ("adbc-sqlite", "sqlalchemy")
+    for t in TABLES:
+        a, b = pq.read_table(fast / t.name), pq.read_table(slow / t.name)
+        assert a.schema == b.schema, t.name
+        assert a.to_pylist() == b.to_pylist(), t.name
+        fa, fb = mf["tables"][t.name], ms["tables"][t.name]
+        for k in ("rows", "missing_optional", "unparseable_dates"):
+            assert fa[k] == fb[k], (t.name, k)
+        assert [f["rows"] for f in fa["files"]] == [f["rows"] for f in fb["files"]], t.name
+    contacts = pq.read_table(fast / "ssd_contacts").to_pylist()
+    assert [r["cont_contact_id"] for r in contacts] == ["1", "2", "3.5", "4", None, "6", "7"]
+    assert [f["rows"] for f in mf["tables"]["ssd_contacts"]["files"]] == [3, 3, 1]
+    # "not a date" and 30 February; 20260101 reads as an ISO basic date
+    assert mf["tables"]["ssd_contacts"]["unparseable_dates"] == {"cont_contact_date": 2}
+    distance = [
+        r["clap_cla_placement_distance"]
+        for r in pq.read_table(fast / "ssd_cla_placement").to_pylist()
+    ]
+    assert distance == [1.25, 3.0, 2.5, None, None, None]
+    placed = [r["adop_children_placed"] for r in pq.read_table(fast / "ssd_adopters").to_pylist()]
+    assert placed == [4, 4, None, None, 2, None]
+    assert mf["tables"]["ssd_missing"]["rows"] == 0

@@ -54,6 +54,7 @@ class TableReport:
     aliased: dict[str, str] = field(default_factory=dict)
     unparseable_dates: dict[str, int] = field(default_factory=dict)
     attempts: int = 1
+    dir: Path = Path()  # where its parts are written
 
 
 def safe_url(url: str) -> str:
@@ -183,10 +184,6 @@ def _read_table(
     present = list(found)
     src_cols: list[sa.ColumnClause[Any]] = [sa.column(found[c]) for c in present]
     stmt = sa.select(*src_cols).select_from(sa.table(src_table, schema=schema_name))
-    table_dir = out_dir / t.name
-    if table_dir.exists():
-        shutil.rmtree(table_dir)
-    private_dir(table_dir)
     part = 0
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(stmt)
@@ -194,21 +191,216 @@ def _read_table(
             rows = result.fetchmany(chunk_rows)
             if not rows and part > 0:
                 break
-            batch = _chunk_to_arrow(t, arrow_schema, present, rows, report)
-            path = table_dir / f"part-{part:05d}.parquet"
-            pq.write_table(batch, path, compression="zstd")
-            os.chmod(path, 0o600)
-            report.files.append(
-                {
-                    "file": f"{t.name}/{path.name}",
-                    "rows": batch.num_rows,
-                    "sha256": sha256_file(path),
-                }
-            )
-            report.rows += batch.num_rows
+            _write_part(_chunk_to_arrow(t, arrow_schema, present, rows, report), t, part, report)
             part += 1
             if not rows:
                 break
+
+
+def _write_part(batch: pa.Table, t: Table, part: int, report: TableReport) -> None:
+    path = report.dir / f"part-{part:05d}.parquet"
+    pq.write_table(batch, path, compression="zstd")
+    os.chmod(path, 0o600)
+    report.files.append(
+        {"file": f"{t.name}/{path.name}", "rows": batch.num_rows, "sha256": sha256_file(path)}
+    )
+    report.rows += batch.num_rows
+
+
+# --- the Arrow-native readers (ADBC): SQLite and PostgreSQL ---------------------------------
+# The source's rows arrive as Arrow batches and become contract-typed columns with Arrow compute,
+# not Python objects; what the generic path decides value by value (text, dates, numbers,
+# garbage) is decided the same way here, and anything unusual falls back to those same Python
+# converters, so a snapshot is the same whichever reader wrote it.
+
+ARROW_READERS = ("sqlite", "postgresql")
+
+
+def arrow_reader(url: str) -> str | None:
+    """Which Arrow-native reader reads ``url`` (None: the generic SQLAlchemy path). Set
+    ``ANNEXA_EXTRACT_READER=sqlalchemy`` to force the generic path."""
+    if os.environ.get("ANNEXA_EXTRACT_READER", "").lower() == "sqlalchemy":
+        return None
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - the generic path reports a bad URL
+        return None
+    backend = u.get_backend_name()
+    if backend == "sqlite" and u.database and u.database != ":memory:" and not u.query:
+        try:
+            import adbc_driver_sqlite.dbapi  # noqa: F401
+        except ImportError:
+            return None
+        return "sqlite"
+    if backend == "postgresql":
+        try:
+            import adbc_driver_postgresql.dbapi  # noqa: F401
+        except ImportError:
+            return None
+        return "postgresql"
+    return None
+
+
+def _arrow_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import adbc_driver_manager.dbapi as adbc
+    except ImportError:
+        return ()
+    return (adbc.Error,)
+
+
+def _adbc_connect(url: str, reader: str):
+    u = make_url(url)
+    if reader == "sqlite":
+        import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+        return adbc_sqlite.connect(u.database)
+    import adbc_driver_postgresql.dbapi as adbc_pg
+
+    # libpq takes the same URL (user, password, host, port, database, connect_timeout, options)
+    return adbc_pg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False))
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_NUMERIC = ("int", "float")
+
+
+def _sqlite_select(t: Table, src_table: str, found: dict[str, str]) -> str:
+    """Every column as SQLite text (so the driver's first-rows type guess cannot fail on a
+    column that mixes types), numbers as REAL with their text values beside them; a leading row
+    of the right types fixes the batches' schema and is dropped."""
+    lead, cols = [], []
+    for c in t.columns:
+        if c.name not in found:
+            continue
+        s, alias = _q(found[c.name]), _q(c.name)
+        if c.type in _NUMERIC:
+            lead += [f"0.5 as {alias}", f"'' as {_q(c.name + '__text')}"]
+            cols += [
+                f"cast(case when typeof({s}) in ('integer', 'real') then {s} end as real) "
+                f"as {alias}",
+                f"case when typeof({s}) = 'text' then {s} end as {_q(c.name + '__text')}",
+            ]
+        else:
+            lead.append(f"'' as {alias}")
+            # an integral REAL reads as the integer's text, as the generic path writes it
+            cols.append(
+                f"case when typeof({s}) = 'real' and {s} = cast({s} as integer) "
+                f"then cast(cast({s} as integer) as text) else cast({s} as text) end as {alias}"
+            )
+    return f"select {', '.join(lead)} union all select {', '.join(cols)} from {_q(src_table)}"
+
+
+def _pg_select(t: Table, src_table: str, schema_name: str | None, found: dict[str, str]) -> str:
+    cols = [f"{_q(found[c.name])} as {_q(c.name)}" for c in t.columns if c.name in found]
+    where = f"{_q(schema_name)}.{_q(src_table)}" if schema_name else _q(src_table)
+    return f"select {', '.join(cols)} from {where}"
+
+
+def _date_from_text(text: pa.Array, counter: dict[str, int], name: str) -> pa.Array:
+    head = pc.utf8_slice_codeunits(text, 0, 10)
+    try:
+        return pc.cast(head, pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _to_date(head.to_pylist(), counter, name)
+
+
+def _number_from(num: pa.Array | None, text: pa.Array | None, typ: pa.DataType) -> pa.Array:
+    """The generic path's ``_to_number``: int(float(v)) or float(v); garbage becomes null."""
+    out = None
+    if num is not None:
+        num = pc.cast(num, pa.float64())
+        try:
+            out = pc.cast(pc.trunc(num), typ) if pa.types.is_integer(typ) else num
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            out = _to_number(num.to_pylist(), typ)
+    if text is not None and text.null_count < len(text):
+        parsed = _to_number(text.to_pylist(), typ)
+        out = parsed if out is None else pc.if_else(pc.is_valid(out), out, parsed)
+    return out if out is not None else pa.nulls(len(text) if text is not None else 0, typ)
+
+
+def _arrow_column(arr: pa.Array, col, typ: pa.DataType, report: TableReport) -> pa.Array:
+    """One typed source column (PostgreSQL, or SQLite's text) as the contract type."""
+    if col.type == "date":
+        if arr.type == pa.date32():
+            return arr
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            return _date_from_text(pc.cast(arr, pa.string()), report.unparseable_dates, col.name)
+        return _to_date(arr.to_pylist(), report.unparseable_dates, col.name)
+    if pa.types.is_string(typ):
+        if pa.types.is_string(arr.type):
+            return arr
+        if pa.types.is_large_string(arr.type) or pa.types.is_integer(arr.type):
+            return pc.cast(arr, pa.string())
+        return _to_text(arr.to_pylist())
+    if arr.type == typ:
+        return arr
+    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        return _number_from(arr, None, typ)
+    return _to_number(arr.to_pylist(), typ)
+
+
+def _arrow_batch(t: Table, schema: pa.Schema, rows: pa.Table, reader: str, report: TableReport):
+    names = set(rows.schema.names)
+    arrays = []
+    for col in t.columns:
+        typ = schema.field(col.name).type
+        if col.name not in names:
+            arrays.append(pa.nulls(rows.num_rows, typ))
+        elif reader == "sqlite" and col.type in _NUMERIC:
+            arrays.append(_number_from(rows[col.name], rows[col.name + "__text"], typ))
+        else:
+            arrays.append(_arrow_column(rows[col.name], col, typ, report))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _read_table_arrow(
+    url: str,
+    reader: str,
+    t: Table,
+    src_table: str,
+    schema_name: str | None,
+    found: dict[str, str],
+    chunk_rows: int,
+    report: TableReport,
+) -> None:
+    schema = _schema(t)
+    if reader == "sqlite":
+        sql, skip = _sqlite_select(t, src_table, found), 1
+    else:
+        sql, skip = _pg_select(t, src_table, schema_name, found), 0
+    pending: list[pa.RecordBatch] = []
+    held, part = 0, 0
+    conn = _adbc_connect(url, reader)
+    try:
+        cur = conn.cursor()
+        if reader == "sqlite":
+            cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(chunk_rows)})
+        cur.execute(sql)
+        for batch in cur.fetch_record_batch():
+            if skip:
+                batch, skip = batch.slice(skip), 0
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= chunk_rows:  # parts of chunk_rows rows, as the generic path writes
+                rows = pa.Table.from_batches(pending)
+                head = rows.slice(0, chunk_rows).combine_chunks()
+                _write_part(_arrow_batch(t, schema, head, reader, report), t, part, report)
+                part += 1
+                rest = rows.slice(chunk_rows)
+                pending, held = rest.to_batches(), rest.num_rows
+        cur.close()
+    finally:
+        conn.close()
+    if held:
+        rows = pa.Table.from_batches(pending).combine_chunks()
+        _write_part(_arrow_batch(t, schema, rows, reader, report), t, part, report)
+    elif part == 0:  # an empty table: one empty part, as the generic path writes
+        _write_part(schema.empty_table(), t, part, report)
 
 
 def extract(
@@ -236,6 +428,8 @@ def extract(
     if partial.exists():
         shutil.rmtree(partial)
     private_dir(partial)
+    # Arrow-native where the dialect allows; an engine given by the caller means SQLAlchemy
+    reader = None if engine is not None else arrow_reader(url)
     engine = engine or sa.create_engine(url, pool_pre_ping=True)
     started = time.time()
     reports: list[TableReport] = []
@@ -255,9 +449,20 @@ def extract(
                     found, report.missing_optional = _resolve_columns(t, cols, cms)
                     report.aliased = {k: v for k, v in found.items() if k != v}
                     report.rows, report.files, report.unparseable_dates = 0, [], {}
-                    _read_table(engine, t, src_table, schema, found, partial, chunk_rows, report)
+                    report.dir = partial / t.name
+                    if report.dir.exists():
+                        shutil.rmtree(report.dir)
+                    private_dir(report.dir)
+                    if reader:
+                        _read_table_arrow(
+                            url, reader, t, src_table, schema, found, chunk_rows, report
+                        )
+                    else:
+                        _read_table(
+                            engine, t, src_table, schema, found, partial, chunk_rows, report
+                        )
                     break
-                except (OperationalError, DBAPIError) as exc:
+                except (OperationalError, DBAPIError, *_arrow_errors()) as exc:
                     if attempt > retries:
                         raise ExtractError(
                             f"reading {t.name} failed after {attempt} attempts: "
@@ -281,6 +486,7 @@ def extract(
             "kind": "annexa-snapshot",
             "source": safe_url(url),
             "cms": cms,
+            "reader": f"adbc-{reader}" if reader else "sqlalchemy",
             "started_at": dt.datetime.fromtimestamp(started, dt.UTC).isoformat(),
             "seconds": round(time.time() - started, 3),
             "tables": {
