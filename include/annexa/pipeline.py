@@ -661,10 +661,10 @@ def backfill_from_snapshot(
         else:
             todo.append(d.isoformat())
     if workers <= 1 or len(todo) <= 1:
-        for d in todo:
-            out[d] = backfill_month(params, snapshot, d, extract)
+        for as_at in todo:
+            out[as_at] = backfill_month(params, snapshot, as_at, extract)
             if progress:
-                progress(f"  {d}: {out[d]}")
+                progress(f"  {as_at}: {out[as_at]}")
     else:  # spawned, not forked: the caller may hold database connections (Airflow's)
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:

@@ -177,7 +177,7 @@ def timeliness(number: int, rows: list[dict[str, str]]) -> dict[str, Any] | None
         labels.append(f"{lo}-{hi}")
         lo = hi + 1
     labels.append(f"{lo}+")
-    bins = Counter()
+    bins: Counter[str] = Counter()
     done = within = open_ = 0
     for r in rows:
         start, end = uk_date(r.get(start_col)), uk_date(r.get(end_col))
@@ -213,7 +213,7 @@ def list_view(number: int, rows: list[dict[str, str]], as_at: dt.date) -> dict[s
         months = [m for m in months if m >= f"{w6.year:04d}-{w6.month:02d}"]
     volumes = None
     if date_col:
-        per = Counter()
+        per: Counter[str] = Counter()
         for r in rows:
             d = uk_date(r.get(date_col))
             if d is not None:
@@ -265,7 +265,7 @@ def caseloads(lists: dict[int, list[dict[str, str]]]) -> list[dict[str, Any]]:
             entry = per.setdefault((worker, team), {"by_list": Counter(), "children": set()})
             entry["by_list"][number] += 1
             entry["children"].add(r.get("child_unique_id") or "")
-    out = [
+    out: list[dict[str, Any]] = [
         {
             "worker": worker,
             "team": team,

@@ -56,7 +56,7 @@ def list_data(number: int, path: Path) -> dict[str, Any]:
         {"k": k, "h": headers.get(k, k), "t": types.get(k, "text"), "f": FILTER_COLUMNS.get(k, "")}
         for k in keys
     ]
-    table = [[r.get(k, "") for k in keys] for r in rows]
+    table: list[list[Any]] = [[r.get(k, "") for k in keys] for r in rows]
     # columns with few distinct values (codes, teams, workers, ages, dates of birth are not)
     # travel as a dictionary and indices: the file is about half the size at large
     for i, c in enumerate(cols):

@@ -95,9 +95,11 @@ def change(row: dict, points: list[tuple[dt.date, float | None, bool]], as_at: d
     """The change since the latest earlier month-end point (None when there is none to use)."""
     value = None if row["_supp"]["value"] else number(row.get("value"))
     earlier = [(d, v) for d, v, _ in points if as_at is None or d < as_at]
-    if value is None or not earlier or earlier[-1][1] is None:
+    if value is None or not earlier:
         return None
     since, prev = earlier[-1]
+    if prev is None:
+        return None
     delta = value - prev
     mark = compare(value, prev, str(row.get("polarity") or "context"))
     symbol, word, css = MARKERS.get(mark, MARKERS["n/a"])

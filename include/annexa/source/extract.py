@@ -438,6 +438,11 @@ def extract(
         missing = [t.name for t in TABLES if t.name.lower() not in actual_tables]
         if missing:
             raise ExtractError(f"source lacks required table(s): {', '.join(missing)}")
+        retryable: tuple[type[BaseException], ...] = (
+            OperationalError,
+            DBAPIError,
+            *_arrow_errors(),
+        )
         for t in TABLES:
             src_table = actual_tables[t.name.lower()]
             report = TableReport(t.name)
@@ -462,7 +467,7 @@ def extract(
                             engine, t, src_table, schema, found, partial, chunk_rows, report
                         )
                     break
-                except (OperationalError, DBAPIError, *_arrow_errors()) as exc:
+                except retryable as exc:
                     if attempt > retries:
                         raise ExtractError(
                             f"reading {t.name} failed after {attempt} attempts: "
