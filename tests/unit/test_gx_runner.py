@@ -41,6 +41,7 @@ def frame_and_rules(tmp_path_factory):
             "contact_source": ["q) 6: Police"] * n,
             "_record_id": [f"C{i}" for i in range(n - 1)] + ["C0"],  # a duplicated key
             "_person_id": [str(i) for i in range(n)],
+            "_dob_basis": ["recorded"] * n,
         }
     )
     path = tmp_path_factory.mktemp("gx") / "l1.parquet"
@@ -57,7 +58,12 @@ def frame_and_rules(tmp_path_factory):
             "placeholder_before": D(1901, 1, 1),
         },
     )()
-    cols = reference.list_spec(1, "later").keys + ["_record_id", "_person_id", "_age_from_dob"]
+    cols = reference.list_spec(1, "later").keys + [
+        "_record_id",
+        "_person_id",
+        "_dob_basis",
+        "_age_from_dob",
+    ]
     return df, _expectations(load_suite(SUITE), g, cols)
 
 

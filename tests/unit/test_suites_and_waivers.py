@@ -191,7 +191,8 @@ def test_no_waiver_file_means_no_waivers(tmp_path):
 def test_the_list_suite_catches_rows_outside_the_window_and_wrong_ages(tmp_path):
     """Run List 1's committed suite with Great Expectations on a hand-made list: a contact
     before W6's first day and an age that does not match the date of birth are caught, with
-    exactly those record ids; the clean row passes every rule."""
+    exactly those record ids; the clean row passes every rule, and so does a child unborn at A
+    (the build's ``_dob_basis``) shown with an expected date on or before A, aged -1 (D5)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -201,17 +202,20 @@ def test_the_list_suite_catches_rows_outside_the_window_and_wrong_ages(tmp_path)
     w = Windows.for_date(D(2026, 3, 31))  # W6 starts 30/09/2025
     t = pa.table(
         {
-            "child_unique_id": ["1", "2", "3"],
-            "gender": ["a) Male"] * 3,
-            "ethnicity": ["a) WBRI"] * 3,
-            "date_of_birth": pa.array([D(2010, 3, 31), D(2010, 4, 1), D(2012, 1, 1)], pa.date32()),
-            "age": pa.array([16, 16, 14], pa.int64()),  # row 2 turns 16 on 01/04: still 15
-            "date_of_contact": pa.array(
-                [D(2025, 9, 30), D(2026, 1, 1), D(2025, 9, 29)], pa.date32()
+            "child_unique_id": ["1", "2", "3", "4"],
+            "gender": ["a) Male"] * 4,
+            "ethnicity": ["a) WBRI"] * 4,
+            "date_of_birth": pa.array(
+                [D(2010, 3, 31), D(2010, 4, 1), D(2012, 1, 1), D(2026, 3, 20)], pa.date32()
             ),
-            "contact_source": ["q) 6: Police"] * 3,
-            "_record_id": ["C1", "C2", "C3"],
-            "_person_id": ["1", "2", "3"],
+            "age": pa.array([16, 16, 14, -1], pa.int64()),  # row 2 turns 16 on 01/04: still 15
+            "date_of_contact": pa.array(
+                [D(2025, 9, 30), D(2026, 1, 1), D(2025, 9, 29), D(2026, 3, 25)], pa.date32()
+            ),
+            "contact_source": ["q) 6: Police"] * 4,
+            "_record_id": ["C1", "C2", "C3", "C4"],
+            "_person_id": ["1", "2", "3", "4"],
+            "_dob_basis": ["recorded"] * 3 + ["unborn"],  # 4: due 20/03, born after A
         }
     )
     pq.write_table(t, tmp_path / "l1.parquet")
@@ -227,7 +231,12 @@ def test_the_list_suite_catches_rows_outside_the_window_and_wrong_ages(tmp_path)
             "placeholder_before": D(1901, 1, 1),
         },
     )()
-    cols = reference.list_spec(1, "later").keys + ["_record_id", "_person_id", "_age_from_dob"]
+    cols = reference.list_spec(1, "later").keys + [
+        "_record_id",
+        "_person_id",
+        "_dob_basis",
+        "_age_from_dob",
+    ]
     run = GXRunner().run(
         "annex_a_list_01_contacts",
         df,

@@ -51,16 +51,30 @@ class GateInputs:
     cross: dict[str, Path] = field(default_factory=dict)  # cross rule -> its failing rows
 
 
-def _age(dob: dt.date | None, at: dt.date):
+def expected_age(dob: dt.date | None, basis: str | None, at: dt.date) -> int | None:
+    """The age a list row must show (annex_a §3.7): -1 for a child unborn at A, whatever the
+    date shown (D5: the expected date, which may be on or before A when the child was born
+    after it: a month end rebuilt from a later snapshot), else the completed years from the
+    date of birth to A (D4: ``core.dates.age_at``, mirrored by the ``age_at`` SQL macro). The
+    build decides once whether a child is unborn (``int_person__child_columns``: its
+    ``_dob_basis``); this check does not re-decide it from the shown date."""
+    if basis == "unborn":
+        return -1
     if dob is None or pd.isna(dob):
         return None
-    return -1 if dob > at else age_at(dob, at)  # -1: unborn at A (annex_a §3.7)
+    return age_at(dob, at)
 
 
 def _list_frame(path: Path, number: int, version: str, at: dt.date) -> pd.DataFrame:
     df = pd.read_parquet(path)
     if "date_of_birth" in df and "age" in df:
-        df["_age_from_dob"] = df["date_of_birth"].map(lambda d: _age(d, at)).astype("Int64")
+        df["_age_from_dob"] = pd.array(
+            [
+                expected_age(d, b, at)
+                for d, b in zip(df["date_of_birth"], df["_dob_basis"], strict=True)
+            ],
+            dtype="Int64",
+        )
     for col in reference.list_spec(number, "later").columns:
         if col.type == "date" and col.key in df:
             df[col.key] = (
