@@ -202,11 +202,19 @@ def run_dag(
 def run_pack_dag(
     out: Path, la_code: str, as_at: dt.date | None = None, suppress_below: int | None = None
 ) -> tuple[str, Path | None]:
-    """Run the annex_a_pack DAG once through Airflow for a published return."""
+    """Run the annex_a_pack DAG once through Airflow for a published return (``as_at``, else
+    the latest); returns its state and the pack's dated link ``OUT/<la>/packs/<as-at>`` (not
+    the release folder it points at, nor ``packs/latest``), or None when there is none."""
     airflow_env(annexa_home())
     from airflow.dag_processing.dagbag import DagBag
     from airflow.utils.db import initdb
 
+    from annexa.pack.make import PackError, pack_as_at
+
+    try:  # the date the DAG packs, decided as the DAG decides it
+        built: dt.date | None = pack_as_at(Path(out), la_code, as_at)
+    except PackError:
+        built = None  # the DAG fails and says why
     initdb()
     seal_metadata_db()
     bag = DagBag(dag_folder=str(dags_dir() / "annex_a_pack.py"))
@@ -221,8 +229,17 @@ def run_pack_dag(
         }
     )
     state = str(getattr(dr, "state", "failed"))
-    folder = Path(out) / la_code / "packs" / (as_at.isoformat() if as_at else "latest")
-    return state, (folder.resolve() if folder.exists() else None)
+    if built is None:
+        return state, None
+    folder = Path(out).resolve() / la_code / "packs" / built.isoformat()
+    return state, (folder if folder.is_dir() else None)
+
+
+def _say_pack(folder: Path, suppress_below: int | None = None) -> None:
+    """Where the pack was published: its dated link, and the one that follows the newest."""
+    extra = f", pack_aggregate_{suppress_below}.html" if suppress_below else ""
+    _say(f"Intelligence pack: {folder / 'pack.html'} (pack.xlsx, offline explorer.html{extra})")
+    _say(f"  {folder.parent / 'latest'} points at the newest pack")
 
 
 def run_returns_dag(
@@ -299,8 +316,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
     if state != "success" or folder is None:
         _say(f"annexa: the pack run did not succeed (state: {state}); see the task log above.")
         return 1
-    public = out / args.la_code / "packs" / folder.name.partition("__")[0]  # not the release
-    _say(f"Intelligence pack: {public / 'pack.html'} (and pack.xlsx)")
+    _say_pack(folder, args.suppress_below)
     return 0
 
 
@@ -496,7 +512,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if state != "success" or pack is None:
             _say("annexa: the intelligence pack failed (the return is published); see above.")
             return 1
-        _say(f"Intelligence pack: {pack / 'pack.html'} (pack.xlsx; offline explorer.html)")
+        _say_pack(pack)
     if faults:
         new = (
             sorted(

@@ -9,12 +9,12 @@ import stat
 
 from openpyxl import load_workbook
 
-from annexa.cli import main, month_ends, run_pack_dag
+from annexa.cli import main, month_ends
 
 LA = "999"
 
 
-def test_pack_dag_renders_the_pack_for_the_latest_return(airflow_db, small_cms, tmp_path):
+def test_pack_dag_renders_the_pack_for_the_latest_return(airflow_db, small_cms, tmp_path, capsys):
     url, as_at = small_cms  # generated as at 2026-03-31
     out = tmp_path / "out"
     previous = dt.date(2026, 2, 28)
@@ -48,9 +48,15 @@ def test_pack_dag_renders_the_pack_for_the_latest_return(airflow_db, small_cms, 
     assert {"HP03", "HP05", "HP09", "CIC02"} <= {i["id"] for i in indicators}
     assert json.loads((release / "manifest.json").read_text())["pack_error"] is None
 
-    state, folder = run_pack_dag(out, LA)
-    assert state == "success"
-    assert folder == (out / LA / "packs" / as_at.isoformat()).resolve()
+    capsys.readouterr()
+    # `annexa pack` with no date packs the latest return and names its dated link (README), not
+    # the release folder behind it nor packs/latest
+    assert main(["pack", "--out", str(out), "--la-code", LA]) == 0
+    folder = out.resolve() / LA / "packs" / as_at.isoformat()
+    printed = capsys.readouterr().out.splitlines()
+    assert f"Intelligence pack: {folder / 'pack.html'}" in printed[-2]
+    assert printed[-1].strip() == f"{folder.parent / 'latest'} points at the newest pack"
+    assert folder.is_symlink() and (folder.parent / "latest").resolve() == folder.resolve()
     html = (folder / "pack.html").read_text()
     assert stat.S_IMODE(os.stat(folder / "pack.html").st_mode) == 0o600
     hp05 = next(i for i in indicators if i["id"] == "HP05")

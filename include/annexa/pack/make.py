@@ -34,6 +34,17 @@ def published_dates(out_root: Path, la_code: str) -> list[dt.date]:
     return _published_dates(Path(out_root) / la_code)
 
 
+def pack_as_at(out_root: Path, la_code: str, as_at: dt.date | None = None) -> dt.date:
+    """The as-at date a pack is made for: ``as_at``, else the latest published return's."""
+    dates = published_dates(out_root, la_code)
+    if not dates:
+        raise PackError(f"no published return for LA {la_code} under {out_root}")
+    as_at = as_at or dates[-1]
+    if as_at not in dates:
+        raise PackError(f"no published return for LA {la_code} as at {as_at}")
+    return as_at
+
+
 def _is_month_end(d: dt.date) -> bool:
     return d.day == calendar.monthrange(d.year, d.month)[1]
 
@@ -90,11 +101,7 @@ def assemble(
     from annexa.pack.diff import diff_returns, published_csvs
 
     dates = published_dates(out_root, la_code)
-    if not dates:
-        raise PackError(f"no published return for LA {la_code} under {out_root}")
-    as_at = as_at or dates[-1]
-    if as_at not in dates:
-        raise PackError(f"no published return for LA {la_code} as at {as_at}")
+    as_at = pack_as_at(out_root, la_code, as_at)
     release = Path(out_root) / la_code / as_at.isoformat()
     manifest = _load(release / "manifest.json", {})
     indicators = _load(release / "indicators.json")
