@@ -546,6 +546,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return rc
 
 
+def _source_args(p: argparse.ArgumentParser, *, out_help: str, waivers: bool) -> None:
+    """The arguments of every command that reads a CMS and publishes for one LA (run,
+    returns, backfill): the source, the output folder, the LA, its code mapping and, where the
+    gate runs, its waivers. Defaults come from the environment (.env.example)."""
+    p.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS (SSD tables)")
+    p.add_argument("--out", required=True, help=out_help)
+    p.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
+    p.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
+    p.add_argument(
+        "--mapping",
+        default=os.environ.get("ANNEXA_MAPPING"),
+        help="LA code-mapping YAML (default: identity)",
+    )
+    if waivers:
+        p.add_argument(
+            "--waivers",
+            default=os.environ.get("ANNEXA_WAIVERS"),
+            help="waiver YAML (accepted anomalies; docs/validation.md)",
+        )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="annexa", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -570,28 +591,15 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_generate)
 
     r = sub.add_parser("run", help="run the annex_a DAG through Airflow for one as-at date")
-    r.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS (SSD tables)")
+    _source_args(r, out_help="output folder; files land in OUT/<la>/<as-at>/", waivers=True)
     r.add_argument("--as-at", type=_date_arg, required=True, help="YYYY-MM-DD")
-    r.add_argument("--out", required=True, help="output folder; files land in OUT/<la>/<as-at>/")
-    r.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
-    r.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
     r.add_argument("--annex-version", choices=("later", "2019"), default="later")
     r.add_argument("--layout", choices=("ofsted", "liia"), default="ofsted")
-    r.add_argument(
-        "--mapping",
-        default=os.environ.get("ANNEXA_MAPPING"),
-        help="LA code-mapping YAML (default: identity)",
-    )
     r.add_argument(
         "--cms",
         choices=CMS_BUILDS,
         default=None,
         help="CMS build, for its column aliases",
-    )
-    r.add_argument(
-        "--waivers",
-        default=os.environ.get("ANNEXA_WAIVERS"),
-        help="waiver YAML (accepted anomalies; docs/validation.md)",
     )
     r.set_defaults(func=cmd_run)
 
@@ -635,29 +643,20 @@ def parser() -> argparse.ArgumentParser:
         help="build the CIN census XML and SSDA903 CSVs, check them with DfE's rules, publish "
         "(runs the statutory_returns DAG)",
     )
-    t.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS (SSD tables)")
-    t.add_argument("--out", required=True, help="files land in OUT/<la>/returns/<year>/<date>/")
+    _source_args(t, out_help="files land in OUT/<la>/returns/<year>/<date>/", waivers=False)
     t.add_argument("--year", type=int, default=None, help="collection year by its 31 March")
     t.add_argument(
         "--reference-date", type=_date_arg, default=None, help="default: 31 March of the year"
     )
-    t.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
-    t.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
-    t.add_argument("--mapping", default=os.environ.get("ANNEXA_MAPPING"))
     t.set_defaults(func=cmd_returns)
 
     b = sub.add_parser(
         "backfill",
         help="run annex_a as at every month end between two dates (trend history for the pack)",
     )
-    b.add_argument("--source", required=True, help="SQLAlchemy URL of the CMS")
+    _source_args(b, out_help="files land in OUT/<la>/<as-at>/ for each month end", waivers=True)
     b.add_argument("--from", dest="from_date", type=_date_arg, required=True)
     b.add_argument("--to", dest="to_date", type=_date_arg, required=True)
-    b.add_argument("--out", required=True)
-    b.add_argument("--la-code", default=os.environ.get("ANNEXA_LA_CODE", "999"))
-    b.add_argument("--la-name", default=os.environ.get("ANNEXA_LA_NAME", ""))
-    b.add_argument("--mapping", default=os.environ.get("ANNEXA_MAPPING"))
-    b.add_argument("--waivers", default=os.environ.get("ANNEXA_WAIVERS"))
     b.set_defaults(func=cmd_backfill)
 
     s = sub.add_parser(
