@@ -198,3 +198,84 @@ def test_headline_page_in_the_browser(tmp_path):
     png = tmp_path / "headline.png"
     run = chromium(tmp_path, f"--screenshot={png}", "--window-size=1366,1000", path.as_uri())
     assert run.returncode == 0 and png.stat().st_size > 10_000
+
+
+# worker caseloads as breakdowns() gives them (largest first, then by name); hostile name kept
+CASELOADS = [
+    ("Carol Ng", "Child Protection", (5, 3, 0, 0), 5),
+    (SCRIPT_NAME, "Front Door", (3, 0, 2, 0), 4),
+    ("alice smith", "Assessment Team 1", (1, 0, 0, 2), 3),
+    ("Dev Patel", "Assessment Team 1", (2, 1, 0, 0), 2),
+]
+
+
+def caseload_pack(suppress_below: int | None = None) -> dict:
+    loads = [
+        {
+            "worker": w,
+            "team": t,
+            "by_list": dict(zip(("6", "7", "8", "9"), n, strict=True)),
+            "children": c,
+        }
+        for w, t, n, c in CASELOADS
+    ]
+    views = {"lists": [], "caseloads": loads, "unallocated": {"6": 1, "7": 0, "8": 0, "9": 0}}
+    return headline_pack() | {"list_views": views, "suppress_below": suppress_below}
+
+
+def test_the_sorter_is_the_only_script_and_only_in_the_full_pack(tmp_path):
+    from annexa.core.templating import inline_script, script_hash
+
+    page = write_pack_html(tmp_path / "pack.html", caseload_pack()).read_text()
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)
+    assert scripts == [str(inline_script("pack_sort.js"))]
+    csp = re.search(r'Content-Security-Policy" content="([^"]*)"', page).group(1)
+    csp = csp.replace("&#x27;", "'")
+    assert f"script-src {script_hash('pack_sort.js')};" in csp and "default-src 'none'" in csp
+    assert "Bob &lt;/script&gt;&lt;script&gt;" in page  # the hostile name is text
+    # the aggregate-only view names no worker and carries no script; nor does a pack without
+    # caseloads
+    for pack in (caseload_pack(suppress_below=10), headline_pack()):
+        page = write_pack_html(tmp_path / "other.html", pack).read_text()
+        assert "<script" not in page and "script-src" not in page.replace("&#x27;", "'")
+
+
+def test_caseload_table_sorts_by_a_clicked_header_in_the_browser(tmp_path):
+    from pack.cdp import run_in_page
+
+    path = write_pack_html(tmp_path / "pack.html", caseload_pack())
+    rows = (
+        "Array.from(document.querySelectorAll('#caseload-table tbody tr'), "
+        "r => r.cells[0].textContent)"
+    )
+
+    def click(col: int) -> str:
+        return (
+            f"(document.querySelectorAll('#caseload-table thead th')[{col}]"
+            ".querySelector('button.sort').click(), "
+            f"[{rows}, Array.from(document.querySelectorAll('#caseload-table thead th'), "
+            "h => h.getAttribute('aria-sort'))])"
+        )
+
+    bob = SCRIPT_NAME
+    values, errors = run_in_page(
+        path.as_uri(),
+        [rows, click(0), click(0), click(4), click(1), click(6), "document.body.dataset.pwned"],
+        tmp_path / "profile",
+    )
+    assert errors == [], errors
+
+    def sort(col: int, how: str) -> list:
+        return [how if i == col else None for i in range(8)]
+
+    assert values[0] == ["Carol Ng", bob, "alice smith", "Dev Patel"]  # as rendered
+    # Worker, text: A to Z ignoring case, then Z to A
+    assert values[1] == [["alice smith", bob, "Carol Ng", "Dev Patel"], sort(0, "ascending")]
+    assert values[2] == [["Dev Patel", "Carol Ng", bob, "alice smith"], sort(0, "descending")]
+    # CLA (L8), a number: largest first; the ties (0) keep the rendered order
+    assert values[3] == [[bob, "Carol Ng", "alice smith", "Dev Patel"], sort(4, "descending")]
+    # Team A to Z: Assessment Team 1 (alice, Dev as rendered), Child Protection, Front Door
+    assert values[4] == [["alice smith", "Dev Patel", "Carol Ng", bob], sort(1, "ascending")]
+    # Children, largest first: back to the rendered order
+    assert values[5] == [["Carol Ng", bob, "alice smith", "Dev Patel"], sort(6, "descending")]
+    assert values[6] is None  # the hostile worker name never ran

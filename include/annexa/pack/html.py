@@ -2,9 +2,12 @@
 
 Python prepares the page's values (``annexa.pack.values``: formatting, markers, suppression)
 and the trend charts' geometry; the templates hold every tag, ``pack.css`` the styles. The page
-has no script, no external address, font or image: inline CSS, charts as inline SVG, and a
-Content-Security-Policy that blocks any script or outside load even if something slipped
-through. Every value is escaped by the template environment (``annexa.core.templating``).
+has no external address, font or image: inline CSS, charts as inline SVG, and a
+Content-Security-Policy that blocks any outside load and any script but one: the full pack's
+worker caseload table is sortable by ``templates/pack_sort.js`` (inlined, allowed by its hash;
+present only when the table lists workers; the aggregate-only view has no script at all). The
+table is rendered sorted, so it reads the same printed or with scripts off. Every value is
+escaped by the template environment (``annexa.core.templating``).
 
 The sparkline's coordinates are computed here (scales, gaps, axis labels: arithmetic that a
 template would obscure) and drawn by the ``sparkline`` macro in ``_sparkline.svg.j2``, so no
@@ -45,6 +48,7 @@ from annexa.pack.values import (
 )
 
 TEMPLATE = "pack.html.j2"
+SORT_SCRIPT = "pack_sort.js"  # the caseload table's sorter (full pack only)
 SPARKLINE = "_sparkline.svg.j2"
 
 # the chart's box: width, height and the plot's margins (room for the axis labels)
@@ -269,6 +273,8 @@ def context(pack: dict) -> dict[str, Any]:
     contacts = contacts_row(pack)
     la = pack.get("la_name") or pack.get("la_code") or ""
     as_at = fmt_date(pack.get("as_at"))
+    views = list_views(pack.get("list_views"), threshold)
+    sortable = bool(views and views.get("caseloads"))
     return {
         "title": f"Intelligence pack - {la} - as at {as_at}",
         "la": la,
@@ -287,7 +293,9 @@ def context(pack: dict) -> dict[str, Any]:
             for key, title, group in areas
         ],
         "headline": top,
-        "list_views": list_views(pack.get("list_views"), threshold),
+        "list_views": views,
+        "sort_script": SORT_SCRIPT,
+        "sort_hash": templating.script_hash(SORT_SCRIPT) if sortable else None,
         "glossary": _glossary([contacts] + [r for _, _, group in areas for r in group]),
         "drilldown_count": len(pack.get("drilldowns") or []),
         "drilldowns": _drilldowns(pack) if threshold is None else [],
