@@ -279,3 +279,49 @@ def test_caseload_table_sorts_by_a_clicked_header_in_the_browser(tmp_path):
     # Children, largest first: back to the rendered order
     assert values[5] == [["Carol Ng", bob, "alice smith", "Dev Patel"], sort(6, "descending")]
     assert values[6] is None  # the hostile worker name never ran
+
+
+def test_explorer_answers_the_two_questions_through_its_controls(explorer, tmp_path):
+    """The issue's "done when", as the analyst asks it (no address fragment): choose Contacts,
+    source Police, latest 10 -> the 10 latest police contacts, newest first; then the "Worker
+    or team" tab, type the worker's name, press Show children -> that worker's children."""
+    from pack.cdp import run_in_page
+
+    def rows(table: str) -> str:
+        return (
+            f"Array.from(document.querySelectorAll('#{table} tbody tr'), "
+            "r => Array.from(r.cells, c => c.textContent))"
+        )
+
+    set_value = (
+        "(function (id, v, ev) {{ var e = document.getElementById(id); e.value = v; "
+        "e.dispatchEvent(new Event(ev, {{bubbles: true}})); }})({!r}, {!r}, {!r})"
+    )
+    worker = json.dumps(SCRIPT_NAME)
+    values, errors = run_in_page(
+        explorer.as_uri(),
+        [
+            set_value.format("f-list", "1", "change"),
+            set_value.format("f-source", "q) 6: Police", "change"),
+            set_value.format("f-latest", "10", "input"),
+            rows("grid"),
+            "document.getElementById('status').textContent",
+            "document.querySelector('nav button[data-tab=people]').click()",
+            f"document.getElementById('p-worker').value = {worker}",
+            "document.querySelector('#p-form button[type=submit]').click()",
+            rows("people"),
+            "document.getElementById('p-status').textContent",
+            "document.body.dataset.pwned",
+        ],
+        tmp_path / "profile",
+    )
+    assert errors == [], errors
+    want = sorted(POLICE, key=lambda x: x[2], reverse=True)[:10]  # C12 back to C03
+    assert [(r[0], r[5], r[6]) for r in values[3]] == [
+        (p, d.strftime("%d/%m/%Y"), "q) 6: Police") for _, p, d in want
+    ]
+    assert values[4] == "List 1: Contacts: 10 of 15 rows"
+    # Bob Jones (the hostile name): P2 (AS3, CIN open) and P3 (AS4, CIN closed)
+    assert [(r[0], r[1]) for r in values[8]] == [("P2", "L4, L6 (open)"), ("P3", "L4, L6")]
+    assert values[9] == f"2 child(ren) of worker {SCRIPT_NAME}"
+    assert values[10] is None
