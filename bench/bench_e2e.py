@@ -140,8 +140,7 @@ def _cpu_between(samples: list[tuple[float, float]], start: float, end: float) -
 
 def prepare_home(home: Path) -> None:
     """An Airflow metadata DB that exists already, as the nightly run finds it."""
-    env = os.environ | {"ANNEXA_HOME": str(home), "GX_ANALYTICS_ENABLED": "false"}
-    env.pop("AIRFLOW_HOME", None)
+    env = home_env(home)
     code = (
         "from annexa.cli import airflow_env, seal_metadata_db\n"
         "from pathlib import Path; import sys\n"
@@ -153,12 +152,9 @@ def prepare_home(home: Path) -> None:
     subprocess.run([python, "-c", code, str(home)], env=env, check=True, capture_output=True)
 
 
-def run_once(url: str, home: Path, log: Path) -> dict:
-    """``annexa run`` in a child process: wall, CPU, peak tree RSS, task durations."""
-    env = os.environ | {"ANNEXA_HOME": str(home), "GX_ANALYTICS_ENABLED": "false"}
-    env.pop("AIRFLOW_HOME", None)
-    cmd = [ANNEXA, "run", "--source", url, "--as-at", AS_AT, "--out"]
-    cmd.append(str(home / "published"))
+def timed(cmd: list[str], env: dict, log: Path) -> dict:
+    """Run ``cmd`` in a child process, output to ``log``: exit code, wall and CPU seconds, the
+    peak RSS of its process tree (polled every 50 ms) and the tree's CPU samples."""
     peak = 0
     samples: list[tuple[float, float]] = []  # (wall clock, tree CPU seconds)
     cpu0, w0 = _cpu_children(), time.time()
@@ -181,6 +177,21 @@ def run_once(url: str, home: Path, log: Path) -> dict:
         done.set()
         th.join()
     wall, cpu = time.time() - w0, _cpu_children() - cpu0
+    return {"rc": rc, "wall_s": wall, "cpu_s": cpu, "peak_mb": peak / 2**20, "samples": samples}
+
+
+def home_env(home: Path) -> dict:
+    env = os.environ | {"ANNEXA_HOME": str(home), "GX_ANALYTICS_ENABLED": "false"}
+    env.pop("AIRFLOW_HOME", None)
+    return env
+
+
+def run_once(url: str, home: Path, log: Path, as_at: str = AS_AT) -> dict:
+    """``annexa run`` in a child process: wall, CPU, peak tree RSS, task durations."""
+    cmd = [ANNEXA, "run", "--source", url, "--as-at", as_at, "--out"]
+    cmd.append(str(home / "published"))
+    r = timed(cmd, home_env(home), log)
+    rc, wall, cpu, samples = r["rc"], r["wall_s"], r["cpu_s"], r.pop("samples")
     db = home / "airflow" / "airflow.db"
     con = sqlite3.connect(db)
     try:
@@ -200,7 +211,7 @@ def run_once(url: str, home: Path, log: Path) -> dict:
             tasks[tid] = (dur or 0.0, state, cpu_s)
     finally:
         con.close()
-    return {"rc": rc, "wall_s": wall, "cpu_s": cpu, "peak_mb": peak / 2**20, "tasks": tasks}
+    return {"rc": rc, "wall_s": wall, "cpu_s": cpu, "peak_mb": r["peak_mb"], "tasks": tasks}
 
 
 def _epoch(stamp: str) -> float:

@@ -6,8 +6,9 @@ validated with Great Expectations, and published only when they pass, so the lat
 always ready. The as-at date is the `as_at` param when given (manual runs and backfills), else the
 London day the scheduled data interval covers. With an LA registry (`ANNEXA_LAS`) one run serves
 every registered LA: `configure` lists them and one mapped branch per LA runs extract → build →
-validate → publish, so one LA's failure fails only its own branch. Logic lives in the `annexa`
-package; see README.md.
+validate → publish, so one LA's failure fails only its own branch. The runs of an `airflow
+backfill create` share one snapshot per London day (docs/performance.md, backfill). Logic lives
+in the `annexa` package; see README.md.
 """
 
 from __future__ import annotations
@@ -96,10 +97,12 @@ def annex_a():
 
     @task(multiple_outputs=False, **bounded)
     def extract(cfg: dict) -> dict:
-        from annexa.airflow_support import source_url
+        from annexa.airflow_support import is_backfill, source_url
         from annexa.pipeline import extract_step
 
-        return extract_step(cfg, source_url(cfg["source_conn_id"]))
+        # the runs of `airflow backfill create` all read today's CMS: they share one snapshot
+        share = is_backfill(get_current_context()["dag_run"])
+        return extract_step(cfg, source_url(cfg["source_conn_id"]), share=share)
 
     @task(multiple_outputs=False, **bounded)
     def build(cfg: dict, snap: dict) -> dict:

@@ -32,3 +32,10 @@ def source_url(conn_id: str) -> str:
     uri = conn.get_uri()
     scheme, _, rest = uri.partition("://")
     return f"{_SCHEMES.get(scheme, scheme)}://{rest}"
+
+
+def is_backfill(dag_run: object) -> bool:
+    """Whether a DAG run belongs to an ``airflow backfill create`` (run type ``backfill``; the
+    task SDK's run type is a str enum, so its value is compared, never its name)."""
+    kind = getattr(dag_run, "run_type", None)
+    return getattr(kind, "value", kind) == "backfill"

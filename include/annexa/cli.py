@@ -18,7 +18,7 @@ from annexa.core.constants import CMS_BUILDS, today_london
 from annexa.core.dates import parse_date
 from annexa.core.paths import REPO_ROOT, annexa_home
 
-SCALES = ("small", "medium", "large")
+SCALES = ("small", "medium", "large", "xlarge")
 
 
 def _say(msg: str) -> None:
@@ -166,7 +166,8 @@ def run_dag(
     cms: str | None = None,
     waivers: str | None = None,
 ) -> tuple[str, dict]:
-    """Run the annex_a DAG once through Airflow; returns (state, publish result or {})."""
+    """Run the annex_a DAG once through Airflow; returns (state, result): ``published`` (the
+    release folder) when one was published, ``snapshot`` when the run extracted one."""
     airflow_env(annexa_home())
     os.environ["AIRFLOW_CONN_ANNEXA_CMS"] = json.dumps(
         {"conn_type": "generic", "extra": {"sqlalchemy_url": source}}
@@ -196,7 +197,13 @@ def run_dag(
     dr = dag.test(run_conf=conf)
     state = str(getattr(dr, "state", "failed"))
     published = Path(out) / la_code / as_at.isoformat()
-    return state, ({"published": str(published)} if published.exists() else {})
+    result = {"published": str(published)} if published.exists() else {}
+    from annexa.pipeline import run_key
+
+    snapshot = annexa_home() / "snapshots" / la_code / as_at.isoformat() / run_key(dr.run_id)
+    if (snapshot / "manifest.json").is_file():  # the run's extract (kept for backfills)
+        result["snapshot"] = str(snapshot)
+    return state, result
 
 
 def run_pack_dag(
@@ -336,31 +343,61 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    """The CLI equivalent of `airflow backfill create --dag-id annex_a ...` for month ends:
-    one annex_a run per month end, oldest first, so the pack has its trend history."""
+    """Month-end returns between two dates from one extract of the CMS: the newest month end
+    is an ``annex_a`` run through Airflow (extract, build, validate, publish), every other
+    month end is built from that run's snapshot by the same steps in two processes
+    (``annexa.pipeline.backfill_from_snapshot``: the work that does not depend on the as-at
+    date is shared). Each month end is validated and published, or blocked, on its own."""
+    from annexa.pipeline import backfill_from_snapshot
+
     url = _check_url(args.source)
     out = Path(args.out).expanduser().resolve()
     dates = month_ends(args.from_date, args.to_date)
     if not dates:
         _say("annexa: no month end between those dates")
         return 2
-    failed = []
-    for i, d in enumerate(dates, start=1):
-        _say(f"[{i}/{len(dates)}] annex_a as at {d}")
-        state, _ = run_dag(
-            url,
-            d,
-            out,
-            la_code=args.la_code,
-            la_name=args.la_name,
-            mapping=args.mapping,
-            waivers=args.waivers,
+    started = time.monotonic()
+    _say(f"[1/{len(dates)}] annex_a as at {dates[-1]} (extracts the CMS once)")
+    state, result = run_dag(
+        url,
+        dates[-1],
+        out,
+        la_code=args.la_code,
+        la_name=args.la_name,
+        version=args.annex_version,
+        layout=args.layout,
+        mapping=args.mapping,
+        cms=args.cms,
+        waivers=args.waivers,
+    )
+    failed = [] if state == "success" else [dates[-1].isoformat()]
+    if len(dates) > 1 and "snapshot" not in result:
+        _say("annexa: the run extracted no snapshot (see its log above); nothing backfilled")
+        return 1
+    if len(dates) > 1:
+        _say(f"[2-{len(dates)}/{len(dates)}] the other month ends from that run's snapshot")
+        params = {
+            "la_code": args.la_code,
+            "la_name": args.la_name,
+            "annex_version": args.annex_version,
+            "layout": args.layout,
+            "out_dir": str(out),
+            "mapping": args.mapping,
+            "waivers": args.waivers,
+        }
+        outcome = backfill_from_snapshot(
+            params,
+            result["snapshot"],
+            dates[:-1],
+            workers=max(1, min(args.workers, os.cpu_count() or 1)),
+            progress=_say,
+            skip_published=False,
         )
-        if state != "success":
-            failed.append(d.isoformat())
+        failed += [d for d, o in outcome.items() if o != "published"]
     _say(
-        f"Backfilled {len(dates) - len(failed)} of {len(dates)} month ends"
-        + (f"; failed: {', '.join(failed)}" if failed else "")
+        f"Backfilled {len(dates) - len(failed)} of {len(dates)} month ends "
+        f"in {time.monotonic() - started:.0f} s"
+        + (f"; not published: {', '.join(sorted(failed))}" if failed else "")
     )
     return 1 if failed else 0
 
@@ -652,11 +689,20 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser(
         "backfill",
-        help="run annex_a as at every month end between two dates (trend history for the pack)",
+        help="publish every month end between two dates from one extract of the CMS (trend "
+        "history for the pack)",
     )
     _source_args(b, out_help="files land in OUT/<la>/<as-at>/ for each month end", waivers=True)
     b.add_argument("--from", dest="from_date", type=_date_arg, required=True)
     b.add_argument("--to", dest="to_date", type=_date_arg, required=True)
+    b.add_argument("--annex-version", choices=("later", "2019"), default="later")
+    b.add_argument("--layout", choices=("ofsted", "liia"), default="ofsted")
+    b.add_argument(
+        "--cms", choices=CMS_BUILDS, default=None, help="CMS build, for its column aliases"
+    )
+    b.add_argument(
+        "--workers", type=int, default=2, help="processes building month ends (default 2)"
+    )
     b.set_defaults(func=cmd_backfill)
 
     s = sub.add_parser(

@@ -18,7 +18,8 @@ def test_pack_dag_renders_the_pack_for_the_latest_return(airflow_db, small_cms, 
     url, as_at = small_cms  # generated as at 2026-03-31
     out = tmp_path / "out"
     previous = dt.date(2026, 2, 28)
-    # `annexa backfill`: one annex_a run per month end in the range (here 28/02 and 31/03)
+    # `annexa backfill`: month ends 28/02 and 31/03; 31/03 through the annex_a DAG, 28/02 from
+    # that run's snapshot
     assert (
         main(
             [

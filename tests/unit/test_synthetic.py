@@ -124,9 +124,12 @@ def _digest(url: str) -> dict[str, str]:
 
 
 def test_scales_documented() -> None:
-    assert set(SCALES) == {"small", "medium", "large"}
+    assert set(SCALES) == {"small", "medium", "large", "xlarge"}
     assert SCALES["small"].history_years >= 6 and SCALES["large"].history_years >= 10
     assert SCALES["large"].referrals_per_year > SCALES["medium"].referrals_per_year
+    # the cost-growth scale (docs/performance.md): four times the largest county
+    assert SCALES["xlarge"].referrals_per_year == 4 * SCALES["large"].referrals_per_year
+    assert SCALES["xlarge"].contacts_per_year == 4 * SCALES["large"].contacts_per_year
 
 
 def test_every_contract_table_with_exact_columns(clean: tuple[str, dict]) -> None:

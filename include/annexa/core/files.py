@@ -10,11 +10,12 @@ a file. Writers that insist on a path of their own (DuckDB's ``COPY``) write, th
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -115,3 +116,24 @@ def sha256_file(path: Path | str) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+@contextlib.contextmanager
+def folder_lock(
+    folder: Path | str, note: Callable[[str], None] | None = None, what: str = "this folder"
+) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (its ``.lock`` file, owner-only) while the block runs:
+    two processes holding it never interleave (``note`` hears when one waits for the other)."""
+    folder = private_dir(folder)
+    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if note:
+                note(f"another run holds {what}; waiting for it")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -149,3 +149,65 @@ def manifest() -> dict[str, list[str]]:
 def list_models() -> dict[int, str]:
     """Annex A list number -> the model that makes it, in list order."""
     return {list_number(q.name): q.name for q in queries("annex_a")}
+
+
+# The run parameters that change with the as-at date (sql/macros.sql reads them from run_params
+# into DuckDB variables); a backfill builds what reads none of them once for every month end.
+_AS_AT_VARIABLES = re.compile(r"getvariable\(\s*'(?:as_at|w6_start|w12_start)'\s*\)|\brun_params\b")
+_MACRO = re.compile(r"^create or replace macro\s+(\w+)", re.IGNORECASE | re.MULTILINE)
+
+
+def _code(sql: str) -> str:
+    """SQL without its ``--`` comments (a comment naming a table or macro reads nothing)."""
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+def as_at_macros() -> frozenset[str]:
+    """The macros of ``sql/macros.sql`` whose value depends on the as-at date: those reading an
+    as-at variable, and those calling such a macro (``masked``, ``census_start`` ...)."""
+    text = _code((sql_dir() / "macros.sql").read_text())
+    starts = list(_MACRO.finditer(text))
+    bodies = {
+        m.group(1).lower(): text[m.end() : starts[i + 1].start() if i + 1 < len(starts) else None]
+        for i, m in enumerate(starts)
+    }
+    dependent = {name for name, body in bodies.items() if _AS_AT_VARIABLES.search(body)}
+    while dependent:
+        calls = _calls(dependent)
+        more = {n for n, b in bodies.items() if n not in dependent and calls.search(b)}
+        if not more:
+            break
+        dependent |= more
+    return frozenset(dependent)
+
+
+def _calls(macros: set[str] | frozenset[str]) -> re.Pattern[str]:
+    """A call of any of ``macros``."""
+    return re.compile(r"\b(?:" + "|".join(sorted(macros)) + r")\s*\(")
+
+
+@lru_cache(maxsize=4)
+def _as_at_dependent(mtime_ns: int) -> frozenset[str]:
+    macros = as_at_macros()
+    calls = _calls(macros) if macros else None
+    dependent: set[str] = set()
+    for layer in LAYERS:  # run order: a query reads only the layers before it and its own
+        for q in queries(layer):
+            sql = _code(q.sql())
+            reads = (
+                _AS_AT_VARIABLES.search(sql)
+                or (calls is not None and calls.search(sql))
+                or any(re.search(rf"\b{re.escape(name)}\b", sql) for name in dependent)
+            )
+            if reads:
+                dependent.add(q.name)
+    return frozenset(dependent)
+
+
+def as_at_dependent() -> frozenset[str]:
+    """The registered queries whose result depends on the as-at date: those that read an as-at
+    variable or macro, or a model that does. Any other query gives the same rows at every
+    as-at date of one snapshot (a backfill runs it once)."""
+    path = sql_dir() / "manifest.yaml"
+    stamp = max(p.stat().st_mtime_ns for p in [path, *sql_dir().rglob("*.sql")])
+    return _as_at_dependent(stamp)

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from annexa.core.files import fsync_tree, private_dir, seal
+from annexa.core.files import folder_lock, fsync_tree, private_dir, seal
 
 RELEASES = ".releases"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -38,19 +37,8 @@ class PublishError(RuntimeError):
 @contextlib.contextmanager
 def la_lock(la_dir: Path, timeout_note: Callable[[str], None] | None = None) -> Iterator[None]:
     """Exclusive lock per LA, so two publications never interleave their files."""
-    private_dir(la_dir)
-    fd = os.open(la_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if timeout_note:
-                timeout_note("another run is publishing for this LA; waiting for it")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+    with folder_lock(la_dir, timeout_note, "this LA's publishing lock"):
         yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def _swap_symlink(link: Path, target: str) -> None:

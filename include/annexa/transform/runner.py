@@ -33,7 +33,7 @@ from annexa.core.calendar import calendar_table
 from annexa.core.dates import Windows
 from annexa.core.files import private_dir, private_file, seal
 from annexa.core.paths import sql_dir
-from annexa.core.registry import Query, list_number, manifest, queries
+from annexa.core.registry import Query, as_at_dependent, list_number, manifest, queries
 from annexa.source.contract import TABLES
 from annexa.transform.mapping import Mapping, code_map_table
 from annexa.transform.unmapped import Unmapped, find_2019_renderings, find_unmapped
@@ -229,12 +229,16 @@ def run_models(
     *,
     progress: Callable[[str], None] | None = None,
     only_lists: set[int] | None = None,
+    which: Callable[[Query], bool] | None = None,
 ) -> dict[str, float]:
-    """Create every staging, intermediate and list model in order; returns seconds per model."""
+    """Create every staging, intermediate and list model in order (with ``which``, only the
+    models it accepts); returns seconds per model."""
     timings: dict[str, float] = {}
     for layer in ("staging", "intermediate", "annex_a"):
         for q in queries(layer):
             if layer == "annex_a" and only_lists and list_number(q.name) not in only_lists:
+                continue
+            if which is not None and not which(q):
                 continue
             t0 = time.time()
             try:
@@ -383,35 +387,89 @@ def run_drilldowns(
         con.execute("reset variable drill_limit")
 
 
-def build(
-    snapshot: Path,
-    work_dir: Path,
-    windows: Windows,
-    *,
-    la_code: str,
-    la_name: str = "",
-    version: str = "later",
-    mapping: Mapping | None = None,
-    only_lists: set[int] | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> BuildResult:
-    """Run every registered query over a snapshot: the lists land as ``lists/list_<n>.parquet``,
-    the check frames in ``checks/``, the cross rules' failing rows in ``cross/``; the pack's
-    indicator and drill-down rows stay on the result (``annexa.pack.inputs`` writes them). With
-    ``only_lists`` (golden tests) just those lists are built, and the cross rules and the pack's
-    queries, which read every list, are not run."""
-    work_dir = private_dir(Path(work_dir))
-    lists_dir = private_dir(work_dir / "lists")
-    mapping = mapping or Mapping()
-    result = BuildResult(work_dir)
-    t0 = time.time()
-    con = connect(work_dir)
-    try:
-        register_snapshot(con, snapshot)
+class SnapshotBuild:
+    """One DuckDB connection over one snapshot, for one as-at date or several (a backfill).
+
+    Opening it builds what gives the same rows at every as-at date of the snapshot
+    (``annexa.core.registry.as_at_dependent``: the staging models, the intermediate models that
+    read no as-at parameter, the source check frames, the unmapped values); ``month`` then sets
+    the run parameters to one as-at date and builds the rest (the as-at models, the lists, the
+    cross rules' failing rows, the pack's rows). A month end built here is the month end
+    ``build`` makes alone: the same queries on the same snapshot, in the same order.
+    """
+
+    def __init__(
+        self,
+        snapshot: Path,
+        work_dir: Path,
+        windows: Windows,
+        *,
+        la_code: str,
+        la_name: str = "",
+        version: str = "later",
+        mapping: Mapping | None = None,
+        only_lists: set[int] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        """``work_dir``: where the shared check frames (``checks/``) and DuckDB's spill files
+        go (a single build's own work folder; a backfill's first month's)."""
+        self.work_dir = private_dir(Path(work_dir))
+        self.la_code, self.la_name, self.version = la_code, la_name, version
+        self.mapping = mapping or Mapping()
+        self.only_lists, self.progress = only_lists, progress
+        self.dependent = as_at_dependent()
+        t0 = time.time()
+        self.con = connect(self.work_dir)
+        try:
+            register_snapshot(self.con, snapshot)
+            self._parameters(windows)
+            shared = self.dependent.isdisjoint(q.name for q in queries("checks"))
+            self.seconds = run_models(
+                self.con, progress=progress, only_lists=only_lists, which=self._shared
+            )
+            t1 = time.time()
+            self.unmapped = find_unmapped(self.con)
+            self.renderings_2019 = find_2019_renderings(self.con, version)
+            self.seconds["unmapped_check"] = round(time.time() - t1, 3)
+            self.checks: dict[str, str] | None = None
+            if shared:  # no check frame reads an as-at parameter: written once
+                t2 = time.time()
+                self.checks = write_check_frames(self.con, self.work_dir / "checks")
+                self.seconds["check_frames"] = round(time.time() - t2, 3)
+        except BaseException:
+            self.con.close()
+            raise
+        self.seconds["shared"] = round(time.time() - t0, 3)
+
+    def _shared(self, q: Query) -> bool:
+        return q.layer != "annex_a" and q.name not in self.dependent
+
+    def _parameters(self, windows: Windows) -> None:
         register_reference(
-            con, windows, la_code=la_code, la_name=la_name, version=version, mapping=mapping
+            self.con,
+            windows,
+            la_code=self.la_code,
+            la_name=self.la_name,
+            version=self.version,
+            mapping=self.mapping,
         )
-        result.seconds = run_models(con, progress=progress, only_lists=only_lists)
+
+    def month(self, work_dir: Path, windows: Windows) -> BuildResult:
+        """Build one as-at date: the lists land as ``lists/list_<n>.parquet`` in ``work_dir``,
+        the cross rules' failing rows in ``cross/``; the check frames are the shared ones
+        (``checks/`` of the folder the build was opened on) unless one reads the as-at date."""
+        work_dir = private_dir(Path(work_dir))
+        lists_dir = private_dir(work_dir / "lists")
+        result = BuildResult(work_dir)
+        t0 = time.time()
+        con, only_lists = self.con, self.only_lists
+        self._parameters(windows)
+        result.seconds = dict(self.seconds) | run_models(
+            con,
+            progress=self.progress,
+            only_lists=only_lists,
+            which=lambda q: not self._shared(q),
+        )
         for name in manifest()["annex_a"]:
             n = list_number(name)
             if only_lists and n not in only_lists:
@@ -419,13 +477,14 @@ def build(
             path = lists_dir / f"list_{n}.parquet"
             result.row_counts[n] = _export(con, name, path)
             result.lists[n] = path
-        t1 = time.time()
-        result.unmapped = find_unmapped(con)
-        result.renderings_2019 = find_2019_renderings(con, version)
-        result.seconds["unmapped_check"] = round(time.time() - t1, 3)
-        t2 = time.time()
-        result.checks = write_check_frames(con, work_dir / "checks")
-        result.seconds["check_frames"] = round(time.time() - t2, 3)
+        result.unmapped = list(self.unmapped)
+        result.renderings_2019 = list(self.renderings_2019)
+        if self.checks is None:
+            t2 = time.time()
+            result.checks = write_check_frames(con, work_dir / "checks")
+            result.seconds["check_frames"] = round(time.time() - t2, 3)
+        else:
+            result.checks = dict(self.checks)
         if not only_lists:
             t3 = time.time()
             result.cross = run_cross_rules(con, work_dir / "cross")
@@ -438,7 +497,46 @@ def build(
                 log.error("intelligence pack queries failed: %s", type(exc).__name__)
                 result.pack_error = f"{type(exc).__name__}: {exc}"[:500]
             result.seconds["pack_inputs"] = round(time.time() - t4, 3)
-    finally:
-        con.close()
-    result.seconds["total"] = round(time.time() - t0, 3)
-    return result
+        result.seconds["month"] = round(time.time() - t0, 3)
+        result.seconds["total"] = round(self.seconds["shared"] + time.time() - t0, 3)
+        return result
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> SnapshotBuild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def build(
+    snapshot: Path,
+    work_dir: Path,
+    windows: Windows,
+    *,
+    la_code: str,
+    la_name: str = "",
+    version: str = "later",
+    mapping: Mapping | None = None,
+    only_lists: set[int] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Run every registered query over a snapshot for one as-at date (``SnapshotBuild``): the
+    lists land as ``lists/list_<n>.parquet``, the check frames in ``checks/``, the cross rules'
+    failing rows in ``cross/``; the pack's indicator and drill-down rows stay on the result
+    (``annexa.pack.inputs`` writes them). With ``only_lists`` (golden tests) just those lists
+    are built, and the cross rules and the pack's queries, which read every list, are not run."""
+    with SnapshotBuild(
+        snapshot,
+        work_dir,
+        windows,
+        la_code=la_code,
+        la_name=la_name,
+        version=version,
+        mapping=mapping,
+        only_lists=only_lists,
+        progress=progress,
+    ) as b:
+        return b.month(work_dir, windows)

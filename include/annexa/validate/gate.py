@@ -15,7 +15,8 @@ failing record, for team managers).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -274,9 +275,47 @@ def _rendering_results(renderings: tuple[dict, ...]) -> list[RuleResult]:
     return out
 
 
-def run_gate(g: GateInputs) -> tuple[dict, list[WorkItem]]:
-    """Run every rule; returns the summary (JSON-able, counts and ids only) and the worklist."""
-    gx = GXRunner()
+class GateSession:
+    """What the gate keeps between the as-at dates of one backfill: one GX context, and each
+    source table's suite results. A source check frame and its resolved expectations are the
+    same at every as-at date of one snapshot (the check frames read no as-at parameter, the
+    source suites only the extraction date), so GX runs each source suite once and the other
+    month ends take copies of its results. The key is the frame's file (path, size, mtime) and
+    the resolved expectations: anything that differs is run again."""
+
+    def __init__(self) -> None:
+        self._gx: GXRunner | None = None
+        self._sources: dict[str, tuple[list[RuleResult], list[WorkItem]]] = {}
+
+    @property
+    def gx(self) -> GXRunner:
+        if self._gx is None:
+            self._gx = GXRunner()
+        return self._gx
+
+    def source(
+        self, table: str, path: Path, expectations: list[dict], key: str
+    ) -> tuple[list[RuleResult], list[WorkItem]]:
+        """The source table's results and work items (fresh copies: waivers mark them)."""
+        st = Path(path).stat()
+        cache = json.dumps(
+            [table, str(path), st.st_size, st.st_mtime_ns, key, expectations],
+            sort_keys=True,
+            default=str,
+        )
+        if cache not in self._sources:
+            df = pd.read_parquet(path)
+            run = self.gx.run(table, df, expectations, key)
+            self._sources[cache] = (run.results, _source_items(run, df, key))
+        results, items = self._sources[cache]
+        return [replace(r) for r in results], [replace(i) for i in items]
+
+
+def run_gate(g: GateInputs, session: GateSession | None = None) -> tuple[dict, list[WorkItem]]:
+    """Run every rule; returns the summary (JSON-able, counts and ids only) and the worklist.
+    ``session``: shared by the month ends of one backfill (``GateSession``)."""
+    session = session or GateSession()
+    gx = session.gx
     results: list[RuleResult] = []
     items: list[WorkItem] = []
     for number in sorted(g.lists):
@@ -290,11 +329,10 @@ def run_gate(g: GateInputs) -> tuple[dict, list[WorkItem]]:
     from annexa.source.contract import TABLES_BY_NAME
 
     for table, path in sorted(g.checks.items()):
-        df = pd.read_parquet(path)
         key = TABLES_BY_NAME[table].key
-        run = gx.run(table, df, _expectations(load_suite(table), g), key)
-        results += run.results
-        items += _source_items(run, df, key)
+        found, worked = session.source(table, path, _expectations(load_suite(table), g), key)
+        results += found
+        items += worked
     cross_results, cross_items = _cross(g)
     results += cross_results
     items += cross_items

@@ -1,4 +1,4 @@
-"""Sizes of the synthetic local authority (``small``, ``medium``, ``large``)."""
+"""Sizes of the synthetic local authority (``small``, ``medium``, ``large``, ``xlarge``)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,18 @@ SCALES: dict[str, Scale] = {
         history_years=10,
         uasc_per_year=90.0,
         adopters_per_year=90.0,
+        care_scale=0.85,
+        cohort_children=10_000,
+    ),
+    # four times the largest county (no English LA is this big): for the cost-growth bench
+    # (docs/performance.md), ~21 million rows
+    "xlarge": Scale(
+        400_000,
+        76_000,
+        9_600,
+        history_years=10,
+        uasc_per_year=360.0,
+        adopters_per_year=360.0,
         care_scale=0.85,
         cohort_children=10_000,
     ),

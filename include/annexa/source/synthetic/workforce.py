@@ -116,7 +116,11 @@ class Workforce:
             n_teams = max(1, math.ceil(n_slots / per_team))
             kind_slots: list[Slot] = []
             for t in range(n_teams):
-                team_id = str(8100 + team_no * 100 + t + 1)
+                # 99 teams of a kind fit the 4-digit ids; beyond (only at xlarge) a range of
+                # their own, so a kind's 100th team never takes the next kind's first id
+                team_id = str(
+                    8100 + team_no * 100 + t + 1 if t < 99 else 900_000 + team_no * 1000 + t + 1
+                )
                 if kind == "MASH":
                     tname = "MASH" if n_teams == 1 else f"MASH {t + 1}"
                 elif n_teams == 1:
