@@ -5,7 +5,11 @@ Given a published return folder (``<out>/<la>/<as-at>``, e.g. from ``bench_build
 its size and the time to write it, the time to compute the ChAT-style list views, then opens it
 in headless Chromium (``/usr/bin/chromium``) for each view below and prints what the page
 itself measured: ``ready`` (ms from navigation start until the script has parsed the data and
-shown the view) and ``view`` (ms to apply the view's filter). Figures only: never a pass/fail.
+shown the view), ``view`` (ms to apply the view's filter, including decoding the list it shows),
+``drawn`` (ms from navigation start to the first frame after ready: the view on screen; -1 when
+the DOM was dumped before it), and where the time before ready went (when the script started:
+the file read and parsed up to it; JSON.parse). Figures only: never a pass/fail; the machine's
+load average is printed, since other work on it moves every figure.
 
     .venv/bin/python bench/bench_explorer.py /path/to/published/999/2026-03-31
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import subprocess
 import tempfile
@@ -30,6 +35,10 @@ VIEWS = {
     "List 6 (children in need, all rows)": "#list=6",
     "a child's journey": "#journey=__FIRST__",
 }
+
+
+def _median(got: list[tuple], i: int) -> float:
+    return sorted(g[i] for g in got)[len(got) // 2]
 
 
 def main() -> None:
@@ -64,6 +73,7 @@ def main() -> None:
         with open(csv1, encoding="utf-8") as f:
             next(f)
             first = next(f).split(",")[0]
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for name, frag in VIEWS.items():
         frag = frag.replace("__FIRST__", urllib.parse.quote(first))
         got = []
@@ -87,13 +97,16 @@ def main() -> None:
             wall = time.perf_counter() - t
             body = re.search(r"<body([^>]*)>", run.stdout)
             data = dict(re.findall(r'data-([a-z]+)="([^"]*)"', body.group(1) if body else ""))
-            got.append((int(data.get("ready", -1)), int(data.get("view", -1)), wall))
-        ready = sorted(g[0] for g in got)[len(got) // 2]
-        view = sorted(g[1] for g in got)[len(got) // 2]
-        wall = sorted(g[2] for g in got)[len(got) // 2]
+            got.append(
+                tuple(int(data.get(k, -1)) for k in ("ready", "view", "drawn", "script", "parse"))
+                + (wall,)
+            )
+
+        m = [_median(got, i) for i in range(6)]
         print(
-            f"{name}: ready {ready} ms, view {view} ms (median of {args.runs}; chromium "
-            f"process incl. start-up and DOM dump {wall:.1f} s)"
+            f"{name}: ready {m[0]} ms, view {m[1]} ms, drawn {m[2]} ms (script started "
+            f"{m[3]} ms, JSON.parse {m[4]} ms; median of {args.runs}; chromium process incl. "
+            f"start-up and DOM dump {m[5]:.1f} s)"
         )
 
 

@@ -69,7 +69,35 @@ def list_data(number: int, path: Path) -> dict[str, Any]:
         c["d"] = values
         for r in table:
             r[i] = index[r[i]]
+    # dates travel as whole days after the column's earliest date (a date is more than half
+    # of the file as DD/MM/YYYY text; a day number is 1-4 digits); the script turns them back
+    # into the same text once per distinct day
+    for i, c in enumerate(cols):
+        if c["t"] != "date" or "d" in c:
+            continue
+        days = _dates({r[i] for r in table} - {""})
+        if not days:  # no date, or a value that is not DD/MM/YYYY: the column stays text
+            continue
+        base = min(days.values())
+        c["b"] = base.isoformat()
+        code: dict[str, Any] = {v: (d - base).days for v, d in days.items()}
+        code[""] = ""
+        for r in table:
+            r[i] = code[r[i]]
     return {"n": number, "title": spec.title, "date": date_col, "cols": cols, "rows": table}
+
+
+def _dates(values: set[str]) -> dict[str, dt.date] | None:
+    """Each published DD/MM/YYYY text of a column with its date, or None when one is not."""
+    out = {}
+    for v in values:
+        if not isinstance(v, str) or len(v) != 10 or v[2] != "/" or v[5] != "/":
+            return None
+        try:
+            out[v] = dt.date(int(v[6:]), int(v[3:5]), int(v[:2]))
+        except ValueError:
+            return None
+    return out
 
 
 def explorer_data(release: Path, la_code: str, la_name: str, as_at: str) -> dict[str, Any]:
