@@ -248,3 +248,49 @@ def test_the_list_suite_catches_rows_outside_the_window_and_wrong_ages(tmp_path)
         "list_1:in_window:date_of_contact": ["C3"],
         "list_1:age_matches_dob:age": ["C2"],
     }
+
+
+def test_the_gate_reads_list_dates_and_ages_as_worked_out_by_hand(tmp_path):
+    """``_list_frame`` (vectorised over Arrow, issue 10) gives each row the age worked out by
+    hand (D4: completed years, a birthday on A counts, 29 February reached on 1 March in a
+    common year; D5: -1 for a child the build says is unborn, whatever date it shows; none
+    without a date) and each date as its day number since 1970-01-01 (missing stays missing)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from annexa.validate.gate import _list_frame
+
+    a = D(2025, 2, 28)  # a common year
+    cases = [  # date of birth, basis, age worked out by hand
+        (D(2008, 2, 29), "recorded", 16),  # 29 Feb: 17 only on 1 March 2025
+        (D(2010, 2, 28), "recorded", 15),  # birthday on A
+        (D(2010, 3, 1), "recorded", 14),
+        (D(2024, 12, 31), "recorded", 0),
+        (D(2025, 2, 20), "unborn", -1),  # due before A, born after it
+        (D(2025, 6, 1), "unborn", -1),
+        (None, "unborn", -1),
+        (None, None, None),
+    ]
+    n = len(cases)
+    contact = [D(1970, 1, 1), D(1970, 1, 2), D(1969, 12, 31), None] + [D(2025, 2, 1)] * (n - 4)
+    pq.write_table(
+        pa.table(
+            {
+                "child_unique_id": [str(i) for i in range(n)],
+                "date_of_birth": pa.array([c[0] for c in cases], pa.date32()),
+                "age": pa.array([0] * n, pa.int64()),
+                "date_of_contact": pa.array(contact, pa.date32()),
+                "_dob_basis": [c[1] for c in cases],
+            }
+        ),
+        tmp_path / "l1.parquet",
+    )
+    df = _list_frame(tmp_path / "l1.parquet", 1, "later", a)
+    assert str(df["_age_from_dob"].dtype) == "Int64"
+    assert [None if pd.isna(v) else int(v) for v in df["_age_from_dob"]] == [c[2] for c in cases]
+    assert str(df["date_of_contact"].dtype) == "Int64"
+    days = [None if pd.isna(v) else int(v) for v in df["date_of_contact"]]
+    # 01/02/2025: 55 years, 14 leap days and January after 01/01/1970
+    assert days == [0, 1, -1, None] + [20120] * (n - 4)
+    assert [None if pd.isna(v) else int(v) for v in df["date_of_birth"]][-1] is None

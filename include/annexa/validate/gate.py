@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from annexa import reference
@@ -27,7 +29,7 @@ from annexa.core.dates import Windows, age_at
 from annexa.core.registry import queries
 from annexa.validate.findings import RuleResult, WorkItem
 from annexa.validate.gx_runner import GXRunner, SuiteRun
-from annexa.validate.suites import ID_COLUMN, day_number, list_suite_name, load_suite, resolve
+from annexa.validate.suites import ID_COLUMN, list_suite_name, load_suite, resolve
 from annexa.validate.waivers import Waiver, apply_waivers
 
 SAMPLE = 20
@@ -66,23 +68,35 @@ def expected_age(dob: dt.date | None, basis: str | None, at: dt.date) -> int | N
     return age_at(dob, at)
 
 
+def _day_numbers(col: pa.ChunkedArray) -> pd.Series:
+    """A Parquet date column as ``suites.day_number``s (days since 1970-01-01: Arrow's own
+    date32 value), nullable Int64."""
+    return col.cast(pa.int32()).to_pandas(types_mapper={pa.int32(): pd.Int64Dtype()}.get)
+
+
+def _ages_from_dob(dob: pa.ChunkedArray, basis: pd.Series, at: dt.date) -> pd.Series:
+    """``expected_age`` of every row, vectorised over the Parquet date column (the same D4/D5
+    arithmetic: -1 where the build says unborn, else the completed years at A, a birthday on A
+    counting, 29 February reached on 1 March; none without a date)."""
+    month, day = pc.month(dob), pc.day(dob)
+    before = pc.or_(
+        pc.less(pa.scalar(at.month), month),
+        pc.and_(pc.equal(month, at.month), pc.less(pa.scalar(at.day), day)),
+    )
+    ages = pc.subtract(pc.subtract(at.year, pc.year(dob)), pc.cast(before, pa.int64()))
+    out = ages.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    out[(basis == "unborn").to_numpy(dtype=bool, na_value=False)] = -1
+    return out
+
+
 def _list_frame(path: Path, number: int, version: str, at: dt.date) -> pd.DataFrame:
     df = pd.read_parquet(path)
+    dates = [c.key for c in reference.list_spec(number, "later").columns if c.type == "date"]
+    arrow = pq.read_table(path, columns=[c for c in dates if c in df])  # dates as date32
     if "date_of_birth" in df and "age" in df:
-        df["_age_from_dob"] = pd.array(
-            [
-                expected_age(d, b, at)
-                for d, b in zip(df["date_of_birth"], df["_dob_basis"], strict=True)
-            ],
-            dtype="Int64",
-        )
-    for col in reference.list_spec(number, "later").columns:
-        if col.type == "date" and col.key in df:
-            df[col.key] = (
-                df[col.key]
-                .map(lambda d: None if d is None or pd.isna(d) else day_number(d))
-                .astype("Int64")
-            )
+        df["_age_from_dob"] = _ages_from_dob(arrow["date_of_birth"], df["_dob_basis"], at)
+    for key in arrow.column_names:
+        df[key] = _day_numbers(arrow[key])
     return df
 
 
@@ -115,12 +129,12 @@ def _value_text(v, is_date: bool) -> str | None:
     return str(v)
 
 
-def _rows_by_id(df: pd.DataFrame, key: str, run: SuiteRun) -> pd.DataFrame:
-    """The first row of each failing record id, indexed by id (only those rows: a source frame
-    at the largest county has a million rows and a handful of failing ones)."""
+def _rows_by_id(df: pd.DataFrame, key: str, run: SuiteRun) -> dict:
+    """The first row of each failing record id, as a dict by id (only those rows: a source
+    frame at the largest county has a million rows and a handful of failing ones)."""
     failing = {rid for ids in run.failing_ids.values() for rid in ids}
     rows = df[df[key].isin(failing)] if failing else df.iloc[:0]
-    return rows.drop_duplicates(key).set_index(key, drop=False)
+    return {r[key]: r for r in rows.drop_duplicates(key).to_dict("records")}
 
 
 def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
@@ -129,7 +143,7 @@ def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
     items = []
     for r in run.results:
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
-            row = by_id.loc[rid] if rid in by_id.index else None
+            row = by_id.get(rid)
             col = r.column if r.column and row is not None and r.column in row else None
             col = None if col in WITHHELD else col
             items.append(
@@ -158,7 +172,7 @@ def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
     items = []
     for r in run.results:
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
-            row = by_id.loc[rid] if rid in by_id.index else None
+            row = by_id.get(rid)
             value = None
             if row is not None and r.column and r.column not in WITHHELD:
                 if f"_text__{r.column}" in row:
