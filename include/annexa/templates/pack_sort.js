@@ -47,7 +47,9 @@
         if (x > y) return sign;
         return Number(a.getAttribute("data-at")) - Number(b.getAttribute("data-at"));
       });
-      for (var r = 0; r < rows.length; r++) body.appendChild(rows[r]);
+      var moved = document.createDocumentFragment();
+      for (var r = 0; r < rows.length; r++) moved.appendChild(rows[r]);
+      body.appendChild(moved);
       for (var h = 0; h < heads.length; h++) heads[h].removeAttribute("aria-sort");
       heads[col].setAttribute("aria-sort", dir);
     };
