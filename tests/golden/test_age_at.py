@@ -16,6 +16,8 @@ import json
 import re
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -23,7 +25,7 @@ from annexa.core.dates import age_at
 from annexa.core.paths import sql_dir
 from annexa.pipeline import backfill_from_snapshot
 from annexa.source.extract import extract
-from annexa.validate.gate import expected_age
+from annexa.validate.gate import _ages_from_dob, expected_age
 from golden.cms import make_cms, person
 
 pytestmark = pytest.mark.golden
@@ -59,9 +61,14 @@ def _sql_age_at() -> duckdb.DuckDBPyConnection:
 
 
 def test_age_at_sql_and_python_agree_on_hand_worked_ages():
+    """The one arithmetic in its three forms: ``core.dates.age_at`` (the gate's
+    ``expected_age``), the gate's vectorised ``_ages_from_dob`` and the build's SQL macro."""
     con = _sql_age_at()
     for dob, at, age in AGES:
         assert age_at(dob, at) == age, (dob, at)
+        assert expected_age(dob, "recorded", at) == age, (dob, at)
+        arrow = _ages_from_dob(pa.chunked_array([[dob]], pa.date32()), pd.Series(["recorded"]), at)
+        assert arrow.tolist() == [age], (dob, at)
         assert con.execute("select age_at(?::date, ?::date)", [dob, at]).fetchone() == (age,), (
             dob,
             at,
