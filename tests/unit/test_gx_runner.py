@@ -132,15 +132,56 @@ def test_two_pass_runner_matches_a_plain_complete_run(frame_and_rules):
 
 def test_the_gx_internals_the_shortcuts_touch_exist_and_are_restored(frame_and_rules):
     """A GX upgrade that renames them must fail here, not silently lose the speed-up."""
+    from great_expectations.core import id_dict
     from great_expectations.execution_engine import pandas_execution_engine as pee
     from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
 
     from annexa.validate.gx_runner import GXRunner
 
     prop = Expectation.__dict__["configuration"]
     assert isinstance(prop, property)
+    to_domain_obj = ExpectationConfiguration.__dict__["to_domain_obj"]
+    convert = id_dict.convert_to_json_serializable
+    assert callable(id_dict.IDDict.to_id)
     threshold = pee.HASH_THRESHOLD
     df, rules = frame_and_rules
     GXRunner().run(SUITE, df, rules, "_record_id")
     assert Expectation.__dict__["configuration"] is prop
+    assert ExpectationConfiguration.__dict__["to_domain_obj"] is to_domain_obj
+    assert id_dict.convert_to_json_serializable is convert
     assert pee.HASH_THRESHOLD == threshold
+
+
+def test_plain_json_is_what_gx_would_serialise_unchanged():
+    """The metric-id shortcut: data ``_plain_json`` accepts gives the same JSON text (so the
+    same MD5 id) as GX's own conversion; anything it would change is left to GX."""
+    import json
+
+    import numpy as np
+    from great_expectations.core.id_dict import IDDict
+    from great_expectations.util import convert_to_json_serializable
+
+    from annexa.validate.gx_runner import _plain_json
+
+    plain = [
+        {"column": "age", "batch_id": "b", "row_condition": None, "condition_parser": None},
+        IDDict({"value_set": ["a) Male", "b) Female"], "mostly": 1.0, "parse": False}),
+        {"min_value": -3, "max_value": 20550, "strict_min": True, "nested": {"k": (1, 2)}},
+        {"x": float("inf")},
+    ]
+    for data in plain:
+        assert _plain_json(data)
+        ours = json.dumps(data, sort_keys=True)
+        assert ours == json.dumps(convert_to_json_serializable(data), sort_keys=True)
+    for data in (
+        {"x": float("nan")},
+        {"x": np.int64(3)},
+        {"x": np.float64(1.5)},
+        {"x": D(2026, 3, 31)},
+        {1: "a"},
+        {"x": {"a", "b"}},
+    ):
+        assert not _plain_json(data)

@@ -163,25 +163,58 @@ def _numeric_for_gx(df):
     return df if out is None else out
 
 
+def _plain_json(data) -> bool:
+    """True when ``data`` is made only of what GX's ``convert_to_json_serializable`` returns
+    unchanged (up to tuples, which JSON writes as lists either way): exact str, int, bool,
+    non-NaN float and None, in lists, tuples and dicts (or GX's ``IDDict``) keyed by str."""
+    from great_expectations.core.id_dict import IDDict
+
+    t = type(data)
+    if t is str or t is int or t is bool or data is None:
+        return True
+    if t is float:
+        return data == data  # NaN becomes None in GX's conversion
+    if t is list or t is tuple:
+        return all(_plain_json(v) for v in data)
+    if t is dict or t is IDDict:
+        return all(type(k) is str and _plain_json(v) for k, v in data.items())
+    return False
+
+
 @contextmanager
 def _gx_planning_shortcuts() -> Iterator[None]:
-    """While one suite is validated, skip two costs of GX 1.x that change no result.
+    """While one suite is validated, skip costs of GX 1.x that change no result.
 
     * Each expectation's ``configuration`` is built once: GX rebuilds it from the pydantic
       model (``.dict()`` and a regex on the class name) on every access, some 45 times per
       expectation while planning the metrics. Nothing mutates an expectation or its
       configuration during validation, so the first one built stands for the rest of the call.
+    * Each expectation configuration's domain object (``to_domain_obj``, a pydantic model
+      built from the configuration) is built once: GX builds a new one for every metric it
+      plans (``get_metric_kwargs``), and each new one rebuilds its ``configuration``. The
+      configurations GX plans with are its own deep copies, made before the first call and
+      not changed after.
+    * A metric's id (``IDDict.to_id``, an MD5 of the kwargs' JSON) skips GX's recursive
+      ``convert_to_json_serializable`` when the kwargs are plain JSON already (``_plain_json``):
+      that conversion would return them unchanged, so the JSON text and the id are the same.
     * No ``pandas_data_fingerprint`` batch marker: GX hashes every row of a frame under 1 GB to
       label the batch, which we never read.
 
-    Both are undone on exit; tests/unit/test_gx_runner.py checks that the results are the same
+    All are undone on exit; tests/unit/test_gx_runner.py checks that the results are the same
     with and without them, and that the GX internals they touch still exist.
     """
+    from great_expectations.core import id_dict
     from great_expectations.execution_engine import pandas_execution_engine as pee
     from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
 
     original = Expectation.__dict__["configuration"]
+    to_domain_obj = ExpectationConfiguration.__dict__["to_domain_obj"]
+    convert = id_dict.convert_to_json_serializable
     built: dict[int, tuple[object, object]] = {}  # id -> (expectation, configuration)
+    domain: dict[int, tuple[object, object]] = {}  # id -> (configuration, expectation)
 
     def configuration(self):
         hit = built.get(id(self))
@@ -189,16 +222,30 @@ def _gx_planning_shortcuts() -> Iterator[None]:
             hit = built[id(self)] = (self, original.fget(self))
         return hit[1]
 
+    def domain_obj(self):
+        hit = domain.get(id(self))
+        if hit is None or hit[0] is not self:
+            hit = domain[id(self)] = (self, to_domain_obj(self))
+        return hit[1]
+
+    def plain_or_convert(data):
+        return data if _plain_json(data) else convert(data)
+
     with _PATCH_LOCK:
         threshold = pee.HASH_THRESHOLD
         Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
+        ExpectationConfiguration.to_domain_obj = domain_obj  # type: ignore[method-assign]
+        id_dict.convert_to_json_serializable = plain_or_convert  # type: ignore[assignment]
         pee.HASH_THRESHOLD = 0
         try:
             yield
         finally:
             Expectation.configuration = original  # type: ignore[method-assign]
+            ExpectationConfiguration.to_domain_obj = to_domain_obj  # type: ignore[method-assign]
+            id_dict.convert_to_json_serializable = convert
             pee.HASH_THRESHOLD = threshold
             built.clear()
+            domain.clear()
 
 
 def _key(cfg) -> str:
