@@ -235,7 +235,7 @@ def _gx_planning_shortcuts() -> Iterator[None]:
         threshold = pee.HASH_THRESHOLD
         Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
         ExpectationConfiguration.to_domain_obj = domain_obj  # type: ignore[method-assign]
-        id_dict.convert_to_json_serializable = plain_or_convert  # type: ignore[assignment]
+        id_dict.convert_to_json_serializable = plain_or_convert
         pee.HASH_THRESHOLD = 0
         try:
             yield
