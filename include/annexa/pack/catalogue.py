@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from annexa.core.paths import PACKAGE_DIR
+from annexa.reference.checks import FastSafeLoader
 
 AREAS = ("help_and_protection", "children_in_care", "care_leavers", "leadership_and_workforce")
 UNITS = ("percent", "rate_per_10000", "count", "days", "working_days", "cases_per_worker")
@@ -59,7 +60,7 @@ def catalogue_path() -> Path:
 def _unique_ids(text: str, where: str) -> None:
     """YAML silently keeps the last of two equal keys: reject duplicate indicator ids."""
     seen: set[str] = set()
-    loader = yaml.SafeLoader(text)
+    loader = FastSafeLoader(text)
     try:
         node = loader.get_single_node()
     finally:
@@ -142,7 +143,7 @@ def load_catalogue(
     path = Path(path) if path else catalogue_path()
     text = path.read_text()
     _unique_ids(text, str(path))
-    doc = yaml.safe_load(text) or {}
+    doc = yaml.load(text, Loader=FastSafeLoader) or {}
     indicators = doc.get("indicators")
     if not isinstance(indicators, dict) or not indicators:
         raise CatalogueError(f"{path}: no indicators")
@@ -160,7 +161,7 @@ def merge_benchmarks(catalogue: dict[str, dict], benchmarks: str | Path) -> dict
     bpath = Path(benchmarks)
     text = bpath.read_text()
     _unique_ids(text, str(bpath))
-    doc = yaml.safe_load(text) or {}
+    doc = yaml.load(text, Loader=FastSafeLoader) or {}
     extra = doc.get("indicators") or {}
     if not isinstance(extra, dict):
         raise CatalogueError(f"{bpath}: indicators must be a mapping of id to values")

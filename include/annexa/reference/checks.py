@@ -15,14 +15,14 @@ from annexa.core.constants import VERSIONS
 from annexa.reference.model import ReferenceDataError
 
 # libyaml's C parser when PyYAML has it (10x faster; same safe constructors)
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DuplicateKeyError(yaml.YAMLError):
     """A YAML mapping names the same key twice."""
 
 
-class StrictLoader(_SafeBase):  # type: ignore[misc, valid-type]
+class StrictLoader(FastSafeLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses duplicate mapping keys (plain PyYAML keeps the last silently)."""
 
 
