@@ -12,15 +12,25 @@ set variable annex_version = (select annex_version from run_params);
 set variable child_id_field = (select child_id_field from run_params);
 set variable placeholder_date_before = (select placeholder_date_before from run_params);
 set variable placeholder_text = (select coalesce(list(value), []) from ref_placeholder_text);
--- "field|raw value" -> national code; prefix rules only for the fields the LA declares
+-- field -> (raw value -> national code); prefix rules only for the fields the LA declares.
+-- Nested by field: a MAP lookup scans its keys, so one field's few codes after ~50 fields is
+-- half the cost of one map of ~500 "field|raw value" keys built per row (issue 10)
 set variable code_map = (
-    select map_from_entries(list(struct_pack(k := field || '|' || raw_key, v := code)))
-    from ref_code_map
+    select map_from_entries(list(struct_pack(k := field, v := codes)))
+    from (
+        select field, map_from_entries(list(struct_pack(k := raw_key, v := code))) as codes
+        from ref_code_map
+        group by field
+    )
 );
 set variable prefix_map = (
-    select map_from_entries(list(struct_pack(k := field || '|' || raw_key, v := code)))
-    from ref_code_map
-    where prefix_rule
+    select map_from_entries(list(struct_pack(k := field, v := codes)))
+    from (
+        select field, map_from_entries(list(struct_pack(k := raw_key, v := code))) as codes
+        from ref_code_map
+        where prefix_rule
+        group by field
+    )
 );
 -- working-day index by day offset from the calendar's first day (ref_calendar): a list lookup
 -- is ~6x cheaper than a map lookup per call
@@ -74,9 +84,9 @@ create or replace macro norm_raw(v) as
 -- Stage 1: raw CMS value of field f -> national code, or null when unmapped (reported).
 create or replace macro map_code(f, v) as
     coalesce(
-        getvariable('code_map')[f || '|' || norm_raw(v)],
-        getvariable('prefix_map')[
-            f || '|' || lower(regexp_extract(trim(cast(v as varchar)), '^[A-Za-z0-9]+', 0))
+        getvariable('code_map')[f][norm_raw(v)],
+        getvariable('prefix_map')[f][
+            lower(regexp_extract(trim(cast(v as varchar)), '^[A-Za-z0-9]+', 0))
         ]
     );
 -- Stage 2: national code -> the Annex A code string of the run's version.
