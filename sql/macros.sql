@@ -50,11 +50,14 @@ create or replace macro annex_version() as getvariable('annex_version');
 create or replace macro child_id_field() as getvariable('child_id_field');
 
 -- Cleaning (source_contract.md §7: placeholders, sentinel ids, placeholder dates) -----------
+-- trim: spaces, tabs and line breaks alike (a tab-padded code is the code, issue 14)
+create or replace macro trim_space(v) as
+    trim(cast(v as varchar), ' ' || chr(9) || chr(10) || chr(13));
 create or replace macro clean_text(v) as
     case
-        when list_contains(getvariable('placeholder_text'), lower(trim(cast(v as varchar))))
+        when list_contains(getvariable('placeholder_text'), lower(trim_space(v)))
             then null
-        else nullif(trim(cast(v as varchar)), '')
+        else nullif(trim_space(v), '')
     end;
 create or replace macro clean_date(d) as
     case when d < getvariable('placeholder_date_before') then null else d end;
@@ -80,13 +83,13 @@ create or replace macro wd(s, e) as
 
 -- Code mapping (source_contract.md §6) ------------------------------------------------------
 create or replace macro norm_raw(v) as
-    lower(regexp_replace(trim(cast(v as varchar)), '\s+', ' ', 'g'));
+    lower(trim(regexp_replace(cast(v as varchar), '\s+', ' ', 'g')));
 -- Stage 1: raw CMS value of field f -> national code, or null when unmapped (reported).
 create or replace macro map_code(f, v) as
     coalesce(
         getvariable('code_map')[f][norm_raw(v)],
         getvariable('prefix_map')[f][
-            lower(regexp_extract(trim(cast(v as varchar)), '^[A-Za-z0-9]+', 0))
+            lower(regexp_extract(trim_space(v), '^[A-Za-z0-9]+', 0))
         ]
     );
 -- Stage 2: national code -> the Annex A code string of the run's version.

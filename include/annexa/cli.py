@@ -147,7 +147,8 @@ def inject_faults(url: str, as_at: dt.date, seed: int, path: Path) -> int:
         raise SystemExit(f"annexa: {exc}") from None
     for name, f in manifest.items():
         short = "" if f["injected"] == f["requested"] else f" (of {f['requested']} asked)"
-        _say(f"  {name}: {f['injected']} record(s){short}, to be caught by {f['rule']}")
+        fate = f"to be caught by {f['rule']}" if f["rule"] else "to be tolerated"
+        _say(f"  {name}: {f['injected']} record(s){short}, {fate} ({f['severity']})")
     write_manifest(path, manifest)
     _say(f"Fault manifest: {path}")
     return 0

@@ -1,15 +1,27 @@
 -- Check frame of ssd_care_leavers, validated by its suite expectations/ssd_care_leavers.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_care_leavers row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_care_leavers row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(clea_table_id as varchar) as clea_table_id,
+    coalesce(
+        cast(_t.clea_table_id as varchar),
+        '(no key) ' || coalesce('person ' || clean_text(clea_person_id),
+        'row ' || cast(row_number() over () as varchar))
+    ) as clea_table_id,
+    cast(_t.clea_table_id as varchar) as _raw_key,
     case
         when clean_text(clea_person_id) is null then false
         else clean_text(clea_person_id) in (select person_id from chk_known_persons)
     end as _joins__clea_person_id,
     clean_text(clea_person_id) as _child_id,
+    case
+        when clean_text(clea_person_id) is null or not regexp_full_match(clean_text(clea_person_id), '[0-9]+') then true
+        when clean_text(clea_person_id) in (select person_id from chk_known_persons) then true
+        else ltrim(clean_text(clea_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+    end as _zeros__clea_person_id,
     case
         when clean_text(clea_care_leaver_allocated_team) is null then true
         else clean_text(clea_care_leaver_allocated_team) in (select id from chk_known_teams)
@@ -24,13 +36,21 @@ select
     cast(
         cast(clea_care_leaver_latest_contact as date) - date '1970-01-01' as integer
     ) as clea_care_leaver_latest_contact,
+    coalesce(cast(_t.clea_table_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_care_leavers' and u.col = 'clea_care_leaver_latest_contact'
+    ), true) as _parses__clea_care_leaver_latest_contact,
     lower(trim(cast(clea_care_leaver_accommodation as varchar))) as _text__clea_care_leaver_accommodation,
     lower(trim(cast(clea_care_leaver_accom_suitable as varchar))) as _text__clea_care_leaver_accom_suitable,
     lower(trim(cast(clea_care_leaver_activity as varchar))) as _text__clea_care_leaver_activity,
     cast(
         cast(clea_pathway_plan_review_date as date) - date '1970-01-01' as integer
     ) as clea_pathway_plan_review_date,
+    coalesce(cast(_t.clea_table_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_care_leavers' and u.col = 'clea_pathway_plan_review_date'
+    ), true) as _parses__clea_pathway_plan_review_date,
     lower(trim(cast(clea_care_leaver_personal_advisor as varchar))) as _text__clea_care_leaver_personal_advisor,
     lower(trim(cast(clea_care_leaver_allocated_team as varchar))) as _text__clea_care_leaver_allocated_team,
     lower(trim(cast(clea_care_leaver_worker_id as varchar))) as _text__clea_care_leaver_worker_id
-from raw_ssd_care_leavers
+from raw_ssd_care_leavers as _t

@@ -1,15 +1,27 @@
 -- Check frame of ssd_cin_assessments, validated by its suite expectations/ssd_cin_assessments.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_cin_assessments row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_cin_assessments row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(cina_assessment_id as varchar) as cina_assessment_id,
+    coalesce(
+        cast(_t.cina_assessment_id as varchar),
+        '(no key) ' || coalesce('person ' || clean_text(cina_person_id),
+        'row ' || cast(row_number() over () as varchar))
+    ) as cina_assessment_id,
+    cast(_t.cina_assessment_id as varchar) as _raw_key,
     case
         when clean_text(cina_person_id) is null then false
         else clean_text(cina_person_id) in (select person_id from chk_known_persons)
     end as _joins__cina_person_id,
     clean_text(cina_person_id) as _child_id,
+    case
+        when clean_text(cina_person_id) is null or not regexp_full_match(clean_text(cina_person_id), '[0-9]+') then true
+        when clean_text(cina_person_id) in (select person_id from chk_known_persons) then true
+        else ltrim(clean_text(cina_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+    end as _zeros__cina_person_id,
     case
         when clean_text(cina_assessment_team) is null then true
         else clean_text(cina_assessment_team) in (select id from chk_known_teams)
@@ -19,9 +31,17 @@ select
     cast(
         cast(cina_assessment_start_date as date) - date '1970-01-01' as integer
     ) as cina_assessment_start_date,
+    coalesce(cast(_t.cina_assessment_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_cin_assessments' and u.col = 'cina_assessment_start_date'
+    ), true) as _parses__cina_assessment_start_date,
     cast(
         cast(cina_assessment_auth_date as date) - date '1970-01-01' as integer
     ) as cina_assessment_auth_date,
+    coalesce(cast(_t.cina_assessment_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_cin_assessments' and u.col = 'cina_assessment_auth_date'
+    ), true) as _parses__cina_assessment_auth_date,
     lower(trim(cast(cina_assessment_team as varchar))) as _text__cina_assessment_team,
     lower(trim(cast(cina_assessment_worker_id as varchar))) as _text__cina_assessment_worker_id
-from raw_ssd_cin_assessments
+from raw_ssd_cin_assessments as _t

@@ -1,16 +1,32 @@
 -- Check frame of ssd_cin_visits, validated by its suite expectations/ssd_cin_visits.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_cin_visits row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_cin_visits row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(cinv_cin_visit_id as varchar) as cinv_cin_visit_id,
+    coalesce(
+        cast(_t.cinv_cin_visit_id as varchar),
+        '(no key) ' || coalesce('person ' || clean_text(cinv_person_id),
+        'row ' || cast(row_number() over () as varchar))
+    ) as cinv_cin_visit_id,
+    cast(_t.cinv_cin_visit_id as varchar) as _raw_key,
     case
         when clean_text(cinv_person_id) is null then false
         else clean_text(cinv_person_id) in (select person_id from chk_known_persons)
     end as _joins__cinv_person_id,
     clean_text(cinv_person_id) as _child_id,
+    case
+        when clean_text(cinv_person_id) is null or not regexp_full_match(clean_text(cinv_person_id), '[0-9]+') then true
+        when clean_text(cinv_person_id) in (select person_id from chk_known_persons) then true
+        else ltrim(clean_text(cinv_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+    end as _zeros__cinv_person_id,
     lower(trim(cast(cinv_person_id as varchar))) as _text__cinv_person_id,
     lower(trim(cast(cinv_cin_plan_id as varchar))) as _text__cinv_cin_plan_id,
-    cast(cast(cinv_cin_visit_date as date) - date '1970-01-01' as integer) as cinv_cin_visit_date
-from raw_ssd_cin_visits
+    cast(cast(cinv_cin_visit_date as date) - date '1970-01-01' as integer) as cinv_cin_visit_date,
+    coalesce(cast(_t.cinv_cin_visit_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_cin_visits' and u.col = 'cinv_cin_visit_date'
+    ), true) as _parses__cinv_cin_visit_date
+from raw_ssd_cin_visits as _t

@@ -1,24 +1,55 @@
 -- Check frame of ssd_cla_placement, validated by its suite expectations/ssd_cla_placement.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_cla_placement row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_cla_placement row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(clap_cla_placement_id as varchar) as clap_cla_placement_id,
+    coalesce(
+        cast(_t.clap_cla_placement_id as varchar),
+        '(no key) ' || coalesce('person ' || clean_text(clap_person_id),
+        'row ' || cast(row_number() over () as varchar))
+    ) as clap_cla_placement_id,
+    cast(_t.clap_cla_placement_id as varchar) as _raw_key,
     case
         when clean_text(clap_person_id) is null then true
         else clean_text(clap_person_id) in (select person_id from chk_known_persons)
     end as _joins__clap_person_id,
     clean_text(clap_person_id) as _child_id,
+    case
+        when clean_text(clap_person_id) is null or not regexp_full_match(clean_text(clap_person_id), '[0-9]+') then true
+        when clean_text(clap_person_id) in (select person_id from chk_known_persons) then true
+        else ltrim(clean_text(clap_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+    end as _zeros__clap_person_id,
     lower(trim(cast(clap_cla_id as varchar))) as _text__clap_cla_id,
     lower(trim(cast(clap_person_id as varchar))) as _text__clap_person_id,
     cast(
         cast(clap_cla_placement_start_date as date) - date '1970-01-01' as integer
     ) as clap_cla_placement_start_date,
+    coalesce(cast(_t.clap_cla_placement_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_cla_placement' and u.col = 'clap_cla_placement_start_date'
+    ), true) as _parses__clap_cla_placement_start_date,
     cast(
         cast(clap_cla_placement_end_date as date) - date '1970-01-01' as integer
     ) as clap_cla_placement_end_date,
+    coalesce(cast(_t.clap_cla_placement_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_cla_placement' and u.col = 'clap_cla_placement_end_date'
+    ), true) as _parses__clap_cla_placement_end_date,
     lower(trim(cast(clap_cla_placement_type as varchar))) as _text__clap_cla_placement_type,
     lower(trim(cast(clap_cla_placement_provider as varchar))) as _text__clap_cla_placement_provider,
-    lower(trim(cast(clap_cla_placement_change_reason as varchar))) as _text__clap_cla_placement_change_reason
-from raw_ssd_cla_placement
+    lower(trim(cast(clap_cla_placement_change_reason as varchar))) as _text__clap_cla_placement_change_reason,
+    not exists (
+        select 1 from raw_ssd_cla_placement as o
+        where
+            clean_text(o.clap_cla_id) = clean_text(_t.clap_cla_id)
+            and cast(o.clap_cla_placement_id as varchar)
+            is distinct from cast(_t.clap_cla_placement_id as varchar)
+            and o.clap_cla_placement_start_date < coalesce(_t.clap_cla_placement_end_date, date '9999-12-31')
+            and _t.clap_cla_placement_start_date < coalesce(o.clap_cla_placement_end_date, date '9999-12-31')
+            and coalesce(o.clap_cla_placement_end_date, date '9999-12-31') >= o.clap_cla_placement_start_date
+            and coalesce(_t.clap_cla_placement_end_date, date '9999-12-31') >= _t.clap_cla_placement_start_date
+    ) as _no_overlap
+from raw_ssd_cla_placement as _t

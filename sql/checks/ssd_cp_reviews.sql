@@ -1,17 +1,37 @@
 -- Check frame of ssd_cp_reviews, validated by its suite expectations/ssd_cp_reviews.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_cp_reviews row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_cp_reviews row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(cppr_cp_review_id as varchar) as cppr_cp_review_id,
+    coalesce(
+        cast(_t.cppr_cp_review_id as varchar),
+        '(no key) ' || coalesce('person ' || clean_text(cppr_person_id),
+        'row ' || cast(row_number() over () as varchar))
+    ) as cppr_cp_review_id,
+    cast(_t.cppr_cp_review_id as varchar) as _raw_key,
     case
         when clean_text(cppr_person_id) is null then true
         else clean_text(cppr_person_id) in (select person_id from chk_known_persons)
     end as _joins__cppr_person_id,
     clean_text(cppr_person_id) as _child_id,
+    case
+        when clean_text(cppr_person_id) is null or not regexp_full_match(clean_text(cppr_person_id), '[0-9]+') then true
+        when clean_text(cppr_person_id) in (select person_id from chk_known_persons) then true
+        else ltrim(clean_text(cppr_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+    end as _zeros__cppr_person_id,
     lower(trim(cast(cppr_person_id as varchar))) as _text__cppr_person_id,
     lower(trim(cast(cppr_cp_plan_id as varchar))) as _text__cppr_cp_plan_id,
     cast(cast(cppr_cp_review_due as date) - date '1970-01-01' as integer) as cppr_cp_review_due,
-    cast(cast(cppr_cp_review_date as date) - date '1970-01-01' as integer) as cppr_cp_review_date
-from raw_ssd_cp_reviews
+    coalesce(cast(_t.cppr_cp_review_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_cp_reviews' and u.col = 'cppr_cp_review_due'
+    ), true) as _parses__cppr_cp_review_due,
+    cast(cast(cppr_cp_review_date as date) - date '1970-01-01' as integer) as cppr_cp_review_date,
+    coalesce(cast(_t.cppr_cp_review_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_cp_reviews' and u.col = 'cppr_cp_review_date'
+    ), true) as _parses__cppr_cp_review_date
+from raw_ssd_cp_reviews as _t

@@ -1,10 +1,17 @@
 -- Check frame of ssd_department, validated by its suite expectations/ssd_department.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_department row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_department row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(dept_team_id as varchar) as dept_team_id,
+    coalesce(
+        cast(_t.dept_team_id as varchar),
+        '(no key) ' || coalesce(null,
+        'row ' || cast(row_number() over () as varchar))
+    ) as dept_team_id,
+    cast(_t.dept_team_id as varchar) as _raw_key,
     cast(null as varchar) as _child_id,
     lower(trim(cast(dept_team_parent_id as varchar))) as _text__dept_team_parent_id
-from raw_ssd_department
+from raw_ssd_department as _t

@@ -1,15 +1,27 @@
 -- Check frame of ssd_disability, validated by its suite expectations/ssd_disability.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_disability row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_disability row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(disa_table_id as varchar) as disa_table_id,
+    coalesce(
+        cast(_t.disa_table_id as varchar),
+        '(no key) ' || coalesce('person ' || clean_text(disa_person_id),
+        'row ' || cast(row_number() over () as varchar))
+    ) as disa_table_id,
+    cast(_t.disa_table_id as varchar) as _raw_key,
     case
         when clean_text(disa_person_id) is null then false
         else clean_text(disa_person_id) in (select person_id from chk_known_persons)
     end as _joins__disa_person_id,
     clean_text(disa_person_id) as _child_id,
+    case
+        when clean_text(disa_person_id) is null or not regexp_full_match(clean_text(disa_person_id), '[0-9]+') then true
+        when clean_text(disa_person_id) in (select person_id from chk_known_persons) then true
+        else ltrim(clean_text(disa_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+    end as _zeros__disa_person_id,
     lower(trim(cast(disa_person_id as varchar))) as _text__disa_person_id,
     lower(trim(cast(disa_disability_code as varchar))) as _text__disa_disability_code
-from raw_ssd_disability
+from raw_ssd_disability as _t

@@ -1,21 +1,41 @@
 -- Check frame of ssd_missing, validated by its suite expectations/ssd_missing.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per ssd_missing row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per ssd_missing row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 select
-    cast(miss_table_id as varchar) as miss_table_id,
+    coalesce(
+        cast(_t.miss_table_id as varchar),
+        '(no key) ' || coalesce('person ' || clean_text(miss_person_id),
+        'row ' || cast(row_number() over () as varchar))
+    ) as miss_table_id,
+    cast(_t.miss_table_id as varchar) as _raw_key,
     case
         when clean_text(miss_person_id) is null then false
         else clean_text(miss_person_id) in (select person_id from chk_known_persons)
     end as _joins__miss_person_id,
     clean_text(miss_person_id) as _child_id,
+    case
+        when clean_text(miss_person_id) is null or not regexp_full_match(clean_text(miss_person_id), '[0-9]+') then true
+        when clean_text(miss_person_id) in (select person_id from chk_known_persons) then true
+        else ltrim(clean_text(miss_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+    end as _zeros__miss_person_id,
     lower(trim(cast(miss_person_id as varchar))) as _text__miss_person_id,
     cast(
         cast(miss_missing_episode_start_date as date) - date '1970-01-01' as integer
     ) as miss_missing_episode_start_date,
+    coalesce(cast(_t.miss_table_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_missing' and u.col = 'miss_missing_episode_start_date'
+    ), true) as _parses__miss_missing_episode_start_date,
     cast(
         cast(miss_missing_episode_end_date as date) - date '1970-01-01' as integer
     ) as miss_missing_episode_end_date,
+    coalesce(cast(_t.miss_table_id as varchar) not in (
+        select u.id from raw_unparseable_dates as u
+        where u.tbl = 'ssd_missing' and u.col = 'miss_missing_episode_end_date'
+    ), true) as _parses__miss_missing_episode_end_date,
     lower(trim(cast(miss_missing_episode_type as varchar))) as _text__miss_missing_episode_type
-from raw_ssd_missing
+from raw_ssd_missing as _t

@@ -3,6 +3,8 @@
 -- Raw values are kept beside the mapped codes where "not recorded" and "unmapped" must differ.
 with source as (
     select * from raw_ssd_adopters
+    -- a row without its key cannot be named on a list: left out, reported (key_not_null)
+    where clean_text(adop_adopter_id) is not null
 )
 
 select

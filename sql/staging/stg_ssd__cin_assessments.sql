@@ -3,6 +3,8 @@
 -- through the same field's flag mapping, since the JSON has no mapping of its own).
 with source as (
     select * from raw_ssd_cin_assessments
+    -- a row without its key cannot be named on a list: left out, reported (key_not_null)
+    where clean_text(cina_assessment_id) is not null
 )
 
 select

@@ -3,6 +3,8 @@
 -- national codes; raw values kept beside mapped ones so "no value" and "unmapped" stay distinct.
 with source as (
     select * from raw_ssd_cin_episodes
+    -- a row without its key cannot be named on a list: left out, reported (key_not_null)
+    where clean_text(cine_referral_id) is not null
 )
 
 select

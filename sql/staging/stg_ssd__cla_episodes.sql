@@ -2,6 +2,8 @@
 -- Grain: one row per SSDA903 episode; period_of_care_id groups the episodes of a period.
 with source as (
     select * from raw_ssd_cla_episodes
+    -- a row without its key cannot be named on a list: left out, reported (key_not_null)
+    where clean_text(clae_cla_episode_id) is not null
 )
 
 select

@@ -2,6 +2,8 @@
 -- Source code mapped from the code field, falling back to the description (Mosaic has no code).
 with source as (
     select * from raw_ssd_contacts
+    -- a row without its key cannot be named on a list: left out, reported (key_not_null)
+    where clean_text(cont_contact_id) is not null
 )
 
 select

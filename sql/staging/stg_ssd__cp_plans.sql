@@ -2,6 +2,8 @@
 -- A missing OLA flag (absent from Mosaic) stays null; consumers read null as N.
 with source as (
     select * from raw_ssd_cp_plans
+    -- a row without its key cannot be named on a list: left out, reported (key_not_null)
+    where clean_text(cppl_cp_plan_id) is not null
 )
 
 select

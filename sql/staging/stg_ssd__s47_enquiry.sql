@@ -3,6 +3,8 @@
 -- through the enquiry's flag mapping (the JSON has no mapping of its own).
 with source as (
     select * from raw_ssd_s47_enquiry
+    -- a row without its key cannot be named on a list: left out, reported (key_not_null)
+    where clean_text(s47e_s47_enquiry_id) is not null
 )
 
 select

@@ -42,3 +42,26 @@ def test_dag_run_against_postgres_publishes(pg_cms, airflow_db, tmp_path):
     assert state == "success"
     assert (tmp_path / "out" / "999" / "2026-03-31" / "annex_a_999_2026-03-31.xlsx").is_file()
     assert AS_AT == dt.date(2026, 3, 31)
+
+
+def test_a_cms_changing_during_the_extract_is_read_as_it_was(pg_cms, tmp_path):
+    """Issue 14.2: another session adds and deletes contacts after ssd_person was read; the
+    extract's REPEATABLE READ transaction still sees the CMS as it was when it began."""
+    import pyarrow.parquet as pq
+
+    from annexa.source.faults import concurrent_change
+
+    url, rows = pg_cms
+    callback, entry = concurrent_change(url, AS_AT, per_class=2, seed=1)
+    try:
+        snap = extract(url, tmp_path / "snap", progress=callback)
+        assert entry["outcome"] == "committed" and entry["injected"] == 2
+        engine = sa.create_engine(url)
+        with engine.connect() as c:
+            now = {r[0] for r in c.execute(sa.text("select cont_contact_id from ssd_contacts"))}
+        engine.dispose()
+        assert set(entry["ids"]) <= now and not set(entry["deleted"]) & now  # it did change
+        got = set(pq.read_table(snap / "ssd_contacts").column("cont_contact_id").to_pylist())
+        assert got == {r["cont_contact_id"] for r in rows["ssd_contacts"]}
+    finally:
+        write_cms(url, rows)  # the module's other tests read the CMS as written

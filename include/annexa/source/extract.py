@@ -7,17 +7,37 @@ Why it looks like this:
   per-CMS aliases are applied first, optional columns that are absent are written as nulls with a
   warning, and a missing required table or column is an error that names it.
 * All-or-nothing: the snapshot is written into a hidden ``.partial`` folder and renamed into place
-  only when every table and the manifest are complete. A dropped connection retries the table
-  from scratch; a run that still fails removes its partial folder, so no half snapshot can ever
-  look whole.
+  only when every table and the manifest are complete. A dropped connection retries the whole
+  read from scratch; a run that still fails removes its partial folder, so no half snapshot can
+  ever look whole.
+* One consistent moment: every table is read in one read transaction on one connection
+  (REPEATABLE READ, READ ONLY on PostgreSQL; a deferred BEGIN on SQLite), so a CMS that changes
+  during the extract (an SSD rebuild, a worker saving a record) gives the state at the start,
+  never a mix (issue 14.2). The table and column names are read in that transaction too.
+* Arrow-native where the dialect allows (issue 10): SQLite and PostgreSQL are read through ADBC,
+  whose rows arrive as Arrow batches and become contract-typed columns with Arrow compute; the
+  generic SQLAlchemy path (SQL Server and others, or ``ANNEXA_EXTRACT_READER=sqlalchemy``)
+  decides value by value, and the ADBC path falls back to those same converters for anything
+  unusual, so a snapshot is the same whichever reader wrote it. On SQLite the ADBC reader never
+  shares the file with a second SQLite library in the process (pysqlite): POSIX locks are per
+  process, so closing the other library's handle would drop the reader's lock.
+* Tolerant of what real builds hold, and says so in the manifest (counts per column, ids for
+  what must be fixed): date-times and UK ``dd/mm/yyyy`` text are read as dates
+  (``reformatted_dates``); text that is no date becomes null with the record ids
+  (``unparseable_dates``, an error of the gate, source_contract §10); control characters are
+  removed (``control_characters``); SQLite text that is not UTF-8 is read as Windows-1252
+  (``recoded_text``); columns the contract does not read are ignored (``extra_columns``), and a
+  column under another build's known alias is read under its contract name (``aliased``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -53,8 +73,65 @@ class TableReport:
     missing_optional: list[str] = field(default_factory=list)
     aliased: dict[str, str] = field(default_factory=dict)
     unparseable_dates: dict[str, int] = field(default_factory=dict)
+    unparseable_ids: dict[str, list[str]] = field(default_factory=dict)
+    reformatted_dates: dict[str, int] = field(default_factory=dict)
+    control_characters: dict[str, int] = field(default_factory=dict)
+    recoded_text: int = 0
+    extra_columns: list[str] = field(default_factory=list)
     attempts: int = 1
     dir: Path = Path()  # where its parts are written
+
+
+# record ids kept per column for values that must be fixed at source (the count is complete)
+MAX_IDS = 1000
+# C0 controls but tab, LF and CR: invalid in XML (the workbook), invisible in a CSV
+_CONTROL_ARROW = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_YMD = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+_DMONY = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -](\d{4})")
+
+
+def parse_date_text(text: str) -> tuple[dt.date | None, bool]:
+    """A date held as text: ``(date, reformatted)``. ISO dates (with or without a time part) are
+    read as they are; ``dd/mm/yyyy`` (also with ``-`` or ``.``, the UK order), ``yyyy/mm/dd``
+    and ``31 Mar 2026`` are read and flagged as reformatted. Anything else is ``(None, False)``:
+    an unparseable date, never guessed."""
+    v = text.strip()
+    if not v:
+        return None, False
+    try:
+        if (m := _DMONY.match(v)) and m[2].lower() in _MONTHS:
+            return dt.date(int(m[3]), _MONTHS[m[2].lower()], int(m[1])), True
+        head = re.split(r"[ T]", v, maxsplit=1)[0]
+        if _ISO.fullmatch(head[:10]):
+            return dt.date.fromisoformat(head[:10]), False
+        if m := _DMY.fullmatch(head):
+            return dt.date(int(m[3]), int(m[2]), int(m[1])), True
+        if m := _YMD.fullmatch(head):
+            return dt.date(int(m[1]), int(m[2]), int(m[3])), True
+        return dt.date.fromisoformat(head), True  # compact 20260331
+    except ValueError:  # 31/02/2026: the right shape, no such day; or no date at all
+        return None, False
+
+
+def decode_legacy_text(raw: bytes, counter: list[int]) -> str:
+    """SQLite text as UTF-8; bytes that are not UTF-8 (a legacy load) as Windows-1252, else
+    Latin-1 (every byte is a character), counted."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        counter[0] += 1
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
 
 
 def safe_url(url: str) -> str:
@@ -80,34 +157,57 @@ def _to_text(values: Sequence) -> pa.Array:
             out.append(str(int(v)))  # 123.0 -> "123": numeric ids read back from float columns
         elif isinstance(v, (dt.datetime, dt.date)):
             out.append(v.isoformat())
+        elif isinstance(v, (bytes, memoryview)):  # a BLOB where text belongs
+            out.append(decode_legacy_text(bytes(v), [0]))
         else:
             out.append(str(v))
     return pa.array(out, pa.string())
 
 
-def _to_date(values: Sequence, counter: dict[str, int], name: str) -> pa.Array:
-    """Keep the date part of date-times; parse text as ISO; garbage becomes null and is counted."""
+def _to_date(values: Sequence, report: TableReport, name: str, keys: Sequence | None) -> pa.Array:
+    """Keep the date part of date-times; parse text (``parse_date_text``); text that is no date
+    becomes null, counted with its record id."""
     sample = next((v for v in values if v is not None), None)
     if sample is None:
         return pa.nulls(len(values), pa.date32())
-    if isinstance(sample, dt.datetime):
-        return pa.array(
-            [v.date() if isinstance(v, dt.datetime) else v for v in values], pa.date32()
-        )
-    if isinstance(sample, dt.date):
+    if all(v is None or isinstance(v, dt.datetime) for v in values):
+        return pa.array([None if v is None else v.date() for v in values], pa.date32())
+    if all(type(v) is dt.date for v in values if v is not None):
         return pa.array(values, pa.date32())
-    text = pc.utf8_slice_codeunits(_to_text(values), 0, 10)
-    try:
-        return pc.cast(text, pa.date32())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        out: list[dt.date | None] = []
-        for v in text.to_pylist():
-            try:
-                out.append(dt.date.fromisoformat(v) if v else None)
-            except ValueError:
-                counter[name] = counter.get(name, 0) + 1
-                out.append(None)
-        return pa.array(out, pa.date32())
+    text = _to_text(values)
+    if all(isinstance(v, str) for v in values if v is not None):
+        try:  # the common case, vectorised: ISO text, possibly with a time part
+            return pc.cast(pc.utf8_slice_codeunits(text, 0, 10), pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    out: list[dt.date | None] = []
+    for i, v in enumerate(values):
+        if v is None:
+            out.append(None)
+        elif isinstance(v, dt.datetime):
+            out.append(v.date())
+        elif isinstance(v, dt.date):
+            out.append(v)
+        else:
+            d, reformatted = parse_date_text(str(v))
+            if d is None and str(v).strip():
+                report.unparseable_dates[name] = report.unparseable_dates.get(name, 0) + 1
+                ids = report.unparseable_ids.setdefault(name, [])
+                if keys is not None and keys[i] is not None and len(ids) < MAX_IDS:
+                    ids.append(_to_text([keys[i]])[0].as_py())
+            elif reformatted:
+                report.reformatted_dates[name] = report.reformatted_dates.get(name, 0) + 1
+            out.append(d)
+    return pa.array(out, pa.date32())
+
+
+def _strip_controls(arr: pa.Array, report: TableReport, name: str) -> pa.Array:
+    """Remove control characters from text (counted per column)."""
+    hits = pc.sum(pc.match_substring_regex(arr, _CONTROL_ARROW)).as_py() or 0
+    if not hits:
+        return arr
+    report.control_characters[name] = report.control_characters.get(name, 0) + int(hits)
+    return pc.replace_substring_regex(arr, _CONTROL_ARROW, "")
 
 
 def _to_number(values: Sequence, typ: pa.DataType) -> pa.Array:
@@ -128,6 +228,7 @@ def _chunk_to_arrow(
 ) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in present]
     by_name = dict(zip(present, columns, strict=True))
+    keys = by_name.get(t.key)
     arrays = []
     for col in t.columns:
         typ = schema.field(col.name).type
@@ -135,9 +236,9 @@ def _chunk_to_arrow(
         if values is None:
             arrays.append(pa.nulls(len(rows), typ))
         elif col.type == "date":
-            arrays.append(_to_date(values, report.unparseable_dates, col.name))
+            arrays.append(_to_date(values, report, col.name, keys))
         elif pa.types.is_string(typ):
-            arrays.append(_to_text(values))
+            arrays.append(_strip_controls(_to_text(values), report, col.name))
         else:
             arrays.append(_to_number(values, typ))
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -148,12 +249,19 @@ def _resolve_columns(
 ) -> tuple[dict[str, str], list[str]]:
     """Map contract column -> the source's column name; return (mapping, missing optional)."""
     by_lower = {a.lower(): a for a in actual}
-    aliases = {v: k for k, v in ALIASES.get(cms or "", {}).get(t.name, {}).items()}
+    # the named build's aliases first, then any build's: an alias names one contract column
+    # wherever it is met (a source is often not declared as the build it is)
+    builds = [cms or ""] + sorted(b for b in ALIASES if b != cms)
+    aliases: dict[str, list[str]] = {}
+    for b in builds:
+        for alias, name in ALIASES.get(b, {}).get(t.name, {}).items():
+            aliases.setdefault(name, []).append(alias)
     found: dict[str, str] = {}
     for col in t.columns:
         src = by_lower.get(col.name.lower())
-        if src is None and col.name in aliases:
-            src = by_lower.get(aliases[col.name].lower())
+        for alias in aliases.get(col.name, ()):
+            if src is None:
+                src = by_lower.get(alias.lower())
         if src is not None:
             found[col.name] = src
     missing_required = [c.name for c in t.columns if c.need == "R" and c.name not in found]
@@ -170,13 +278,17 @@ def _resolve_columns(
     return found, missing_optional
 
 
+def _extra_columns(actual: Iterable[str], found: dict[str, str]) -> list[str]:
+    used = {v.lower() for v in found.values()}
+    return sorted(a for a in actual if a.lower() not in used)
+
+
 def _read_table(
-    engine: sa.Engine,
+    conn: sa.Connection,
     t: Table,
     src_table: str,
     schema_name: str | None,
     found: dict[str, str],
-    out_dir: Path,
     chunk_rows: int,
     report: TableReport,
 ) -> None:
@@ -185,8 +297,8 @@ def _read_table(
     src_cols: list[sa.ColumnClause[Any]] = [sa.column(found[c]) for c in present]
     stmt = sa.select(*src_cols).select_from(sa.table(src_table, schema=schema_name))
     part = 0
-    with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(stmt)
+    result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(stmt)
+    try:
         while True:
             rows = result.fetchmany(chunk_rows)
             if not rows and part > 0:
@@ -195,6 +307,8 @@ def _read_table(
             part += 1
             if not rows:
                 break
+    finally:
+        result.close()
 
 
 def _write_part(batch: pa.Table, t: Table, part: int, report: TableReport) -> None:
@@ -207,11 +321,56 @@ def _write_part(batch: pa.Table, t: Table, part: int, report: TableReport) -> No
     report.rows += batch.num_rows
 
 
+def _begin_consistent_read(conn: sa.Connection) -> None:
+    """Open the one read transaction every table is read in (see the module docstring)."""
+    name = conn.dialect.name
+    if name == "postgresql":
+        conn.execution_options(isolation_level="REPEATABLE READ")
+        conn.begin()
+    elif name == "sqlite":
+        conn.exec_driver_sql("BEGIN")  # pysqlite opens none before a SELECT
+    # other dialects: their default isolation (SQL Server: snapshot needs a database option)
+
+
+def _sqlite_decoding(engine: sa.Engine, counter: list[int]) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _text_factory(dbapi_conn, _record) -> None:
+        dbapi_conn.text_factory = lambda raw: decode_legacy_text(raw, counter)
+
+    engine.dispose()  # connections made before the listener decode strictly
+
+
+class _GenericSource:
+    """The SQLAlchemy path: names from the inspector, rows streamed, both on one connection in
+    one read transaction."""
+
+    def __init__(self, conn: sa.Connection, recoded: list[int]) -> None:
+        _begin_consistent_read(conn)
+        self.conn, self.insp, self.recoded = conn, sa.inspect(conn), recoded
+
+    def table_names(self, schema: str | None) -> list[str]:
+        return list(self.insp.get_table_names(schema=schema))
+
+    def column_names(self, table: str, schema: str | None) -> list[str]:
+        return [c["name"] for c in self.insp.get_columns(table, schema)]
+
+    def read(self, t: Table, src_table: str, schema: str | None, found, chunk_rows, report):
+        self.recoded[0] = 0
+        _read_table(self.conn, t, src_table, schema, found, chunk_rows, report)
+        report.recoded_text = self.recoded[0]
+
+    def end(self) -> None:
+        self.conn.rollback()  # read only: nothing to keep
+
+
 # --- the Arrow-native readers (ADBC): SQLite and PostgreSQL ---------------------------------
 # The source's rows arrive as Arrow batches and become contract-typed columns with Arrow compute,
 # not Python objects; what the generic path decides value by value (text, dates, numbers,
-# garbage) is decided the same way here, and anything unusual falls back to those same Python
-# converters, so a snapshot is the same whichever reader wrote it.
+# garbage, encodings, control characters) is decided the same way here, and anything unusual
+# falls back to those same Python converters, so a snapshot is the same whichever reader wrote it.
 
 ARROW_READERS = ("sqlite", "postgresql")
 
@@ -250,6 +409,8 @@ def _arrow_errors() -> tuple[type[BaseException], ...]:
 
 
 def _adbc_connect(url: str, reader: str):
+    """An ADBC connection in a transaction (the DB-API default, autocommit off: the driver
+    sends BEGIN); on PostgreSQL made REPEATABLE READ, READ ONLY before its first query."""
     u = make_url(url)
     if reader == "sqlite":
         import adbc_driver_sqlite.dbapi as adbc_sqlite
@@ -258,11 +419,22 @@ def _adbc_connect(url: str, reader: str):
     import adbc_driver_postgresql.dbapi as adbc_pg
 
     # libpq takes the same URL (user, password, host, port, database, connect_timeout, options)
-    return adbc_pg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False))
+    conn = adbc_pg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 _NUMERIC = ("int", "float")
@@ -270,26 +442,29 @@ _NUMERIC = ("int", "float")
 
 def _sqlite_select(t: Table, src_table: str, found: dict[str, str]) -> str:
     """Every column as SQLite text (so the driver's first-rows type guess cannot fail on a
-    column that mixes types), numbers as REAL with their text values beside them; a leading row
-    of the right types fixes the batches' schema and is dropped."""
+    column that mixes types), numbers as REAL with their text values beside them; text travels
+    as BLOB, so a value that is not UTF-8 reaches ``_utf8`` instead of failing the driver; a
+    leading row of the right types fixes the batches' schema and is dropped."""
     lead, cols = [], []
     for c in t.columns:
         if c.name not in found:
             continue
         s, alias = _q(found[c.name]), _q(c.name)
         if c.type in _NUMERIC:
-            lead += [f"0.5 as {alias}", f"'' as {_q(c.name + '__text')}"]
+            lead += [f"0.5 as {alias}", f"cast('' as blob) as {_q(c.name + '__text')}"]
             cols += [
                 f"cast(case when typeof({s}) in ('integer', 'real') then {s} end as real) "
                 f"as {alias}",
-                f"case when typeof({s}) = 'text' then {s} end as {_q(c.name + '__text')}",
+                f"case when typeof({s}) = 'text' then cast({s} as blob) end "
+                f"as {_q(c.name + '__text')}",
             ]
         else:
-            lead.append(f"'' as {alias}")
+            lead.append(f"cast('' as blob) as {alias}")
             # an integral REAL reads as the integer's text, as the generic path writes it
             cols.append(
-                f"case when typeof({s}) = 'real' and {s} = cast({s} as integer) "
-                f"then cast(cast({s} as integer) as text) else cast({s} as text) end as {alias}"
+                f"cast(case when typeof({s}) = 'real' and {s} = cast({s} as integer) "
+                f"then cast(cast({s} as integer) as text) else cast({s} as text) end as blob) "
+                f"as {alias}"
             )
     return f"select {', '.join(lead)} union all select {', '.join(cols)} from {_q(src_table)}"
 
@@ -300,12 +475,18 @@ def _pg_select(t: Table, src_table: str, schema_name: str | None, found: dict[st
     return f"select {', '.join(cols)} from {where}"
 
 
-def _date_from_text(text: pa.Array, counter: dict[str, int], name: str) -> pa.Array:
-    head = pc.utf8_slice_codeunits(text, 0, 10)
+def _utf8(arr: pa.Array, report: TableReport) -> pa.Array:
+    """SQLite's text (as BLOB) as UTF-8, validated by Arrow; a batch holding bytes that are not
+    UTF-8 is decoded value by value as pysqlite's text factory does (``decode_legacy_text``)."""
+    if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
+        return arr
     try:
-        return pc.cast(head, pa.date32())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return _to_date(head.to_pylist(), counter, name)
+        return pc.cast(arr, pa.string())
+    except pa.ArrowInvalid:
+        counter = [0]
+        out = [None if v is None else decode_legacy_text(v, counter) for v in arr.to_pylist()]
+        report.recoded_text += counter[0]
+        return pa.array(out, pa.string())
 
 
 def _number_from(num: pa.Array | None, text: pa.Array | None, typ: pa.DataType) -> pa.Array:
@@ -323,20 +504,29 @@ def _number_from(num: pa.Array | None, text: pa.Array | None, typ: pa.DataType) 
     return out if out is not None else pa.nulls(len(text) if text is not None else 0, typ)
 
 
-def _arrow_column(arr: pa.Array, col, typ: pa.DataType, report: TableReport) -> pa.Array:
+def _arrow_column(
+    arr: pa.Array, col, typ: pa.DataType, report: TableReport, keys: pa.Array | None
+) -> pa.Array:
     """One typed source column (PostgreSQL, or SQLite's text) as the contract type."""
     if col.type == "date":
         if arr.type == pa.date32():
             return arr
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            return _date_from_text(pc.cast(arr, pa.string()), report.unparseable_dates, col.name)
-        return _to_date(arr.to_pylist(), report.unparseable_dates, col.name)
+            text = pc.cast(arr, pa.string())
+            try:  # the common case, vectorised: ISO text, possibly with a time part
+                return pc.cast(pc.utf8_slice_codeunits(text, 0, 10), pa.date32())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                pass
+            values = text.to_pylist()
+        else:
+            values = arr.to_pylist()
+        return _to_date(values, report, col.name, None if keys is None else keys.to_pylist())
     if pa.types.is_string(typ):
-        if pa.types.is_string(arr.type):
-            return arr
         if pa.types.is_large_string(arr.type) or pa.types.is_integer(arr.type):
-            return pc.cast(arr, pa.string())
-        return _to_text(arr.to_pylist())
+            arr = pc.cast(arr, pa.string())
+        elif not pa.types.is_string(arr.type):
+            arr = _to_text(arr.to_pylist())
+        return _strip_controls(arr, report, col.name)
     if arr.type == typ:
         return arr
     if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
@@ -346,61 +536,91 @@ def _arrow_column(arr: pa.Array, col, typ: pa.DataType, report: TableReport) -> 
 
 def _arrow_batch(t: Table, schema: pa.Schema, rows: pa.Table, reader: str, report: TableReport):
     names = set(rows.schema.names)
+    decoded = {n: _utf8(rows[n].combine_chunks(), report) for n in rows.schema.names}
+    keys = decoded.get(t.key)
     arrays = []
     for col in t.columns:
         typ = schema.field(col.name).type
         if col.name not in names:
             arrays.append(pa.nulls(rows.num_rows, typ))
         elif reader == "sqlite" and col.type in _NUMERIC:
-            arrays.append(_number_from(rows[col.name], rows[col.name + "__text"], typ))
+            arrays.append(_number_from(decoded[col.name], decoded[col.name + "__text"], typ))
         else:
-            arrays.append(_arrow_column(rows[col.name], col, typ, report))
+            arrays.append(_arrow_column(decoded[col.name], col, typ, report, keys))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _read_table_arrow(
-    url: str,
-    reader: str,
-    t: Table,
-    src_table: str,
-    schema_name: str | None,
-    found: dict[str, str],
-    chunk_rows: int,
-    report: TableReport,
-) -> None:
-    schema = _schema(t)
-    if reader == "sqlite":
-        sql, skip = _sqlite_select(t, src_table, found), 1
-    else:
-        sql, skip = _pg_select(t, src_table, schema_name, found), 0
-    pending: list[pa.RecordBatch] = []
-    held, part = 0, 0
-    conn = _adbc_connect(url, reader)
-    try:
-        cur = conn.cursor()
-        if reader == "sqlite":
-            cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(chunk_rows)})
-        cur.execute(sql)
-        for batch in cur.fetch_record_batch():
-            if skip:
-                batch, skip = batch.slice(skip), 0
-            pending.append(batch)
-            held += batch.num_rows
-            while held >= chunk_rows:  # parts of chunk_rows rows, as the generic path writes
-                rows = pa.Table.from_batches(pending)
-                head = rows.slice(0, chunk_rows).combine_chunks()
-                _write_part(_arrow_batch(t, schema, head, reader, report), t, part, report)
-                part += 1
-                rest = rows.slice(chunk_rows)
-                pending, held = rest.to_batches(), rest.num_rows
-        cur.close()
-    finally:
-        conn.close()
-    if held:
-        rows = pa.Table.from_batches(pending).combine_chunks()
-        _write_part(_arrow_batch(t, schema, rows, reader, report), t, part, report)
-    elif part == 0:  # an empty table: one empty part, as the generic path writes
-        _write_part(schema.empty_table(), t, part, report)
+class _ArrowSource:
+    """The ADBC path: one connection, one transaction, for the names and every table's rows."""
+
+    def __init__(self, url: str, reader: str) -> None:
+        self.reader = reader
+        self.conn = _adbc_connect(url, reader)
+
+    def _column(self, sql: str) -> list[str]:
+        with self.conn.cursor() as cur:
+            cur.execute(sql)
+            return [str(v) for v in cur.fetch_arrow_table().column(0).to_pylist()]
+
+    def table_names(self, schema: str | None) -> list[str]:
+        if self.reader == "sqlite":
+            where = f"{_q(schema)}.sqlite_master" if schema else "sqlite_master"
+            return self._column(
+                f"select name from {where} where type = 'table' and name not like 'sqlite~_%' "
+                "escape '~' order by name"
+            )
+        nsp = _lit(schema) if schema else "current_schema()"
+        return self._column(
+            "select c.relname::text from pg_catalog.pg_class c join pg_catalog.pg_namespace n "
+            f"on n.oid = c.relnamespace where n.nspname = {nsp} and c.relkind in ('r', 'p') "
+            "order by c.relname"
+        )
+
+    def column_names(self, table: str, schema: str | None) -> list[str]:
+        if self.reader == "sqlite":
+            args = _lit(table) + (f", {_lit(schema)}" if schema else "")
+            return self._column(f"select name from pragma_table_info({args})")
+        rel = f"{_q(schema)}.{_q(table)}" if schema else _q(table)
+        return self._column(
+            "select attname::text from pg_catalog.pg_attribute where attrelid = "
+            f"{_lit(rel)}::regclass and attnum > 0 and not attisdropped order by attnum"
+        )
+
+    def read(self, t: Table, src_table: str, schema: str | None, found, chunk_rows, report):
+        sch = _schema(t)
+        if self.reader == "sqlite":
+            sql, skip = _sqlite_select(t, src_table, found), 1
+        else:
+            sql, skip = _pg_select(t, src_table, schema, found), 0
+        pending: list[pa.RecordBatch] = []
+        held, part = 0, 0
+        with self.conn.cursor() as cur:
+            if self.reader == "sqlite":
+                cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(chunk_rows)})
+            cur.execute(sql)
+            for batch in cur.fetch_record_batch():
+                if skip:
+                    batch, skip = batch.slice(skip), 0
+                pending.append(batch)
+                held += batch.num_rows
+                while held >= chunk_rows:  # parts of chunk_rows rows, as the generic path writes
+                    rows = pa.Table.from_batches(pending)
+                    head = rows.slice(0, chunk_rows).combine_chunks()
+                    _write_part(_arrow_batch(t, sch, head, self.reader, report), t, part, report)
+                    part += 1
+                    rest = rows.slice(chunk_rows)
+                    pending, held = rest.to_batches(), rest.num_rows
+        if held:
+            rows = pa.Table.from_batches(pending).combine_chunks()
+            _write_part(_arrow_batch(t, sch, rows, self.reader, report), t, part, report)
+        elif part == 0:  # an empty table: one empty part, as the generic path writes
+            _write_part(sch.empty_table(), t, part, report)
+
+    def end(self) -> None:
+        self.conn.rollback()  # read only: nothing to keep
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def extract(
@@ -430,63 +650,64 @@ def extract(
     private_dir(partial)
     # Arrow-native where the dialect allows; an engine given by the caller means SQLAlchemy
     reader = None if engine is not None else arrow_reader(url)
-    engine = engine or sa.create_engine(url, pool_pre_ping=True)
+    recoded = [0]
+    if reader is None:
+        engine = engine or sa.create_engine(url, pool_pre_ping=True)
+        _sqlite_decoding(engine, recoded)
+    retryable: tuple[type[BaseException], ...] = (OperationalError, DBAPIError, *_arrow_errors())
     started = time.time()
     reports: list[TableReport] = []
     try:
-        actual_tables = {n.lower(): n for n in sa.inspect(engine).get_table_names(schema=schema)}
-        missing = [t.name for t in TABLES if t.name.lower() not in actual_tables]
-        if missing:
-            raise ExtractError(f"source lacks required table(s): {', '.join(missing)}")
-        retryable: tuple[type[BaseException], ...] = (
-            OperationalError,
-            DBAPIError,
-            *_arrow_errors(),
-        )
-        for t in TABLES:
-            src_table = actual_tables[t.name.lower()]
-            report = TableReport(t.name)
-            t0 = time.time()
-            for attempt in range(1, retries + 2):
-                report.attempts = attempt
-                try:
-                    cols = [c["name"] for c in sa.inspect(engine).get_columns(src_table, schema)]
-                    found, report.missing_optional = _resolve_columns(t, cols, cms)
-                    report.aliased = {k: v for k, v in found.items() if k != v}
-                    report.rows, report.files, report.unparseable_dates = 0, [], {}
-                    report.dir = partial / t.name
-                    if report.dir.exists():
-                        shutil.rmtree(report.dir)
-                    private_dir(report.dir)
-                    if reader:
-                        _read_table_arrow(
-                            url, reader, t, src_table, schema, found, chunk_rows, report
-                        )
+        for attempt in range(1, retries + 2):
+            reports = []
+            current = TABLES[0].name
+            connected = False
+            try:
+                with contextlib.ExitStack() as stack:
+                    src: _GenericSource | _ArrowSource
+                    if reader is None:
+                        assert engine is not None
+                        src = _GenericSource(stack.enter_context(engine.connect()), recoded)
                     else:
-                        _read_table(
-                            engine, t, src_table, schema, found, partial, chunk_rows, report
-                        )
-                    break
-                except retryable as exc:
-                    if attempt > retries:
-                        raise ExtractError(
-                            f"reading {t.name} failed after {attempt} attempts: "
-                            f"{type(exc).__name__}"
-                        ) from exc
-                    say(
-                        f"  {t.name}: connection problem ({type(exc).__name__}); "
-                        f"retry {attempt} of {retries}"
-                    )
-                    engine.dispose()
-                    time.sleep(retry_wait * attempt)
-            report.seconds = round(time.time() - t0, 3)
-            if report.missing_optional:
+                        src = _ArrowSource(url, reader)
+                        stack.callback(src.close)
+                    connected = True
+                    actual = {n.lower(): n for n in src.table_names(schema)}
+                    missing = [t.name for t in TABLES if t.name.lower() not in actual]
+                    if missing:
+                        raise ExtractError(f"source lacks required table(s): {', '.join(missing)}")
+                    for t in TABLES:
+                        current = t.name
+                        src_table = actual[t.name.lower()]
+                        report = TableReport(t.name, attempts=attempt, dir=partial / t.name)
+                        t0 = time.time()
+                        cols = src.column_names(src_table, schema)
+                        found, report.missing_optional = _resolve_columns(t, cols, cms)
+                        report.aliased = {k: v for k, v in found.items() if k != v}
+                        report.extra_columns = _extra_columns(cols, found)
+                        if report.dir.exists():
+                            shutil.rmtree(report.dir)
+                        private_dir(report.dir)
+                        src.read(t, src_table, schema, found, chunk_rows, report)
+                        report.seconds = round(time.time() - t0, 3)
+                        _say_table(say, report)
+                        reports.append(report)
+                    src.end()
+                break
+            except retryable as exc:
+                if attempt > retries:
+                    what = f"reading {current}" if reports or connected else "connecting"
+                    raise ExtractError(
+                        f"{what} failed after {attempt} attempts: {type(exc).__name__}: "
+                        f"{_driver_line(exc)}"
+                    ) from exc
                 say(
-                    f"  {t.name}: optional column(s) absent, read as null: "
-                    f"{', '.join(report.missing_optional)}"
+                    f"  {current}: connection problem ({type(exc).__name__}); "
+                    f"retry {attempt} of {retries} (the whole read restarts)"
                 )
-            say(f"  {t.name}: {report.rows:,} rows")
-            reports.append(report)
+                if engine is not None:
+                    engine.dispose()
+                time.sleep(retry_wait * attempt)
         manifest = {
             "kind": "annexa-snapshot",
             "source": safe_url(url),
@@ -502,6 +723,11 @@ def extract(
                     "missing_optional": r.missing_optional,
                     "aliased": r.aliased,
                     "unparseable_dates": r.unparseable_dates,
+                    "unparseable_ids": r.unparseable_ids,
+                    "reformatted_dates": r.reformatted_dates,
+                    "control_characters": r.control_characters,
+                    "recoded_text": r.recoded_text,
+                    "extra_columns": r.extra_columns,
                     "attempts": r.attempts,
                 }
                 for r in reports
@@ -513,8 +739,35 @@ def extract(
         shutil.rmtree(partial, ignore_errors=True)
         raise
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     return dest
+
+
+def _driver_line(exc: BaseException) -> str:
+    """The driver's own first line (e.g. 'role "x" does not exist'), without SQLAlchemy's
+    statement and background link; the caller scrubs any password (pipeline.SourceUnavailable)."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [""])[0][:300]
+
+
+def _say_table(say: Callable[[str], None], report: TableReport) -> None:
+    if report.missing_optional:
+        say(
+            f"  {report.table}: optional column(s) absent, read as null: "
+            f"{', '.join(report.missing_optional)}"
+        )
+    notes = [
+        f"{what} {sum(d.values()) if isinstance(d, dict) else d}"
+        for what, d in (
+            ("unparseable dates", report.unparseable_dates),
+            ("reformatted dates", report.reformatted_dates),
+            ("control characters removed", report.control_characters),
+            ("non-UTF-8 values recoded", report.recoded_text),
+        )
+        if d
+    ]
+    say(f"  {report.table}: {report.rows:,} rows" + (f" ({'; '.join(notes)})" if notes else ""))
 
 
 def read_manifest(snapshot: Path) -> dict:

@@ -36,6 +36,7 @@ import sqlalchemy as sa
 
 from annexa.core.dates import Windows
 from annexa.source.contract import metadata
+from annexa.source.extract import decode_legacy_text
 
 PLACEHOLDER_DATE = dt.date(1900, 1, 1)
 FUTURE_DATE = dt.date(2099, 1, 1)
@@ -49,9 +50,13 @@ _FLAG_YES = frozenset({"y", "yes", "true", "1"})
 @dataclass(frozen=True)
 class FaultClass:
     name: str
-    rule: str
+    rule: str | None  # the rule that must report exactly the injected records (None: tolerated)
     description: str
-    severity: str = "error"  # of the rule that catches it (docs/validation.md, issue 14)
+    severity: str = "error"  # of that rule (docs/validation.md, issue 14), or "tolerated"
+    # gate: injected by ``inject`` by default, caught by the validation gate (or tolerated);
+    # extract: breaks the source contract, so the extract stops (one class per CMS, on request);
+    # during_extract: a change made while the extract runs (``concurrent_change``)
+    kind: str = "gate"
 
 
 FAULT_CLASSES: tuple[FaultClass, ...] = (
@@ -105,8 +110,155 @@ FAULT_CLASSES: tuple[FaultClass, ...] = (
         "cross:icpc_plan_in_list_7",
         "every CP plan deleted for children whose ICPC in W6 (on List 5) resulted in a plan",
     ),
+    FaultClass(
+        "null_key",
+        "ssd_cin_assessments:key_not_null:cina_assessment_id",
+        "cina_assessment_id of assessments started in W6 set to NULL (the table rebuilt without "
+        "its primary key); the rule names each as '(no key) person <id>'",
+    ),
+    FaultClass(
+        "leading_zeros",
+        "ssd_cin_episodes:id_leading_zeros:cine_person_id",
+        "a child's person id given two leading zeros in ssd_person and every other table but "
+        "ssd_cin_episodes, as when one table stored the ids as numbers; ids: the child's "
+        "referrals",
+    ),
+    FaultClass(
+        "placeholder_text",
+        "ssd_early_help_episodes:placeholder_value:earl_episode_worker_id",
+        "earl_episode_worker_id of early help episodes open in W6 set to SSD_PH",
+        "warning",
+    ),
+    FaultClass(
+        "overlapping_cla_episodes",
+        "ssd_cla_episodes:no_overlap:clae_cla_episode_start_date",
+        "a second open episode, a day after the latest one started, added to List 8 children's "
+        "period; ids: both episodes",
+    ),
+    FaultClass(
+        "overlapping_placements",
+        "ssd_cla_placement:no_overlap:clap_cla_placement_start_date",
+        "a second placement, a day after the current one started and ending with it, added to "
+        "List 8 children's period; ids: both placements",
+    ),
+    FaultClass(
+        "overlapping_cp_plans",
+        "ssd_cp_plans:no_overlap:cppl_cp_plan_start_date",
+        "a second CP plan, a day after the child's only plan (started in W6) started; ids: both "
+        "plans",
+    ),
+    FaultClass(
+        "two_dobs",
+        "ssd_person:dob_agrees:pers_dob",
+        "a second ssd_person row for a child on List 1, with a date of birth 400 days earlier "
+        "(ssd_person rebuilt without its primary key)",
+    ),
+    FaultClass(
+        "empty_table",
+        "ssd_care_leavers:not_empty",
+        "every row of ssd_care_leavers deleted (a failed load); id: the table",
+    ),
+    FaultClass(
+        "whitespace_code",
+        None,
+        "List 8 children's current placement type padded with spaces and a tab; tolerated: "
+        "codes are trimmed before mapping, the list shows the code",
+        "tolerated",
+    ),
+    FaultClass(
+        "case_code",
+        None,
+        "List 8 children's gender and ethnicity codes in lower case; tolerated: codes are "
+        "compared case-insensitively, the list shows the code",
+        "tolerated",
+    ),
+    FaultClass(
+        "non_utf8_text",
+        None,
+        "early help organisation of List 2 episodes stored as Windows-1252 bytes (not UTF-8; "
+        "SQLite only); tolerated: read as Windows-1252, counted (recoded_text)",
+        "tolerated",
+    ),
+    FaultClass(
+        "control_characters",
+        None,
+        "BEL and ESC inside the early help organisation of List 2 episodes; tolerated: removed "
+        "at extraction, counted (control_characters)",
+        "tolerated",
+    ),
+    FaultClass(
+        "long_text",
+        None,
+        "a 10,000-character early help organisation on List 2 episodes; tolerated: published whole",
+        "tolerated",
+    ),
+    FaultClass(
+        "formula_text",
+        None,
+        "early help organisations starting with =, +, - and @ on List 2 episodes; tolerated: "
+        "inert text in the workbook, an apostrophe before them in the CSV",
+        "tolerated",
+    ),
+    FaultClass(
+        "text_in_date",
+        "ssd_cin_episodes:date_parses:cine_close_date",
+        "cine_close_date of referrals in W6 set to text that is no date ('unknown', 'TBC', "
+        "'zz/zz/zzzz', '31/02/2026'; the column made text)",
+    ),
+    FaultClass(
+        "datetime_with_time",
+        None,
+        "cine_referral_date of referrals in W6 written with a time of day; tolerated: the date "
+        "part is the date",
+        "tolerated",
+    ),
+    FaultClass(
+        "mixed_date_formats",
+        None,
+        "cont_contact_date of contacts in W6 written as 31/03/2026, 31 Mar 2026 or 2026/03/31 "
+        "among ISO dates; tolerated: read as those dates (UK day-month order), counted "
+        "(reformatted_dates)",
+        "tolerated",
+    ),
+    FaultClass(
+        "alias_column",
+        None,
+        "ssd_cin_plans.cinp_cin_plan_id renamed cin_plan_id (the Mosaic build's name); "
+        "tolerated: read under its contract name (aliased)",
+        "tolerated",
+    ),
+    FaultClass(
+        "extra_column",
+        None,
+        "a local free-text column cont_worker_notes added to ssd_contacts; tolerated: not read "
+        "(extra_columns), so its text reaches nothing",
+        "tolerated",
+    ),
+    FaultClass(
+        "missing_table",
+        "extract:missing_table",
+        "ssd_cla_health dropped: the extract stops naming the table, nothing is published",
+        kind="extract",
+    ),
+    FaultClass(
+        "missing_column",
+        "extract:missing_column",
+        "the required column ssd_cin_assessments.cina_assessment_start_date dropped: the "
+        "extract stops naming it, nothing is published",
+        kind="extract",
+    ),
+    FaultClass(
+        "changes_during_extract",
+        None,
+        "contacts added and deleted by another session after ssd_person was read; tolerated: "
+        "every table is read in one transaction, so the snapshot is the CMS as it was",
+        "tolerated",
+        kind="during_extract",
+    ),
 )
 CLASSES: tuple[str, ...] = tuple(c.name for c in FAULT_CLASSES)
+# what ``inject`` does by default: every class one CMS can hold at once
+GATE_CLASSES: tuple[str, ...] = tuple(c.name for c in FAULT_CLASSES if c.kind == "gate")
 _BY_NAME = {c.name: c for c in FAULT_CLASSES}
 
 
@@ -203,30 +355,58 @@ def _new_ids(
     return out
 
 
-def _drop_primary_key(conn: sa.Connection, name: str) -> bool:
-    """Rebuild table ``name`` with the same columns, types and NOT NULLs but no primary key, so
-    that repeated keys can be stored (as in a source read from views or copies without
-    constraints). Portable: copy aside, drop, create, copy back. Returns whether it did."""
-    if not sa.inspect(conn).get_pk_constraint(name).get("constrained_columns"):
-        return False
+def _rebuild(
+    conn: sa.Connection,
+    name: str,
+    *,
+    nullable: Iterable[str] = (),
+    types: dict[str, sa.types.TypeEngine] | None = None,
+    rename: dict[str, str] | None = None,
+    drop: Iterable[str] = (),
+    add: Sequence[tuple[str, sa.types.TypeEngine]] = (),
+) -> None:
+    """Rebuild table ``name`` without a primary key (so repeated or missing keys can be stored,
+    as in a source read from views or copies without constraints), with columns made nullable,
+    retyped, renamed, dropped or added. Portable: copy aside, drop, create, copy back."""
     old = sa.Table(name, sa.MetaData(), autoload_with=conn)
+    nullable, drop = set(nullable), set(drop)
+    types, rename = types or {}, rename or {}
+    kept = [c for c in old.columns if c.name not in drop]
 
     def columns() -> list[sa.Column]:
         return [
-            sa.Column(c.name, c.type, nullable=c.nullable and not c.primary_key)
-            for c in old.columns
-        ]
+            sa.Column(
+                rename.get(c.name, c.name),
+                types.get(c.name, c.type),
+                nullable=(c.nullable and not c.primary_key) or c.name in nullable,
+            )
+            for c in kept
+        ] + [sa.Column(n, t) for n, t in add]
 
-    names = [c.name for c in old.columns]
+    names = [rename.get(c.name, c.name) for c in kept]
     tmp = sa.Table(f"{name}__annexa_faults_copy", sa.MetaData(), *columns())
     tmp.create(conn)
-    conn.execute(tmp.insert().from_select(names, sa.select(*old.c)))
+    conn.execute(tmp.insert().from_select(names, sa.select(*[old.c[c.name] for c in kept])))
     old.drop(conn)
     new = sa.Table(name, sa.MetaData(), *columns())
     new.create(conn)
     conn.execute(new.insert().from_select(names, sa.select(*[tmp.c[n] for n in names])))
     tmp.drop(conn)
+
+
+def _drop_primary_key(conn: sa.Connection, name: str) -> bool:
+    """Rebuild ``name`` without its primary key; returns whether it had one."""
+    if not sa.inspect(conn).get_pk_constraint(name).get("constrained_columns"):
+        return False
+    _rebuild(conn, name)
     return True
+
+
+def _set_raw(ctx: _Ctx, table: str, key: str, column: str, values: dict[str, object]) -> None:
+    """Set ``column`` per key, bypassing the contract's types (text in a date column...)."""
+    t = sa.table(table, sa.column(key), sa.column(column))
+    for rid, v in values.items():
+        ctx.conn.execute(sa.update(t).where(t.c[key] == rid).values({column: v}))
 
 
 # 1-4: source-table faults -------------------------------------------------------------------
@@ -623,6 +803,550 @@ def _icpc_without_plan(ctx: _Ctx, n: int) -> list[str]:
     return [x.record_id for x in chosen]
 
 
+# 10-31 (issue 14.2) ----------------------------------------------------------------------------
+
+
+def _in_w6_rows(ctx: _Ctx, table: str, key: str, person: str, date_col: str, *extra) -> list:
+    t = ctx.t(table)
+    return ctx.conn.execute(
+        sa.select(t.c[key], t.c[person], t.c[date_col], *[t.c[e] for e in extra]).where(
+            _in_w6(ctx, t.c[date_col]), t.c[key].is_not(None), t.c[person].is_not(None)
+        )
+    ).all()
+
+
+def _null_key(ctx: _Ctx, n: int) -> list[str]:
+    rows = _in_w6_rows(
+        ctx,
+        "ssd_cin_assessments",
+        "cina_assessment_id",
+        "cina_person_id",
+        "cina_assessment_start_date",
+    )
+    chosen = _pick(ctx, "null_key", [_Candidate(r[0], r[1]) for r in rows], n)
+    if not chosen:
+        return []
+    _rebuild(ctx.conn, "ssd_cin_assessments", nullable={"cina_assessment_id"})
+    _set_raw(
+        ctx,
+        "ssd_cin_assessments",
+        "cina_assessment_id",
+        "cina_assessment_id",
+        {x.record_id: None for x in chosen},
+    )
+    return [f"(no key) person {x.person_id}" for x in chosen]
+
+
+def _person_columns() -> list[tuple[str, str]]:
+    from annexa.source.contract import TABLES
+
+    return [
+        (t.name, c.name)
+        for t in TABLES
+        for c in t.columns
+        if c.name.endswith("_person_id") or c.name == "pers_person_id"
+    ]
+
+
+def _leading_zeros(ctx: _Ctx, n: int) -> list[str]:
+    persons = _persons(ctx)
+    rows = _in_w6_rows(
+        ctx, "ssd_cin_episodes", "cine_referral_id", "cine_person_id", "cine_referral_date"
+    )
+    chosen = _pick(
+        ctx,
+        "leading_zeros",
+        [_Candidate(r[1], r[1]) for r in rows if str(r[1]).isdigit() and r[1] in persons],
+        n,
+    )
+    for x in chosen:
+        for table, col in _person_columns():
+            if col == "cine_person_id":
+                continue
+            t = sa.table(table, sa.column(col))
+            ctx.conn.execute(
+                sa.update(t).where(t.c[col] == x.person_id).values({col: "00" + x.person_id})
+            )
+    e = ctx.t("ssd_cin_episodes")
+    return [
+        r[0]
+        for r in ctx.conn.execute(
+            sa.select(e.c.cine_referral_id).where(
+                e.c.cine_person_id.in_([x.person_id for x in chosen])
+            )
+        )
+    ]
+
+
+def _placeholder_text(ctx: _Ctx, n: int) -> list[str]:
+    rows = _in_w6_rows(
+        ctx,
+        "ssd_early_help_episodes",
+        "earl_episode_id",
+        "earl_person_id",
+        "earl_episode_start_date",
+        "earl_episode_worker_id",
+    )
+    chosen = _pick(ctx, "placeholder_text", [_Candidate(r[0], r[1]) for r in rows if r[3]], n)
+    _set_raw(
+        ctx,
+        "ssd_early_help_episodes",
+        "earl_episode_id",
+        "earl_episode_worker_id",
+        {x.record_id: "SSD_PH" for x in chosen},
+    )
+    return [x.record_id for x in chosen]
+
+
+def _overlapping(rows: Sequence[tuple[str, dt.date | None, dt.date | None]]) -> set[str]:
+    """Ids of rows whose [start, end) overlaps another's (end None = open), as the check frame
+    reads them."""
+    top = dt.date.max
+    out = set()
+    for i, (k1, s1, e1) in enumerate(rows):
+        for k2, s2, e2 in rows[i + 1 :]:
+            if None in (s1, s2) or k1 == k2:
+                continue
+            if (e1 or top) < s1 or (e2 or top) < s2:
+                continue
+            if s1 < (e2 or top) and s2 < (e1 or top):
+                out |= {k1, k2}
+    return out
+
+
+def _add_overlap(
+    ctx: _Ctx,
+    table: str,
+    key: str,
+    group: str,
+    start: str,
+    end: str,
+    source: dict,
+    *,
+    keep_end: bool,
+) -> list[str]:
+    """Insert a copy of row ``source`` with a new key starting a day later (open, or ending
+    with it); returns every id of its group that now overlaps."""
+    t = ctx.t(table)
+    new_id = _new_ids(ctx, t.c[key], 1)[0]
+    copy = dict(source) | {
+        key: new_id,
+        start: source[start] + dt.timedelta(days=1),
+        end: source[end] if keep_end else None,
+    }
+    ctx.conn.execute(t.insert(), [copy])
+    rows = ctx.conn.execute(
+        sa.select(t.c[key], t.c[start], t.c[end]).where(t.c[group] == source[group])
+    ).all()
+    return sorted(_overlapping([tuple(r) for r in rows]))
+
+
+def _overlapping_cla_episodes(ctx: _Ctx, n: int) -> list[str]:
+    e = ctx.t("ssd_cla_episodes")
+    latest_start = ctx.as_at - dt.timedelta(days=2)
+    cands = []
+    for x in _list_8_periods(ctx):
+        eps = [
+            dict(r._mapping)
+            for r in ctx.conn.execute(sa.select(e).where(e.c.clae_person_id == x.person_id))
+        ]
+        if not eps or any(r["clae_cla_episode_start_date"] is None for r in eps):
+            continue
+        last = max(eps, key=lambda r: (r["clae_cla_episode_start_date"], r["clae_cla_episode_id"]))
+        if (
+            last["clae_cla_episode_start_date"] <= latest_start
+            and last["clae_cla_episode_ceased_date"] is None
+        ):
+            cands.append(_Candidate(x.period_id, x.person_id, last))
+    ids: list[str] = []
+    for x in _pick(ctx, "overlapping_cla_episodes", cands, n):
+        ids += _add_overlap(
+            ctx,
+            "ssd_cla_episodes",
+            "clae_cla_episode_id",
+            "clae_person_id",
+            "clae_cla_episode_start_date",
+            "clae_cla_episode_ceased_date",
+            x.payload,
+            keep_end=False,
+        )
+    return ids
+
+
+def _overlapping_placements(ctx: _Ctx, n: int) -> list[str]:
+    p = ctx.t("ssd_cla_placement")
+    periods = _list_8_periods(ctx)
+    current = _current_placements(ctx, periods)
+    latest_start = ctx.as_at - dt.timedelta(days=2)
+    cands = []
+    for x in periods:
+        if x.period_id not in current:
+            continue
+        row = (
+            ctx.conn.execute(sa.select(p).where(p.c.clap_cla_placement_id == current[x.period_id]))
+            .one()
+            ._mapping
+        )
+        if row["clap_cla_placement_start_date"] <= latest_start:
+            cands.append(_Candidate(x.period_id, x.person_id, dict(row)))
+    ids: list[str] = []
+    for x in _pick(ctx, "overlapping_placements", cands, n):
+        ids += _add_overlap(
+            ctx,
+            "ssd_cla_placement",
+            "clap_cla_placement_id",
+            "clap_cla_id",
+            "clap_cla_placement_start_date",
+            "clap_cla_placement_end_date",
+            x.payload,
+            keep_end=True,
+        )
+    return ids
+
+
+def _only_plans_in_w6(ctx: _Ctx) -> list[_Candidate]:
+    """Children whose only CP plan started after W6's first day (payload: the plan row)."""
+    cp = ctx.t("ssd_cp_plans")
+    persons = _persons(ctx)
+    plans: dict[str, list] = defaultdict(list)
+    for r in ctx.conn.execute(sa.select(cp).where(cp.c.cppl_person_id.is_not(None))):
+        plans[r.cppl_person_id].append(dict(r._mapping))
+    out = []
+    for pid, rows in plans.items():
+        if pid not in persons or len(rows) != 1:
+            continue
+        r = rows[0]
+        start = r["cppl_cp_plan_start_date"]
+        if r["cppl_cp_plan_id"] is None or start is None or not ctx.w6_start < start < ctx.as_at:
+            continue
+        if str(r["cppl_cp_plan_ola"] or "").strip().lower() in _FLAG_YES:
+            continue
+        out.append(_Candidate(r["cppl_cp_plan_id"], pid, r))
+    return out
+
+
+def _overlapping_cp_plans(ctx: _Ctx, n: int) -> list[str]:
+    ids: list[str] = []
+    for x in _pick(ctx, "overlapping_cp_plans", _only_plans_in_w6(ctx), n):
+        ids += _add_overlap(
+            ctx,
+            "ssd_cp_plans",
+            "cppl_cp_plan_id",
+            "cppl_person_id",
+            "cppl_cp_plan_start_date",
+            "cppl_cp_plan_end_date",
+            x.payload,
+            keep_end=False,
+        )
+    return ids
+
+
+def _two_dobs(ctx: _Ctx, n: int) -> list[str]:
+    p = ctx.t("ssd_person")
+    with_dob = {
+        r[0]: dict(r._mapping)
+        for r in ctx.conn.execute(sa.select(p.c.pers_person_id, p).where(p.c.pers_dob.is_not(None)))
+    }
+    rows = _in_w6_rows(
+        ctx, "ssd_contacts", "cont_contact_id", "cont_person_id", "cont_contact_date"
+    )
+    chosen = _pick(ctx, "two_dobs", [_Candidate(r[1], r[1]) for r in rows if r[1] in with_dob], n)
+    if not chosen:
+        return []
+    _rebuild(ctx.conn, "ssd_person")
+    copies = []
+    for x in chosen:
+        row = {k: v for k, v in with_dob[x.person_id].items() if k in p.c}
+        copies.append(row | {"pers_dob": row["pers_dob"] - dt.timedelta(days=400)})
+    ctx.conn.execute(p.insert(), copies)
+    return [x.person_id for x in chosen]
+
+
+def _empty_table(ctx: _Ctx, n: int) -> list[str]:
+    ctx.conn.execute(sa.delete(ctx.t("ssd_care_leavers")))
+    return ["ssd_care_leavers"]
+
+
+def _whitespace_code(ctx: _Ctx, n: int) -> list[str]:
+    periods = _list_8_periods(ctx)
+    current = _current_placements(ctx, periods)
+    p = ctx.t("ssd_cla_placement")
+    chosen = _pick(
+        ctx,
+        "whitespace_code",
+        [
+            _Candidate(x.period_id, x.person_id, current[x.period_id])
+            for x in periods
+            if x.period_id in current
+        ],
+        n,
+    )
+    for x in chosen:
+        code = ctx.conn.execute(
+            sa.select(p.c.clap_cla_placement_type).where(p.c.clap_cla_placement_id == x.payload)
+        ).scalar()
+        _set_raw(
+            ctx,
+            "ssd_cla_placement",
+            "clap_cla_placement_id",
+            "clap_cla_placement_type",
+            {x.payload: f"  {code}\t "},
+        )
+    return [x.record_id for x in chosen]
+
+
+def _case_code(ctx: _Ctx, n: int) -> list[str]:
+    p = ctx.t("ssd_person")
+    chosen = _pick(
+        ctx, "case_code", [_Candidate(x.period_id, x.person_id) for x in _list_8_periods(ctx)], n
+    )
+    for x in chosen:
+        row = ctx.conn.execute(
+            sa.select(p.c.pers_gender, p.c.pers_ethnicity).where(p.c.pers_person_id == x.person_id)
+        ).one()
+        ctx.conn.execute(
+            sa.update(p)
+            .where(p.c.pers_person_id == x.person_id)
+            .values(
+                pers_gender=(row.pers_gender or "").lower() or None,
+                pers_ethnicity=(row.pers_ethnicity or "").lower() or None,
+            )
+        )
+    return [x.record_id for x in chosen]
+
+
+def _list_2_episodes(ctx: _Ctx) -> list[_Candidate]:
+    """Early help episodes List 2 shows (open in W6, started by A, of a person), with their
+    organisation (payload)."""
+    e = ctx.t("ssd_early_help_episodes")
+    persons = _persons(ctx)
+    rows = ctx.conn.execute(
+        sa.select(e.c.earl_episode_id, e.c.earl_person_id, e.c.earl_episode_organisation).where(
+            e.c.earl_episode_start_date <= ctx.as_at,
+            sa.or_(e.c.earl_episode_end_date.is_(None), e.c.earl_episode_end_date >= ctx.w6_start),
+            e.c.earl_episode_organisation.is_not(None),
+            e.c.earl_episode_id.is_not(None),
+        )
+    ).all()
+    return [_Candidate(r[0], r[1], r[2]) for r in rows if r[1] in persons]
+
+
+def _set_organisations(
+    ctx: _Ctx, name: str, n: int, value: Callable[[int, str], object]
+) -> list[str]:
+    chosen = _pick(ctx, name, _list_2_episodes(ctx), n)
+    _set_raw(
+        ctx,
+        "ssd_early_help_episodes",
+        "earl_episode_id",
+        "earl_episode_organisation",
+        {x.record_id: value(i, x.payload) for i, x in enumerate(chosen)},
+    )
+    return [x.record_id for x in chosen]
+
+
+def non_utf8_value(organisation: str) -> str:
+    """The text the non_utf8_text class stores as Windows-1252 bytes (and the list must show)."""
+    return f"{organisation} Café – Ñ"
+
+
+def control_value(organisation: str) -> str:
+    return f"{organisation[:3]}\x07{organisation[3:]}\x1b"
+
+
+def long_value(organisation: str) -> str:
+    text = ((organisation.strip() + " ") * (10_000 // (len(organisation) + 1) + 2))[:10_000]
+    return text[:-1] + "x"
+
+
+FORMULA_VALUES = ('=HYPERLINK("http://x.invalid","y")', "+44 Youth Trust", "-1 Service", "@SUM(A1)")
+
+
+def _non_utf8_text(ctx: _Ctx, n: int) -> list[str]:
+    if ctx.conn.dialect.name != "sqlite":
+        raise FaultError("fault class non_utf8_text: only a SQLite CMS can hold non-UTF-8 text")
+    return _set_organisations(
+        ctx,
+        "non_utf8_text",
+        n,
+        lambda _i, org: sa.cast(
+            sa.literal(non_utf8_value(org).encode("cp1252"), sa.LargeBinary), sa.Text
+        ),
+    )
+
+
+def _control_characters(ctx: _Ctx, n: int) -> list[str]:
+    return _set_organisations(ctx, "control_characters", n, lambda _i, org: control_value(org))
+
+
+def _long_text(ctx: _Ctx, n: int) -> list[str]:
+    return _set_organisations(ctx, "long_text", n, lambda _i, org: long_value(org))
+
+
+def _formula_text(ctx: _Ctx, n: int) -> list[str]:
+    return _set_organisations(
+        ctx,
+        "formula_text",
+        max(n, len(FORMULA_VALUES)),
+        lambda i, _org: FORMULA_VALUES[i % len(FORMULA_VALUES)],
+    )
+
+
+def _text_in_date(ctx: _Ctx, n: int) -> list[str]:
+    rows = _in_w6_rows(
+        ctx, "ssd_cin_episodes", "cine_referral_id", "cine_person_id", "cine_referral_date"
+    )
+    chosen = _pick(ctx, "text_in_date", [_Candidate(r[0], r[1]) for r in rows], n)
+    if not chosen:
+        return []
+    _rebuild(ctx.conn, "ssd_cin_episodes", types={"cine_close_date": sa.String(40)})
+    texts = ("unknown", "TBC", "zz/zz/zzzz", "31/02/2026")
+    _set_raw(
+        ctx,
+        "ssd_cin_episodes",
+        "cine_referral_id",
+        "cine_close_date",
+        {x.record_id: texts[i % len(texts)] for i, x in enumerate(chosen)},
+    )
+    return [x.record_id for x in chosen]
+
+
+def _datetime_with_time(ctx: _Ctx, n: int) -> list[str]:
+    rows = _in_w6_rows(
+        ctx, "ssd_cin_episodes", "cine_referral_id", "cine_person_id", "cine_referral_date"
+    )
+    chosen = _pick(ctx, "datetime_with_time", [_Candidate(r[0], r[1], r[2]) for r in rows], n)
+    if not chosen:
+        return []
+    _rebuild(ctx.conn, "ssd_cin_episodes", types={"cine_referral_date": sa.String(40)})
+    times = (" 14:35:00", "T09:05:00", " 23:59:59.997")
+    _set_raw(
+        ctx,
+        "ssd_cin_episodes",
+        "cine_referral_id",
+        "cine_referral_date",
+        {x.record_id: x.payload.isoformat() + times[i % len(times)] for i, x in enumerate(chosen)},
+    )
+    return [x.record_id for x in chosen]
+
+
+def _mixed_date_formats(ctx: _Ctx, n: int) -> list[str]:
+    rows = _in_w6_rows(
+        ctx, "ssd_contacts", "cont_contact_id", "cont_person_id", "cont_contact_date"
+    )
+    chosen = _pick(ctx, "mixed_date_formats", [_Candidate(r[0], r[1], r[2]) for r in rows], n)
+    if not chosen:
+        return []
+    _rebuild(ctx.conn, "ssd_contacts", types={"cont_contact_date": sa.String(40)})
+    formats = ("%d/%m/%Y", "%d %b %Y", "%Y/%m/%d")
+    _set_raw(
+        ctx,
+        "ssd_contacts",
+        "cont_contact_id",
+        "cont_contact_date",
+        {x.record_id: x.payload.strftime(formats[i % len(formats)]) for i, x in enumerate(chosen)},
+    )
+    return [x.record_id for x in chosen]
+
+
+def _alias_column(ctx: _Ctx, n: int) -> list[str]:
+    _rebuild(ctx.conn, "ssd_cin_plans", rename={"cinp_cin_plan_id": "cin_plan_id"})
+    return ["ssd_cin_plans.cin_plan_id"]
+
+
+def _extra_column(ctx: _Ctx, n: int) -> list[str]:
+    _rebuild(ctx.conn, "ssd_contacts", add=[("cont_worker_notes", sa.String(300))])
+    t = sa.table("ssd_contacts", sa.column("cont_worker_notes"))
+    ctx.conn.execute(sa.update(t).values(cont_worker_notes="Lives with grandmother; see notes"))
+    return ["ssd_contacts.cont_worker_notes"]
+
+
+def _missing_table(ctx: _Ctx, n: int) -> list[str]:
+    sa.Table("ssd_cla_health", sa.MetaData(), autoload_with=ctx.conn).drop(ctx.conn)
+    return ["ssd_cla_health"]
+
+
+def _missing_column(ctx: _Ctx, n: int) -> list[str]:
+    _rebuild(ctx.conn, "ssd_cin_assessments", drop={"cina_assessment_start_date"})
+    return ["ssd_cin_assessments.cina_assessment_start_date"]
+
+
+def concurrent_change(
+    url: str, as_at: dt.date, *, per_class: int = 3, seed: int = 1, after_table: str = "ssd_person"
+) -> tuple[Callable[[str], None], dict]:
+    """The changes_during_extract class: a progress callback for ``extract`` that, once
+    ``after_table`` has been read, adds ``per_class`` contacts (new ids, dated A, of existing
+    children) and deletes ``per_class`` contacts in W6, from another session, committed. The
+    returned entry (filled when the change ran) names the added ids (``ids``: absent from a
+    consistent snapshot), the deleted ones (``deleted``: present), and whether the CMS let the
+    writer commit while the extract read (``outcome``: committed, or blocked by the reader's
+    lock, as SQLite does without WAL)."""
+    fc = _BY_NAME["changes_during_extract"]
+    entry: dict = {
+        "rule": fc.rule,
+        "severity": fc.severity,
+        "description": fc.description,
+        "requested": per_class,
+        "injected": 0,
+        "ids": [],
+        "deleted": [],
+        "outcome": None,
+    }
+
+    def callback(message: str) -> None:
+        if entry["outcome"] is not None or not message.strip().startswith(f"{after_table}:"):
+            return
+        engine = sa.create_engine(
+            url, connect_args={"timeout": 1} if url.startswith("sqlite") else {}
+        )
+        try:
+            with engine.begin() as conn:
+                ctx = _Ctx(conn, metadata(), Windows.for_date(as_at), seed)
+                c = ctx.t("ssd_contacts")
+                rows = _in_w6_rows(
+                    ctx,
+                    "ssd_contacts",
+                    "cont_contact_id",
+                    "cont_person_id",
+                    "cont_contact_date",
+                    "cont_contact_source_code",
+                )
+                gone = _pick(
+                    ctx,
+                    "changes_during_extract",
+                    [_Candidate(r[0], r[1], r) for r in rows],
+                    per_class,
+                )
+                new_ids = _new_ids(ctx, c.c.cont_contact_id, per_class)
+                conn.execute(
+                    c.insert(),
+                    [
+                        {
+                            "cont_contact_id": i,
+                            "cont_person_id": x.person_id,
+                            "cont_contact_date": as_at,
+                            "cont_contact_source_code": x.payload[3],
+                        }
+                        for i, x in zip(new_ids, gone, strict=False)
+                    ],
+                )
+                conn.execute(
+                    sa.delete(c).where(c.c.cont_contact_id.in_([x.record_id for x in gone]))
+                )
+            entry.update(
+                ids=sorted(new_ids[: len(gone)]),
+                deleted=sorted(x.record_id for x in gone),
+                injected=len(gone),
+                outcome="committed",
+            )
+        except sa.exc.OperationalError:
+            entry["outcome"] = "blocked"
+        finally:
+            engine.dispose()
+
+    return callback, entry
+
+
 def _engine(url: str) -> sa.Engine:
     """An engine whose transactions cover DDL too. pysqlite opens a transaction only before
     INSERT/UPDATE/DELETE, so the rebuild of ssd_contacts would commit piecemeal and a later
@@ -634,6 +1358,8 @@ def _engine(url: str) -> sa.Engine:
         @sa.event.listens_for(engine, "connect")
         def _driver_autocommit(dbapi_conn, _record) -> None:
             dbapi_conn.isolation_level = None
+            # the non_utf8_text class leaves text later classes read
+            dbapi_conn.text_factory = lambda raw: decode_legacy_text(raw, [0])
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn: sa.Connection) -> None:
@@ -652,6 +1378,27 @@ _INJECTORS: dict[str, Callable[[_Ctx, int], list[str]]] = {
     "birth_after_care": _birth_after_care,
     "missing_dob": _missing_dob,
     "icpc_without_plan": _icpc_without_plan,
+    "null_key": _null_key,
+    "leading_zeros": _leading_zeros,
+    "placeholder_text": _placeholder_text,
+    "overlapping_cla_episodes": _overlapping_cla_episodes,
+    "overlapping_placements": _overlapping_placements,
+    "overlapping_cp_plans": _overlapping_cp_plans,
+    "two_dobs": _two_dobs,
+    "empty_table": _empty_table,
+    "whitespace_code": _whitespace_code,
+    "case_code": _case_code,
+    "non_utf8_text": _non_utf8_text,
+    "control_characters": _control_characters,
+    "long_text": _long_text,
+    "formula_text": _formula_text,
+    "text_in_date": _text_in_date,
+    "datetime_with_time": _datetime_with_time,
+    "mixed_date_formats": _mixed_date_formats,
+    "alias_column": _alias_column,
+    "extra_column": _extra_column,
+    "missing_table": _missing_table,
+    "missing_column": _missing_column,
 }
 
 
@@ -664,17 +1411,23 @@ def inject(
     Classes run in the order of ``CLASSES`` whatever the order asked, so the result depends only
     on the CMS, ``as_at``, ``per_class``, ``seed`` and the set of classes. A class with fewer
     candidates than asked injects what it can (``injected`` < ``requested``); one with none raises
-    ``FaultError`` and nothing is changed.
+    ``FaultError`` and nothing is changed. By default every class of kind ``gate`` (one CMS
+    holds them all); an ``extract`` class (missing_table, missing_column) stops the extract, so
+    it is asked for alone.
     """
-    wanted = list(CLASSES) if classes is None else list(classes)
-    unknown = sorted(set(wanted) - set(CLASSES))
+    wanted = list(GATE_CLASSES) if classes is None else list(classes)
+    known = set(_INJECTORS)
+    unknown = sorted(set(wanted) - known)
     if unknown:
         raise FaultError(
-            f"unknown fault class(es): {', '.join(unknown)} (known: {', '.join(CLASSES)})"
+            f"unknown fault class(es): {', '.join(unknown)} (known: {', '.join(sorted(known))}; "
+            "changes_during_extract runs through concurrent_change)"
         )
     if per_class < 1:
         raise FaultError(f"per_class must be at least 1: {per_class}")
     engine = _engine(url)
+    if classes is None and engine.dialect.name != "sqlite":
+        wanted.remove("non_utf8_text")  # only SQLite can hold text that is not UTF-8
     manifest: dict[str, dict] = {}
     try:
         with engine.begin() as conn:
@@ -682,7 +1435,7 @@ def inject(
             for name in CLASSES:
                 if name not in wanted:
                     continue
-                ids = _INJECTORS[name](ctx, per_class)
+                ids = list(dict.fromkeys(_INJECTORS[name](ctx, per_class)))
                 fc = _BY_NAME[name]
                 if not ids:
                     raise FaultError(
@@ -690,6 +1443,7 @@ def inject(
                         f"{as_at.isoformat()}; nothing was changed"
                     )
                 manifest[name] = {
+                    "kind": fc.kind,
                     "rule": fc.rule,
                     "severity": fc.severity,
                     "ids": sorted(str(i) for i in ids),

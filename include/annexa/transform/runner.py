@@ -35,6 +35,7 @@ from annexa.core.files import private_dir, private_file, seal
 from annexa.core.paths import sql_dir
 from annexa.core.registry import Query, as_at_dependent, list_number, manifest, queries
 from annexa.source.contract import TABLES
+from annexa.source.extract import ExtractError, read_manifest
 from annexa.transform.mapping import Mapping, code_map_table
 from annexa.transform.unmapped import Unmapped, find_2019_renderings, find_unmapped
 
@@ -159,6 +160,22 @@ def register_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
             raise FileNotFoundError(f"snapshot {snapshot} has no Parquet part for {t.name}")
         files = ", ".join("'" + p.replace("'", "''") + "'" for p in parts)
         con.execute(f"create or replace view raw_{t.name} as select * from read_parquet([{files}])")
+    # the records whose dates did not parse at extraction (the check frames' _parses__<col>)
+    con.execute(
+        "create or replace table raw_unparseable_dates (tbl varchar, col varchar, id varchar)"
+    )
+    try:
+        tables = read_manifest(Path(snapshot))["tables"]
+    except ExtractError:  # a hand-made snapshot (tests): no extraction facts
+        tables = {}
+    rows = [
+        (table, col, str(i))
+        for table, info in tables.items()
+        for col, ids in (info.get("unparseable_ids") or {}).items()
+        for i in ids
+    ]
+    if rows:
+        con.executemany("insert into raw_unparseable_dates values (?, ?, ?)", rows)
 
 
 def register_reference(

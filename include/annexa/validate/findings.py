@@ -19,6 +19,11 @@ SEVERITIES = ("error", "warning")
 SOURCE_FAMILIES = (
     "key_unique",
     "key_not_null",
+    "not_empty",
+    "date_parses",
+    "id_leading_zeros",
+    "no_overlap",
+    "dob_agrees",
     "child_joins",
     "worker_joins",
     "team_joins",

@@ -171,6 +171,9 @@ def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
     by_id = _rows_by_id(df, key, run)
     items = []
     for r in run.results:
+        if r.family == "not_empty" and not r.success:  # the table itself is the record
+            r.sample_ids = [r.target]
+            run.failing_ids[r.id] = [r.target]
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
             row = by_id.get(rid)
             value = None

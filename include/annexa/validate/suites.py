@@ -22,7 +22,7 @@ from annexa import reference
 from annexa.core.dates import Windows, add_months
 from annexa.core.paths import expectations_dir, sql_dir
 from annexa.core.registry import list_number, manifest
-from annexa.source.contract import TABLES, Table
+from annexa.source.contract import REQUIRED_ROWS, TABLES, Table
 
 ID_COLUMN = "_record_id"
 EPOCH = dt.date(1970, 1, 1)
@@ -81,6 +81,22 @@ EVENT_AFTER_BIRTH: dict[int, tuple[str, str]] = {
     10: ("date_entered_care", "error"),
 }
 
+
+# (group column, start, end): one child's CLA episodes, one period's placements and one child's
+# CP plans do not overlap (issue 14): a child is in one period, one placement, one plan at a time
+NO_OVERLAP: dict[str, tuple[str, str, str]] = {
+    "ssd_cla_episodes": (
+        "clae_person_id",
+        "clae_cla_episode_start_date",
+        "clae_cla_episode_ceased_date",
+    ),
+    "ssd_cla_placement": (
+        "clap_cla_id",
+        "clap_cla_placement_start_date",
+        "clap_cla_placement_end_date",
+    ),
+    "ssd_cp_plans": ("cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),
+}
 
 # required columns whose blank is a true fact to show, not a wrong return: the cell stays blank,
 # the row is published and the gap is a warning on the worklist (issue 14; docs/validation.md)
@@ -263,16 +279,26 @@ def source_suite(table: Table) -> dict:
             f"{t}:key_not_null:{table.key}",
             "error",
             f"every row has its key {table.key}",
-            column=table.key,
+            column="_raw_key",
         ),
         _exp(
             "column_values_to_be_unique",
             f"{t}:key_unique:{table.key}",
             "error",
             f"{table.key} identifies one row",
-            column=table.key,
+            column="_raw_key",
         ),
     ]
+    if table.name in REQUIRED_ROWS:
+        out.append(
+            _exp(
+                "table_row_count_to_be_between",
+                f"{t}:not_empty",
+                "error",
+                f"{t} holds rows (every LA has them: an empty table is a failed load)",
+                min_value=1,
+            )
+        )
     person = person_column(table)
     if person:
         out.append(
@@ -282,6 +308,40 @@ def source_suite(table: Table) -> dict:
                 "warning",
                 f"{person} is a person in ssd_person (else the record is left out of every list)",
                 column=f"_joins__{person}",
+                value_set=[True],
+            )
+        )
+        out.append(
+            _exp(
+                "column_values_to_be_in_set",
+                f"{t}:id_leading_zeros:{person}",
+                "error",
+                f"{person} joins ssd_person only with leading zeros restored: the id was "
+                "stored as a number somewhere and the record is lost from the lists",
+                column=f"_zeros__{person}",
+                value_set=[True],
+            )
+        )
+    if table.name in NO_OVERLAP:
+        group, start, end = NO_OVERLAP[table.name]
+        out.append(
+            _exp(
+                "column_values_to_be_in_set",
+                f"{t}:no_overlap:{start}",
+                "error",
+                f"no two rows of one {group} overlap ({start} to {end})",
+                column="_no_overlap",
+                value_set=[True],
+            )
+        )
+    if table.name == "ssd_person":
+        out.append(
+            _exp(
+                "column_values_to_be_in_set",
+                f"{t}:dob_agrees:pers_dob",
+                "error",
+                "a person has one date of birth (the lists would choose between them)",
+                column="_one_dob",
                 value_set=[True],
             )
         )
@@ -300,6 +360,16 @@ def source_suite(table: Table) -> dict:
     for c in table.columns:
         severity = "warning"  # source_contract §10: placeholders and future events warn
         if c.type == "date":
+            out.append(
+                _exp(
+                    "column_values_to_be_in_set",
+                    f"{t}:date_parses:{c.name}",
+                    "error",  # source_contract §10: "error for unparseable"
+                    f"{c.name} held a date the extract could read (not text such as 'unknown')",
+                    column=f"_parses__{c.name}",
+                    value_set=[True],
+                )
+            )
             out.append(
                 _exp(
                     "column_values_to_be_between",
@@ -471,9 +541,11 @@ def resolve(
 _CHECK_HEADER = """\
 -- Check frame of {t}, validated by its suite expectations/{t}.json. Generated from
 -- the source contract by `annexa suites --write` (annexa.validate.suites): edit the generator.
--- Grain: one row per {t} row. The key; whether the person, worker and team ids join
--- (_joins__<col>, which no single-table expectation can see); every date as a day number; id and
--- code columns normalised for the placeholder check (_text__<col>).
+-- Grain: one row per {t} row. The key ('(no key) person <id>' when missing; _raw_key as
+-- held); whether the person, worker and team ids join (_joins__<col>, which no single-table
+-- expectation can see) and a person id would with its leading zeros (_zeros__<col>); every date
+-- as a day number and whether it parsed at extraction (_parses__<col>); id and code columns
+-- normalised for the placeholder check (_text__<col>); overlaps and dates of birth (issue 14).
 """
 
 
@@ -486,15 +558,54 @@ def _joins(col: str, when_null: str, known: str, known_col: str) -> list[str]:
     ]
 
 
+def _overlap(table: Table) -> list[str]:
+    group, start, end = NO_OVERLAP[table.name]
+    far = "date '9999-12-31'"
+    return [
+        "    not exists (",
+        f"        select 1 from raw_{table.name} as o",
+        "        where",
+        f"            clean_text(o.{group}) = clean_text(_t.{group})",
+        f"            and cast(o.{table.key} as varchar)",
+        f"            is distinct from cast(_t.{table.key} as varchar)",
+        f"            and o.{start} < coalesce(_t.{end}, {far})",
+        f"            and _t.{start} < coalesce(o.{end}, {far})",
+        f"            and coalesce(o.{end}, {far}) >= o.{start}",
+        f"            and coalesce(_t.{end}, {far}) >= _t.{start}",
+        "    ) as _no_overlap",
+    ]
+
+
 def check_frame_sql(table: Table) -> str:
     """The ``sql/checks/<table>.sql`` the suite of ``table`` runs on (one select over
     ``raw_<table>``; identifiers only from the contract)."""
-    items = [[f"    cast({table.key} as varchar) as {table.key}"]]
     person = person_column(table)
+    who = f"'person ' || clean_text({person})" if person else "null"
+    items = [
+        [
+            "    coalesce(",
+            f"        cast(_t.{table.key} as varchar),",
+            f"        '(no key) ' || coalesce({who},",
+            "        'row ' || cast(row_number() over () as varchar))",
+            f"    ) as {table.key}",
+        ],
+        [f"    cast(_t.{table.key} as varchar) as _raw_key"],
+    ]
     if person:
         optional = table.column(person).need == "O"
         items.append(_joins(person, str(optional).lower(), "chk_known_persons", "person_id"))
         items.append([f"    clean_text({person}) as _child_id"])
+        p = f"clean_text({person})"
+        items.append(
+            [
+                "    case",
+                f"        when {p} is null or not regexp_full_match({p}, '[0-9]+') then true",
+                f"        when {p} in (select person_id from chk_known_persons) then true",
+                f"        else ltrim({p}, '0') not in "
+                "(select ltrim(person_id, '0') from chk_known_persons)",
+                f"    end as _zeros__{person}",
+            ]
+        )
     else:
         items.append(["    cast(null as varchar) as _child_id"])
     for col, kind in join_columns(table):
@@ -513,13 +624,30 @@ def check_frame_sql(table: Table) -> str:
                         f"    ) as {c.name}",
                     ]
                 )
+            items.append(
+                [
+                    f"    coalesce(cast(_t.{table.key} as varchar) not in (",
+                    "        select u.id from raw_unparseable_dates as u",
+                    f"        where u.tbl = '{table.name}' and u.col = '{c.name}'",
+                    f"    ), true) as _parses__{c.name}",
+                ]
+            )
         elif c.type in ("id", "code") and c.name != table.key:
             items.append([f"    lower(trim(cast({c.name} as varchar))) as _text__{c.name}"])
+    if table.name in NO_OVERLAP:
+        items.append(_overlap(table))
+    if table.name == "ssd_person":
+        items.append(
+            [
+                "    count(distinct pers_dob) over (partition by clean_text(pers_person_id)) <= 1",
+                "    as _one_dob",
+            ]
+        )
     lines = []
     for i, item in enumerate(items):
         lines += item[:-1] + [item[-1] + ("," if i < len(items) - 1 else "")]
     body = "\n".join(lines)
-    return f"{_CHECK_HEADER.format(t=table.name)}select\n{body}\nfrom raw_{table.name}\n"
+    return f"{_CHECK_HEADER.format(t=table.name)}select\n{body}\nfrom raw_{table.name} as _t\n"
 
 
 def stale_check_frames(folder: Path | None = None) -> list[str]:
