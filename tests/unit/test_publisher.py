@@ -109,3 +109,36 @@ def test_a_pack_is_released_like_a_return_beside_it(tmp_path):
         "2026-03-31"
     )
     assert sorted(p.name for p in ret.iterdir()) == ["annex.txt", "manifest.json"]
+
+
+def test_a_retry_of_the_same_run_never_deletes_the_live_release(tmp_path):
+    """Issue 14.3 (found by the crash harness): a publish retried under the same run key used to
+    delete the release its date pointed at before writing the new one, so a kill in between left
+    `latest` pointing at a half-deleted folder. Now the retry writes a new folder."""
+    publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("first"))
+    seen = []
+
+    def write(folder):  # while the retry writes, the published return is still whole
+        seen.append((latest(tmp_path, "999") / "annex.txt").read_text())
+        _writer("retry")(folder)
+
+    public = publish(tmp_path, "999", D(2026, 3, 31), "run1", write)
+    assert seen == ["first"] and (public / "annex.txt").read_text() == "retry"
+    assert len(list((tmp_path / "999" / ".releases").iterdir())) == 1  # the old one collected
+
+
+def test_a_full_disk_is_a_clear_error_and_keeps_the_old_return(tmp_path):
+    import errno
+
+    publish(tmp_path, "999", D(2026, 3, 31), "run1", _writer("old"))
+
+    def full(folder):
+        (folder / "annex.txt").write_text("partial")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder / "book.xlsx"))
+
+    with pytest.raises(PublishError, match="no space left on the device") as err:
+        publish(tmp_path, "999", D(2026, 4, 30), "run2", full)
+    assert "999" in str(err.value) and "previous one is still published" in str(err.value)
+    assert isinstance(err.value.__cause__, OSError)
+    assert (latest(tmp_path, "999") / "annex.txt").read_text() == "old"
+    assert [p.name for p in (tmp_path / "999" / ".releases").iterdir()] == ["2026-03-31__run1"]

@@ -111,7 +111,7 @@ def extract_step(
     if not share:
         dest = c.snapshot_dir()
         if dest.exists():  # a retry of this run: the old snapshot may predate a source fix
-            shutil.rmtree(dest)
+            _discard_snapshot(dest)
         _extract(c, source_url, dest, progress)
         return snapshot_extract(dest)
     dest = shared_snapshot_dir(cfg, source_url, today_london())
@@ -125,9 +125,18 @@ def extract_step(
                 log.info("backfill run: reusing the snapshot %s", dest)
                 return snapshot_extract(dest) | {"shared": True}
         if dest.exists():
-            shutil.rmtree(dest)
+            _discard_snapshot(dest)
         _extract(c, source_url, dest, progress)
         return snapshot_extract(dest) | {"shared": False}
+
+
+def _discard_snapshot(dest: Path) -> None:
+    """Remove an old snapshot, renamed aside first (atomic), so a kill mid-delete never leaves a
+    half snapshot that looks whole where the build reads (issue 14.3)."""
+    doomed = dest.with_name(f".{dest.name}.old")
+    shutil.rmtree(doomed, ignore_errors=True)
+    os.rename(dest, doomed)
+    shutil.rmtree(doomed)
 
 
 def _extract(

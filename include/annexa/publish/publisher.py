@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
 import shutil
@@ -95,14 +96,22 @@ def release(
     hook = crash_hook or (lambda step: None)
     with la_lock(lock_dir, progress):
         releases = private_dir(base / RELEASES)
-        folder_name = f"{name}__{_SAFE.sub('_', run_key)}"
+        stem = f"{name}__{_SAFE.sub('_', run_key)}"
+        folder_name, n = stem, 1
+        while (releases / folder_name).exists():  # a retry of this run: that one may be live
+            n += 1
+            folder_name = f"{stem}__{n}"
         folder = releases / folder_name
-        if folder.exists():
-            shutil.rmtree(folder)
         private_dir(folder)
-        write(folder)
-        seal(folder)
-        fsync_tree(folder)
+        try:
+            write(folder)
+            seal(folder)
+            fsync_tree(folder)
+        except BaseException as exc:
+            shutil.rmtree(folder, ignore_errors=True)  # never leave a half release behind
+            if isinstance(exc, OSError):
+                raise PublishError(_write_failed(base, name, exc)) from exc
+            raise
         hook("written")
         public = base / name
         _swap_symlink(public, f"{RELEASES}/{folder_name}")
@@ -135,6 +144,19 @@ def publish(
         lock_dir=la_dir,
         progress=progress,
         crash_hook=crash_hook,
+    )
+
+
+def _write_failed(base: Path, name: str, exc: OSError) -> str:
+    what = (
+        "no space left on the device"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        else (os.strerror(exc.errno) if exc.errno else type(exc).__name__)
+    )
+    return (
+        f"could not write the release {name} under {base}: {what} "
+        f"({type(exc).__name__}, errno {exc.errno}); the partial release was removed and the "
+        "previous one is still published"
     )
 
 
