@@ -4,7 +4,11 @@ and every date resolve to a complete release whose manifest checksums verify, th
 snapshot or release is visible, and that the next run succeeds; then publishes into a full disk
 and runs two publishers for one LA at once. Figures only: never a pass/fail test.
 
-    .venv/bin/python bench/bench_crash.py [--publish 160] [--extract 20] [--build 20] [--keep DIR]
+    .venv/bin/python bench/bench_crash.py [--publish 160] [--extract 20] [--build 20]
+        [--cms FILE.db] [--keep DIR]
+
+The CMS is the synthetic `small` one (seed 3) unless ``--cms`` names a SQLite CMS to copy (a
+smaller one makes each kill cheaper on a busy machine; the steps and files are the same).
 """
 
 from __future__ import annotations
@@ -25,13 +29,17 @@ def main() -> None:
     ap.add_argument("--extract", type=int, default=20)
     ap.add_argument("--build", type=int, default=20)
     ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument(
+        "--recover-every", type=int, default=1, help="run the next run after every N-th kill"
+    )
+    ap.add_argument("--cms", type=Path, help="a SQLite CMS to copy instead of generating one")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     args = ap.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="annexa_crash_"))
     t0 = time.time()
     try:
-        p = prepare(folder)
-        print(f"prepared in {time.time() - t0:.0f} s: {json.dumps(p.seconds)}")
+        p = prepare(folder, cms=args.cms)
+        print(f"prepared in {time.time() - t0:.0f} s: {json.dumps(p.seconds)}", flush=True)
         t1 = time.time()
         fig = campaign(
             p,

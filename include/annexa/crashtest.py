@@ -255,6 +255,7 @@ def calibrate(p: Prepared, step: str) -> float:
 class Figures:
     iterations: Counter = field(default_factory=Counter)  # per step
     killed: Counter = field(default_factory=Counter)  # the kill landed while it ran
+    recovered: Counter = field(default_factory=Counter)  # next runs checked
     finished_first: Counter = field(default_factory=Counter)
     bad_after_kill: list[str] = field(default_factory=list)
     recovery_failures: list[str] = field(default_factory=list)
@@ -266,6 +267,7 @@ class Figures:
             "iterations": dict(self.iterations),
             "killed_while_running": dict(self.killed),
             "finished_before_the_kill": dict(self.finished_first),
+            "next_runs_checked": dict(self.recovered),
             "partial_or_unverified_after_kill": len(self.bad_after_kill),
             "recovery_failures": len(self.recovery_failures),
             "problems": (self.bad_after_kill + self.recovery_failures)[:20],
@@ -274,8 +276,17 @@ class Figures:
         }
 
 
-def campaign(p: Prepared, kills: dict[str, int], *, seed: int = 14) -> Figures:
-    """Kill each step ``kills[step]`` times at random moments; check after every kill."""
+def campaign(
+    p: Prepared,
+    kills: dict[str, int],
+    *,
+    seed: int = 14,
+    recover_every: int = 1,
+    say=None,
+) -> Figures:
+    """Kill each step ``kills[step]`` times at random moments; check what is published after
+    every kill, and that the next run succeeds after every ``recover_every``-th kill of a step
+    (and its last)."""
     from annexa.pipeline import RunConfig, build_step, extract_step, publish_step
 
     rng = random.Random(seed)
@@ -284,6 +295,8 @@ def campaign(p: Prepared, kills: dict[str, int], *, seed: int = 14) -> Figures:
     for step in STEPS:
         if kills.get(step):
             fig.seconds[step] = calibrate(p, step)
+            if say:
+                say(f"{step}: {fig.seconds[step]:.1f} s from ready to done")
     dates = [AS_AT, AS_AT + dt.timedelta(days=1), AS_AT + dt.timedelta(days=2)]
     for step in STEPS:
         for i in range(kills.get(step, 0)):
@@ -308,6 +321,9 @@ def campaign(p: Prepared, kills: dict[str, int], *, seed: int = 14) -> Figures:
             if step == "extract":
                 problems += snapshot_problems(RunConfig(**cfg).snapshot_dir())
             fig.bad_after_kill += [f"{step} #{i}: {x}" for x in problems]
+            if (i + 1) % recover_every and i + 1 < kills[step]:
+                continue
+            fig.recovered[step] += 1
             releases = out / LA / ".releases"
             live = {e.resolve() for e in (out / LA).iterdir() if e.is_symlink()}
             # hidden leftovers of the killed run (a half-written release): never visible
@@ -476,7 +492,7 @@ def _slow_publish(prepared_json: str, out: str, log: str, run_key: str, hold: fl
 
         return real(out_root, la_code, as_at, key, write_slowly, **kw)
 
-    publisher.publish = publish_slowly
+    publisher.publish = publish_slowly  # type: ignore[assignment]
     cfg = _cfg(p.folder, AS_AT, run_key) | {"out_dir": out}
     publish_step(cfg, p.build, p.validation, p.extract)
     return 0

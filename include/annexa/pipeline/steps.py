@@ -203,9 +203,22 @@ def build_step(
             "built_at": dt.datetime.now(dt.UTC).isoformat(),
         },
     )
-    started = read_manifest(Path(snapshot)).get("started_at") or dt.datetime.now(dt.UTC).isoformat()
+    snap = read_manifest(Path(snapshot))
+    started = snap.get("started_at") or dt.datetime.now(dt.UTC).isoformat()
     extracted_on = london_date(dt.datetime.fromisoformat(started))
-    return result.to_dict() | {"extracted_on": extracted_on.isoformat()}
+    return result.to_dict() | {
+        "extracted_on": extracted_on.isoformat(),
+        "source_rows": {t: v["rows"] for t, v in snap["tables"].items()},
+    }
+
+
+def _published_rows(c: RunConfig) -> dict[str, int]:
+    """Rows per SSD table behind the LA's latest published return (none yet: empty)."""
+    try:
+        m = json.loads((Path(c.out_dir) / c.la_code / "latest" / "manifest.json").read_text())
+        return {str(k): int(v) for k, v in ((m.get("source") or {}).get("rows") or {}).items()}
+    except (OSError, ValueError, TypeError):
+        return {}
 
 
 @contextlib.contextmanager
@@ -256,6 +269,8 @@ def validate_step(
         today=today,
         renderings_2019=tuple(build.get("renderings_2019") or ()),
         cross={k: Path(v) for k, v in (build.get("cross") or {}).items()},
+        source_rows=build.get("source_rows") or {},
+        published_rows=_published_rows(c),
     )
     summary, items = run_gate(inputs, session)
     blocked = summary["errors"] > 0

@@ -388,27 +388,6 @@ REQUIRED_ONE_OF: dict[str, tuple[tuple[str, str], ...]] = {
     "ssd_involvements": (("invo_person_id", "invo_referral_id"),),
 }
 
-# Tables every LA's build holds rows in: empty means a failed load, not a quiet month (issue 14).
-# Early help, immigration status, adopters and the like can be empty for a small LA.
-REQUIRED_ROWS: frozenset[str] = frozenset(
-    {
-        "ssd_person",
-        "ssd_contacts",
-        "ssd_cin_episodes",
-        "ssd_cin_assessments",
-        "ssd_s47_enquiry",
-        "ssd_initial_cp_conference",
-        "ssd_cp_plans",
-        "ssd_cla_episodes",
-        "ssd_legal_status",
-        "ssd_cla_placement",
-        "ssd_care_leavers",
-        "ssd_professionals",
-        "ssd_department",
-        "ssd_involvements",
-    }
-)
-
 # Per-CMS aliases: column as named in that build -> contract name (spec §7.3).
 ALIASES: dict[str, dict[str, dict[str, str]]] = {
     "mosaic": {

@@ -156,7 +156,8 @@ FAULT_CLASSES: tuple[FaultClass, ...] = (
     FaultClass(
         "empty_table",
         "ssd_care_leavers:not_empty",
-        "every row of ssd_care_leavers deleted (a failed load); id: the table",
+        "every row of ssd_care_leavers deleted (a failed load), caught where a return with care "
+        "leavers was published before; id: the table",
     ),
     FaultClass(
         "whitespace_code",
@@ -808,11 +809,13 @@ def _icpc_without_plan(ctx: _Ctx, n: int) -> list[str]:
 
 def _in_w6_rows(ctx: _Ctx, table: str, key: str, person: str, date_col: str, *extra) -> list:
     t = ctx.t(table)
-    return ctx.conn.execute(
-        sa.select(t.c[key], t.c[person], t.c[date_col], *[t.c[e] for e in extra]).where(
-            _in_w6(ctx, t.c[date_col]), t.c[key].is_not(None), t.c[person].is_not(None)
-        )
-    ).all()
+    return list(
+        ctx.conn.execute(
+            sa.select(t.c[key], t.c[person], t.c[date_col], *[t.c[e] for e in extra]).where(
+                _in_w6(ctx, t.c[date_col]), t.c[key].is_not(None), t.c[person].is_not(None)
+            )
+        ).all()
+    )
 
 
 def _null_key(ctx: _Ctx, n: int) -> list[str]:
@@ -905,7 +908,7 @@ def _overlapping(rows: Sequence[tuple[str, dt.date | None, dt.date | None]]) -> 
     out = set()
     for i, (k1, s1, e1) in enumerate(rows):
         for k2, s2, e2 in rows[i + 1 :]:
-            if None in (s1, s2) or k1 == k2:
+            if s1 is None or s2 is None or k1 == k2:
                 continue
             if (e1 or top) < s1 or (e2 or top) < s2:
                 continue
@@ -959,7 +962,7 @@ def _overlapping_cla_episodes(ctx: _Ctx, n: int) -> list[str]:
         ):
             cands.append(_Candidate(x.period_id, x.person_id, last))
     ids: list[str] = []
-    for x in _pick(ctx, "overlapping_cla_episodes", cands, n):
+    for c in _pick(ctx, "overlapping_cla_episodes", cands, n):
         ids += _add_overlap(
             ctx,
             "ssd_cla_episodes",
@@ -967,7 +970,7 @@ def _overlapping_cla_episodes(ctx: _Ctx, n: int) -> list[str]:
             "clae_person_id",
             "clae_cla_episode_start_date",
             "clae_cla_episode_ceased_date",
-            x.payload,
+            c.payload,
             keep_end=False,
         )
     return ids
@@ -990,7 +993,7 @@ def _overlapping_placements(ctx: _Ctx, n: int) -> list[str]:
         if row["clap_cla_placement_start_date"] <= latest_start:
             cands.append(_Candidate(x.period_id, x.person_id, dict(row)))
     ids: list[str] = []
-    for x in _pick(ctx, "overlapping_placements", cands, n):
+    for c in _pick(ctx, "overlapping_placements", cands, n):
         ids += _add_overlap(
             ctx,
             "ssd_cla_placement",
@@ -998,7 +1001,7 @@ def _overlapping_placements(ctx: _Ctx, n: int) -> list[str]:
             "clap_cla_id",
             "clap_cla_placement_start_date",
             "clap_cla_placement_end_date",
-            x.payload,
+            c.payload,
             keep_end=True,
         )
     return ids

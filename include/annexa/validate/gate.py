@@ -52,6 +52,8 @@ class GateInputs:
     today: dt.date
     renderings_2019: tuple[dict, ...] = ()
     cross: dict[str, Path] = field(default_factory=dict)  # cross rule -> its failing rows
+    source_rows: dict[str, int] = field(default_factory=dict)  # SSD table -> rows extracted
+    published_rows: dict[str, int] = field(default_factory=dict)  # ... behind `latest`
 
 
 def expected_age(dob: dt.date | None, basis: str | None, at: dt.date) -> int | None:
@@ -171,9 +173,6 @@ def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
     by_id = _rows_by_id(df, key, run)
     items = []
     for r in run.results:
-        if r.family == "not_empty" and not r.success:  # the table itself is the record
-            r.sample_ids = [r.target]
-            run.failing_ids[r.id] = [r.target]
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):
             row = by_id.get(rid)
             value = None
@@ -292,6 +291,49 @@ def _rendering_results(renderings: tuple[dict, ...]) -> list[RuleResult]:
     return out
 
 
+def _emptied(g: GateInputs) -> tuple[list[RuleResult], list[WorkItem]]:
+    """A table that is empty now but held rows behind the last published return: a failed load
+    (an SSD refresh truncated it and did not reload), never a quiet month. The record is the
+    table. With nothing published yet there is nothing to compare."""
+    results, items = [], []
+    for table in sorted(g.source_rows):
+        if g.source_rows[table] or not g.published_rows.get(table):
+            continue
+        description = (
+            f"{table} holds rows (it held {g.published_rows[table]:,} behind the published "
+            "return: an empty table is a failed load)"
+        )
+        rid = f"{table}:not_empty"
+        results.append(
+            RuleResult(
+                id=rid,
+                target=table,
+                family="not_empty",
+                column=None,
+                severity="error",
+                description=description,
+                success=False,
+                unexpected_count=1,
+                sample_ids=[table],
+            )
+        )
+        items.append(
+            WorkItem(
+                rule=rid,
+                severity="error",
+                target=table,
+                column=None,
+                record_id=table,
+                child_id=None,
+                value="0 rows",
+                team=None,
+                worker=None,
+                description=description,
+            )
+        )
+    return results, items
+
+
 class GateSession:
     """What the gate keeps between the as-at dates of one backfill: one GX context, and each
     source table's suite results. A source check frame and its resolved expectations are the
@@ -353,6 +395,9 @@ def run_gate(g: GateInputs, session: GateSession | None = None) -> tuple[dict, l
     cross_results, cross_items = _cross(g)
     results += cross_results
     items += cross_items
+    emptied, emptied_items = _emptied(g)
+    results += emptied
+    items += emptied_items
     results += _unmapped_results(g.unmapped)
     results += _rendering_results(tuple(g.renderings_2019))
     applied = apply_waivers(results, items, g.waivers, g.today)

@@ -22,7 +22,7 @@ from annexa import reference
 from annexa.core.dates import Windows, add_months
 from annexa.core.paths import expectations_dir, sql_dir
 from annexa.core.registry import list_number, manifest
-from annexa.source.contract import REQUIRED_ROWS, TABLES, Table
+from annexa.source.contract import TABLES, Table
 
 ID_COLUMN = "_record_id"
 EPOCH = dt.date(1970, 1, 1)
@@ -289,16 +289,6 @@ def source_suite(table: Table) -> dict:
             column="_raw_key",
         ),
     ]
-    if table.name in REQUIRED_ROWS:
-        out.append(
-            _exp(
-                "table_row_count_to_be_between",
-                f"{t}:not_empty",
-                "error",
-                f"{t} holds rows (every LA has them: an empty table is a failed load)",
-                min_value=1,
-            )
-        )
     person = person_column(table)
     if person:
         out.append(
