@@ -321,6 +321,11 @@ def campaign(
             if step == "extract":
                 problems += snapshot_problems(RunConfig(**cfg).snapshot_dir())
             fig.bad_after_kill += [f"{step} #{i}: {x}" for x in problems]
+            if say and (i + 1) % 10 == 0:
+                say(
+                    f"{step}: {i + 1} kills ({fig.killed[step]} while running), "
+                    f"{len(fig.bad_after_kill)} bad, {len(fig.recovery_failures)} failed next runs"
+                )
             if (i + 1) % recover_every and i + 1 < kills[step]:
                 continue
             fig.recovered[step] += 1
