@@ -25,7 +25,7 @@ def test_forty_random_kills_never_leave_a_partial_or_unverified_return(prepared)
     assert fig["problems"] == []
     assert fig["partial_or_unverified_after_kill"] == 0 and fig["recovery_failures"] == 0
     # the sample really kills work in progress, not idle processes
-    assert sum(fig["killed_while_running"].values()) >= 28
+    assert sum(fig["killed_while_running"].values()) >= 20
     assert published_problems(prepared.folder / "out") == []
 
 
