@@ -630,3 +630,52 @@ def test_without_wal_the_reader_blocks_the_writer(clean_db, tmp_path):
         str(x) for x in pq.read_table(snap / "ssd_contacts").column("cont_contact_id").to_pylist()
     }
     assert got == _ids(url, "select cont_contact_id from ssd_contacts")
+
+
+def test_both_readers_write_the_same_snapshot_of_the_faulted_cms(faulted, tmp_path, monkeypatch):
+    """The ADBC reader (the default on SQLite) and the generic SQLAlchemy path normalise every
+    fault the same way: identical parts (schema, values, rows per part) and identical manifest
+    counts (reformatted, unparseable with their ids, control characters, recoded text, aliases,
+    extra columns)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from annexa.source.contract import TABLES
+
+    url, _ = faulted
+    fast = extract(url, tmp_path / "adbc", progress=lambda _m: None)
+    monkeypatch.setenv("ANNEXA_EXTRACT_READER", "sqlalchemy")
+    slow = extract(url, tmp_path / "generic", progress=lambda _m: None)
+    mf = json.loads((fast / "manifest.json").read_text())
+    ms = json.loads((slow / "manifest.json").read_text())
+    assert (mf["reader"], ms["reader"]) == ("adbc-sqlite", "sqlalchemy")
+    for t in TABLES:
+        a, b = pq.read_table(fast / t.name), pq.read_table(slow / t.name)
+        assert a.schema == b.schema and a.to_pylist() == b.to_pylist(), t.name
+        fa, fs = mf["tables"][t.name], ms["tables"][t.name]
+        for k in (
+            "rows",
+            "missing_optional",
+            "aliased",
+            "unparseable_dates",
+            "unparseable_ids",
+            "reformatted_dates",
+            "control_characters",
+            "recoded_text",
+            "extra_columns",
+        ):
+            assert fa[k] == fs[k], (t.name, k)
+        assert [f["rows"] for f in fa["files"]] == [f["rows"] for f in fs["files"]], t.name
+    counted = {
+        k
+        for t in mf["tables"].values()
+        for k in t
+        if t[k] and k.endswith(("_dates", "_text", "characters"))
+    }
+    assert {
+        "reformatted_dates",
+        "unparseable_dates",
+        "control_characters",
+        "recoded_text",
+    } <= counted

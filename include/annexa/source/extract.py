@@ -44,12 +44,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from annexa.core.files import private_dir, sha256_file, write_text
@@ -201,8 +203,31 @@ def _to_date(values: Sequence, report: TableReport, name: str, keys: Sequence | 
     return pa.array(out, pa.date32())
 
 
+_ALLOWED_LOW = np.array([0x09, 0x0A, 0x0D], dtype=np.uint8)  # tab, LF, CR
+
+
+def _may_hold_controls(arr: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether a string array's data bytes include a C0 control but tab, LF, CR (or DEL);
+    bytes outside a sliced array's range can only make this say yes, never no."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return True
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        b = np.frombuffer(data, dtype=np.uint8)
+        low = b[b < 0x20]
+        if (low.size and not np.isin(low, _ALLOWED_LOW).all()) or (b == 0x7F).any():
+            return True
+    return False
+
+
 def _strip_controls(arr: pa.Array, report: TableReport, name: str) -> pa.Array:
-    """Remove control characters from text (counted per column)."""
+    """Remove control characters from text (counted per column). The data buffer is scanned
+    for such bytes first (numpy, no regex): most columns hold none."""
+    if not _may_hold_controls(arr):
+        return arr
     hits = pc.sum(pc.match_substring_regex(arr, _CONTROL_ARROW)).as_py() or 0
     if not hits:
         return arr
@@ -418,8 +443,7 @@ def _adbc_connect(url: str, reader: str):
         return adbc_sqlite.connect(u.database)
     import adbc_driver_postgresql.dbapi as adbc_pg
 
-    # libpq takes the same URL (user, password, host, port, database, connect_timeout, options)
-    conn = adbc_pg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False))
+    conn = adbc_pg.connect(_libpq_uri(u))
     try:
         with conn.cursor() as cur:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -427,6 +451,16 @@ def _adbc_connect(url: str, reader: str):
         conn.close()
         raise
     return conn
+
+
+def _libpq_uri(u: URL) -> str:
+    """The URL as libpq takes it (user, password, host, port, database and the query:
+    connect_timeout, options...). Query values are percent-encoded, never ``+`` for a space:
+    libpq decodes only ``%XX``, so ``options=-c statement_timeout=300`` must reach it whole."""
+    uri = u.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    if u.query:
+        uri += "?" + urlencode(dict(u.query), doseq=True, quote_via=quote)
+    return uri
 
 
 def _q(name: str) -> str:

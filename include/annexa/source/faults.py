@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 from collections import defaultdict
@@ -35,6 +36,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from annexa.core.dates import Windows
+from annexa.core.files import write_json
 from annexa.source.contract import metadata
 from annexa.source.extract import decode_legacy_text
 
@@ -1283,7 +1285,11 @@ def concurrent_change(
     returned entry (filled when the change ran) names the added ids (``ids``: absent from a
     consistent snapshot), the deleted ones (``deleted``: present), and whether the CMS let the
     writer commit while the extract read (``outcome``: committed, or blocked by the reader's
-    lock, as SQLite does without WAL)."""
+    lock, as SQLite does without WAL).
+
+    The writer is another process, as a CMS's writers are: SQLite's locks are POSIX locks, which
+    never conflict within one process, so a writer in the extract's own process (the ADBC reader
+    and pysqlite are two SQLite libraries) would not meet the reader's lock at all."""
     fc = _BY_NAME["changes_during_extract"]
     entry: dict = {
         "rule": fc.rule,
@@ -1299,55 +1305,58 @@ def concurrent_change(
     def callback(message: str) -> None:
         if entry["outcome"] is not None or not message.strip().startswith(f"{after_table}:"):
             return
-        engine = sa.create_engine(
-            url, connect_args={"timeout": 1} if url.startswith("sqlite") else {}
-        )
-        try:
-            with engine.begin() as conn:
-                ctx = _Ctx(conn, metadata(), Windows.for_date(as_at), seed)
-                c = ctx.t("ssd_contacts")
-                rows = _in_w6_rows(
-                    ctx,
-                    "ssd_contacts",
-                    "cont_contact_id",
-                    "cont_person_id",
-                    "cont_contact_date",
-                    "cont_contact_source_code",
-                )
-                gone = _pick(
-                    ctx,
-                    "changes_during_extract",
-                    [_Candidate(r[0], r[1], r) for r in rows],
-                    per_class,
-                )
-                new_ids = _new_ids(ctx, c.c.cont_contact_id, per_class)
-                conn.execute(
-                    c.insert(),
-                    [
-                        {
-                            "cont_contact_id": i,
-                            "cont_person_id": x.person_id,
-                            "cont_contact_date": as_at,
-                            "cont_contact_source_code": x.payload[3],
-                        }
-                        for i, x in zip(new_ids, gone, strict=False)
-                    ],
-                )
-                conn.execute(
-                    sa.delete(c).where(c.c.cont_contact_id.in_([x.record_id for x in gone]))
-                )
-            entry.update(
-                ids=sorted(new_ids[: len(gone)]),
-                deleted=sorted(x.record_id for x in gone),
-                injected=len(gone),
-                outcome="committed",
-            )
-        except sa.exc.OperationalError:
-            entry["outcome"] = "blocked"
-        finally:
-            engine.dispose()
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            entry.update(pool.apply(_change_contacts, (url, as_at, per_class, seed)))
 
     return callback, entry
+
+
+def _change_contacts(url: str, as_at: dt.date, per_class: int, seed: int) -> dict:
+    """concurrent_change's writer (run in its own process): the entry's fields it fills."""
+    engine = sa.create_engine(url, connect_args={"timeout": 1} if url.startswith("sqlite") else {})
+    try:
+        with engine.begin() as conn:
+            ctx = _Ctx(conn, metadata(), Windows.for_date(as_at), seed)
+            c = ctx.t("ssd_contacts")
+            rows = _in_w6_rows(
+                ctx,
+                "ssd_contacts",
+                "cont_contact_id",
+                "cont_person_id",
+                "cont_contact_date",
+                "cont_contact_source_code",
+            )
+            gone = _pick(
+                ctx,
+                "changes_during_extract",
+                [_Candidate(r[0], r[1], r) for r in rows],
+                per_class,
+            )
+            new_ids = _new_ids(ctx, c.c.cont_contact_id, per_class)
+            conn.execute(
+                c.insert(),
+                [
+                    {
+                        "cont_contact_id": i,
+                        "cont_person_id": x.person_id,
+                        "cont_contact_date": as_at,
+                        "cont_contact_source_code": x.payload[3],
+                    }
+                    for i, x in zip(new_ids, gone, strict=False)
+                ],
+            )
+            conn.execute(sa.delete(c).where(c.c.cont_contact_id.in_([x.record_id for x in gone])))
+        return {
+            "ids": sorted(new_ids[: len(gone)]),
+            "deleted": sorted(x.record_id for x in gone),
+            "injected": len(gone),
+            "outcome": "committed",
+        }
+    except sa.exc.OperationalError:
+        return {"outcome": "blocked"}
+    finally:
+        engine.dispose()
 
 
 def _engine(url: str) -> sa.Engine:
@@ -1460,12 +1469,6 @@ def inject(
 
 
 def write_manifest(path: str | os.PathLike, manifest: dict[str, dict]) -> Path:
-    """Write the manifest as JSON, readable by the owner only (0600); returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, sort_keys=True)
-        f.write("\n")
-    os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
-    return path
+    """Write the manifest as JSON through the project's owner-only writer (0600, atomic
+    replace); returns the path."""
+    return write_json(Path(path), manifest, indent=2, sort_keys=True)
