@@ -69,3 +69,4 @@ select
             and coalesce(_t.clae_cla_episode_ceased_date, date '9999-12-31') >= _t.clae_cla_episode_start_date
     ) as _no_overlap
 from raw_ssd_cla_episodes as _t
+order by 1

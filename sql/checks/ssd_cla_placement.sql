@@ -53,3 +53,4 @@ select
             and coalesce(_t.clap_cla_placement_end_date, date '9999-12-31') >= _t.clap_cla_placement_start_date
     ) as _no_overlap
 from raw_ssd_cla_placement as _t
+order by 1

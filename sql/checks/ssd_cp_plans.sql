@@ -53,3 +53,4 @@ select
             and coalesce(_t.cppl_cp_plan_end_date, date '9999-12-31') >= _t.cppl_cp_plan_start_date
     ) as _no_overlap
 from raw_ssd_cp_plans as _t
+order by 1

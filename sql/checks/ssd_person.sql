@@ -35,3 +35,4 @@ select
     count(distinct pers_dob) over (partition by clean_text(pers_person_id)) <= 1
     as _one_dob
 from raw_ssd_person as _t
+order by 1
