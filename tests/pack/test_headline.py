@@ -228,3 +228,21 @@ def test_shipped_population_is_the_synthetic_la_only(monkeypatch):
     year, total = population_0_17("999", dt.date(2026, 3, 31))
     assert year == 2025 and 20_000 < total < 30_000  # sized for the small demo LA
     assert population_0_17("E06000001", dt.date(2026, 3, 31)) is None
+
+
+def test_headline_england_count_is_not_compared_with_a_rate():
+    # HP02 is a rate per 10,000, but England's published figure is a count of referrals (the
+    # spec: "National rate not captured"): the tile names it as a different measure, draws no
+    # England line and gives no better/worse marker against it
+    p = pack()
+    hp02 = ind("HP02", "rate_per_10000", "context", 411.5, 500.0, 24300.0, "n/a", 632830)
+    hp02.update(england_unit="count", england_comparable=False)
+    p["indicators"].append(hp02)
+    p["history"]["HP02"] = [
+        {"as_at": "2026-02-28", "value": 400.0, "numerator": 486.0, "denominator": 24300.0},
+        {"as_at": "2026-03-31", "value": 411.5, "numerator": 500.0, "denominator": 24300.0},
+    ]
+    tile_html = tile(render_html(p), "HP02")
+    assert ">411.5 per 10,000" in tile_html
+    assert "632,830 (2025) - different measure, not compared" in tile_html
+    assert "632,830 per 10,000" not in tile_html and 'class="ref"' not in tile_html

@@ -19,10 +19,12 @@ from typing import Any
 from annexa.pack.indicators import compare
 from annexa.pack.values import (
     MARKERS,
+    NOT_COMPARED,
     SUPPRESSED,
     as_date,
     below,
     decimals,
+    england_value_text,
     fmt_date,
     fmt_number,
     fmt_value,
@@ -126,11 +128,9 @@ def benchmark_text(row: dict, key: str) -> str:
 def england_short(row: dict) -> str:
     if number(row.get("england_value")) is None:
         return "\u2013"
-    text = fmt_value(row.get("england_value"), row.get("england_unit") or row.get("unit"))
-    if row.get("england_year") is not None:
-        text += f" ({row['england_year']})"
+    text = england_value_text(row)
     if not row.get("england_comparable", True):
-        text += " - not compared"
+        text += NOT_COMPARED
     return text
 
 

@@ -215,19 +215,27 @@ def marker_parts(row: dict) -> tuple[str, str, str]:
     return MARKERS.get(str(row.get("marker")), ("?", str(row.get("marker")), "m-na"))
 
 
+NOT_COMPARED = " - different measure, not compared"
+
+
+def england_value_text(row: dict) -> str:
+    """England's latest value in its own unit and year: '22.6% (2025)', '632,830 (2025)'."""
+    text = fmt_value(row.get("england_value"), row.get("england_unit") or row.get("unit"))
+    if row.get("england_year") is not None:
+        text += f" ({row['england_year']})"
+    return text
+
+
 def england_text(row: dict) -> str:
     """'22.6% (2025)' with † ‡ (u) for derived, secondary, unconfirmed values."""
     if number(row.get("england_value")) is None:
         return "none"
-    unit = row.get("england_unit") or row.get("unit")
-    text = fmt_value(row.get("england_value"), unit)
-    if row.get("england_year") is not None:
-        text += f" ({row['england_year']})"
+    text = england_value_text(row)
     mark = STATUS_MARKS.get(str(row.get("england_status")))
     if mark:
         text += f" {mark}"
     if not row.get("england_comparable", True) and row.get("value") is not None:
-        text += " - different measure, not compared"
+        text += NOT_COMPARED
     return text + other_benchmarks_text(row)
 
 
