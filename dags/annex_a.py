@@ -19,8 +19,8 @@ import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from annexa.airflow_support import default_args
 from annexa.core.constants import CMS_BUILDS, TIMEZONE
-from annexa.notify import AnnexaFailureNotifier
 
 RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/annex_a")
 # LA branches running at once (each task of the branch): a `large` LA needs ~1 GB in its build
@@ -36,13 +36,7 @@ MAX_PARALLEL_LAS = int(os.environ.get("ANNEXA_MAX_PARALLEL_LAS") or 2)
     max_active_runs=1,
     doc_md=__doc__,
     tags=["annex-a", "ofsted"],
-    default_args={
-        "owner": "data-team",
-        "retries": 2,
-        "retry_delay": pendulum.duration(minutes=5),
-        # after the last retry: a data-free summary by SMTP or webhook (annexa_notify)
-        "on_failure_callback": AnnexaFailureNotifier(),
-    },
+    default_args=default_args(),
     params={
         "as_at": Param(
             None,

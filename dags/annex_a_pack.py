@@ -13,8 +13,8 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from annexa.airflow_support import default_args
 from annexa.core.constants import TIMEZONE
-from annexa.notify import AnnexaFailureNotifier
 
 RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/annex_a")
 
@@ -27,12 +27,7 @@ RETURN_PUBLISHED = Asset(name="annex_a_return", uri="file:///annexa/published/an
     max_active_runs=1,
     doc_md=__doc__,
     tags=["annex-a", "ofsted", "pack"],
-    default_args={
-        "owner": "data-team",
-        "retries": 2,
-        "retry_delay": pendulum.duration(minutes=2),
-        "on_failure_callback": AnnexaFailureNotifier(),
-    },
+    default_args=default_args(retry_minutes=2),
     params={
         "la_code": Param(None, type=["null", "string"], description="LA code (ANNEXA_LA_CODE)"),
         "out_dir": Param(None, type=["null", "string"], description="Published returns folder"),

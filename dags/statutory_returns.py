@@ -15,7 +15,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from annexa.notify import AnnexaFailureNotifier
+from annexa.airflow_support import default_args
 
 
 @dag(
@@ -26,12 +26,7 @@ from annexa.notify import AnnexaFailureNotifier
     max_active_runs=1,
     doc_md=__doc__,
     tags=["cin-census", "ssda903", "dfe"],
-    default_args={
-        "owner": "data-team",
-        "retries": 2,
-        "retry_delay": pendulum.duration(minutes=5),
-        "on_failure_callback": AnnexaFailureNotifier(),
-    },
+    default_args=default_args(),
     params={
         "year": Param(
             None,

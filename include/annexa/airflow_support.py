@@ -1,6 +1,9 @@
-"""Small helpers for running inside Airflow tasks (imported lazily, inside tasks only)."""
+"""Small helpers for the DAG files and for running inside Airflow tasks (``source_url`` is
+imported lazily, inside tasks only)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 _SCHEMES = {
     "postgres": "postgresql+psycopg",
@@ -39,3 +42,18 @@ def is_backfill(dag_run: object) -> bool:
     task SDK's run type is a str enum, so its value is compared, never its name)."""
     kind = getattr(dag_run, "run_type", None)
     return getattr(kind, "value", kind) == "backfill"
+
+
+def default_args(retry_minutes: int = 5) -> dict[str, Any]:
+    """Every DAG's task defaults: owned by the data team, two retries ``retry_minutes`` apart,
+    and after the last retry a data-free summary by SMTP or webhook (``annexa_notify``)."""
+    import pendulum
+
+    from annexa.notify import AnnexaFailureNotifier
+
+    return {
+        "owner": "data-team",
+        "retries": 2,
+        "retry_delay": pendulum.duration(minutes=retry_minutes),
+        "on_failure_callback": AnnexaFailureNotifier(),
+    }

@@ -528,11 +528,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     )
     if rc == 0 and not faults:
-        # the statutory returns from the same CMS (issue 11), for the collection year of A
-        from annexa.returns.build import collection_year
+        # the statutory returns from the same CMS (issue 11) for the last complete collection
+        # year (the one an LA submits): reference date the last 31 March on or before A. A year
+        # still running has children due to leave care by 31 March still in care (DfE 359).
+        from annexa.returns.build import collection_year, last_reference_date
 
         state, folder = run_returns_dag(
-            url, out, la_code="999", la_name="Synthshire (synthetic)", year=collection_year(as_at)
+            url,
+            out,
+            la_code="999",
+            la_name="Synthshire (synthetic)",
+            year=collection_year(last_reference_date(as_at)),
         )
         if folder is None:  # reported, but the Annex A demo stands (its publish is unaffected)
             _say(

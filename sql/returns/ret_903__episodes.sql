@@ -9,7 +9,7 @@
 -- and REC blank) when the period ends after A. DEC is the column dec_date (dec is a keyword).
 -- REASON_PLACE_CHANGE: the reason the SSD gives for the ended placement, on an episode that
 -- ends in a change of placement. Episodes that ended before the collection year are not reported.
--- HOME_POST is not in the SSD (blank).
+-- HOME_POST is not in the SSD (blank). PLACE: H5 is reported as K3 from 2025/26 (below).
 with periods as (
     select *
     from int_cla__periods_of_care
@@ -160,7 +160,13 @@ select
     e.rne,
     e.ls,
     coalesce(n.cin, o.primary_need_code) as cin,
-    l.placement_type_code as place,
+    -- H5 (semi-independent living, still in Annex A's list) left the 903's codes in 2025/26
+    -- (DfE 146); since 28 October 2023 such a setting is Ofsted-registered supported
+    -- accommodation, K3 (DfE 503D takes an H5 open at the year's start to continue as K3)
+    case
+        when l.placement_type_code = 'H5' and census_start() >= date '2025-04-01' then 'K3'
+        else l.placement_type_code
+    end as place,
     -- DfE 213, 226: a temporary placement (T0-T4) has no provider and no reason for its change
     case when l.placement_type_code not like 'T%' then l.provider_code end as place_provider,
     coalesce(e.next_decom, o.end_date) as dec_date,

@@ -87,6 +87,138 @@ def person(pid: str, dob: dt.date | None = _DEFAULT_DOB, **kw) -> dict:
     }
 
 
+# --- SSD rows shared by the scenarios: the contract's column names live here; a scenario's own
+# defaults are keyword arguments (or SSD columns passed by name through ``extra``)
+
+
+def referral(rid, pid, start, close=None, reason=None, *, nfa="N", need="N1", **extra) -> dict:
+    return {
+        "cine_referral_id": rid,
+        "cine_person_id": pid,
+        "cine_referral_date": start,
+        "cine_referral_nfa": nfa,
+        "cine_cin_primary_need_code": need,
+        "cine_close_date": close,
+        "cine_close_reason": reason,
+        **extra,
+    }
+
+
+def assessment(aid, pid, rid, start, auth=None, *, team=None, worker=None, **extra) -> dict:
+    return {
+        "cina_assessment_id": aid,
+        "cina_person_id": pid,
+        "cina_referral_id": rid,
+        "cina_assessment_start_date": start,
+        "cina_assessment_auth_date": auth,
+        "cina_assessment_child_seen": "Y",
+        "cina_assessment_team": team,
+        "cina_assessment_worker_id": worker,
+        **extra,
+    }
+
+
+def cp_plan(plid, pid, start, end=None, *, rid=None, ola=None, initial="NEG", latest="NEG") -> dict:
+    return {
+        "cppl_cp_plan_id": plid,
+        "cppl_referral_id": rid,
+        "cppl_person_id": pid,
+        "cppl_cp_plan_start_date": start,
+        "cppl_cp_plan_end_date": end,
+        "cppl_cp_plan_ola": ola,
+        "cppl_cp_plan_initial_category": initial,
+        "cppl_cp_plan_latest_category": latest,
+    }
+
+
+def cla_episode(
+    eid,
+    pid,
+    cla,
+    start,
+    rne="S",
+    need="N1",
+    ceased=None,
+    reason=None,
+    entered="start",
+    iro=None,
+    ref=None,
+) -> dict:
+    """An episode of care; ``entered`` is the date the child entered care ("start": ``start``)."""
+    return {
+        "clae_cla_episode_id": eid,
+        "clae_person_id": pid,
+        "clae_cla_id": cla,
+        "clae_cla_episode_start_date": start,
+        "clae_cla_episode_start_reason": rne,
+        "clae_cla_primary_need_code": need,
+        "clae_cla_episode_ceased_date": ceased,
+        "clae_cla_episode_ceased_reason": reason,
+        "clae_referral_id": ref,
+        "clae_cla_last_iro_contact_date": iro,
+        "clae_entered_care_date": start if entered == "start" else entered,
+    }
+
+
+def legal_status(lid, pid, code, start, end=None) -> dict:
+    return {
+        "lega_legal_status_id": lid,
+        "lega_person_id": pid,
+        "lega_legal_status": code,
+        "lega_legal_status_start_date": start,
+        "lega_legal_status_end_date": end,
+    }
+
+
+def placement(
+    plid,
+    cla,
+    start,
+    ptype="U4",
+    prov="PR1",
+    pc="ZZ1 0ED",
+    urn=None,
+    end=None,
+    pid=None,
+    *,
+    why=None,
+) -> dict:
+    return {
+        "clap_cla_placement_id": plid,
+        "clap_cla_id": cla,
+        "clap_person_id": pid,
+        "clap_cla_placement_start_date": start,
+        "clap_cla_placement_end_date": end,
+        "clap_cla_placement_type": ptype,
+        "clap_cla_placement_provider": prov,
+        "clap_cla_placement_postcode": pc,
+        "clap_cla_placement_urn": urn,
+        "clap_cla_placement_change_reason": why,
+    }
+
+
+def missing(mid, pid, start, kind="M", offered=None, accepted=None, end=None) -> dict:
+    return {
+        "miss_table_id": mid,
+        "miss_person_id": pid,
+        "miss_missing_episode_start_date": start,
+        "miss_missing_episode_end_date": end,
+        "miss_missing_episode_type": kind,
+        "miss_missing_rhi_offered": offered,
+        "miss_missing_rhi_accepted": accepted,
+    }
+
+
+def immigration_status(iid, pid, status, start, end=None) -> dict:
+    return {
+        "immi_immigration_status_id": iid,
+        "immi_person_id": pid,
+        "immi_immigration_status": status,
+        "immi_immigration_status_start_date": start,
+        "immi_immigration_status_end_date": end,
+    }
+
+
 def published(row: dict) -> dict:
     """The published columns of an output row (hidden '_' columns dropped)."""
     return {k: v for k, v in row.items() if not k.startswith("_")}

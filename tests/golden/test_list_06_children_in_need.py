@@ -7,24 +7,21 @@ import datetime as dt
 import pytest
 
 from annexa import reference
-from golden.cms import build_lists, person, published
+from golden.cms import (
+    assessment,
+    build_lists,
+    cla_episode,
+    cp_plan,
+    legal_status,
+    person,
+    published,
+    referral,
+)
 
 pytestmark = pytest.mark.golden
 
 D = dt.date
 A = D(2026, 6, 30)  # W6 starts 30/12/2025 (annex_a.md §3.1)
-
-
-def _ref(rid, pid, start, close=None, reason=None, nfa="N", need="N1"):
-    return {
-        "cine_referral_id": rid,
-        "cine_person_id": pid,
-        "cine_referral_date": start,
-        "cine_referral_nfa": nfa,
-        "cine_cin_primary_need_code": need,
-        "cine_close_date": close,
-        "cine_close_reason": reason,
-    }
 
 
 def _cinp(plid, pid, rid, start, end=None, team=None, worker=None):
@@ -36,55 +33,6 @@ def _cinp(plid, pid, rid, start, end=None, team=None, worker=None):
         "cinp_cin_plan_end_date": end,
         "cinp_cin_plan_team": team,
         "cinp_cin_plan_worker_id": worker,
-    }
-
-
-def _cpp(plid, pid, start, end=None, ola=None):
-    return {
-        "cppl_cp_plan_id": plid,
-        "cppl_person_id": pid,
-        "cppl_cp_plan_start_date": start,
-        "cppl_cp_plan_end_date": end,
-        "cppl_cp_plan_ola": ola,
-        "cppl_cp_plan_initial_category": "NEG",
-        "cppl_cp_plan_latest_category": "NEG",
-    }
-
-
-def _asmt(aid, pid, rid, start, auth=None, team=None, worker=None):
-    return {
-        "cina_assessment_id": aid,
-        "cina_person_id": pid,
-        "cina_referral_id": rid,
-        "cina_assessment_start_date": start,
-        "cina_assessment_auth_date": auth,
-        "cina_assessment_child_seen": "Y",
-        "cina_assessment_team": team,
-        "cina_assessment_worker_id": worker,
-    }
-
-
-def _clae(eid, pid, cla, start, ceased=None, reason=None):
-    return {
-        "clae_cla_episode_id": eid,
-        "clae_person_id": pid,
-        "clae_cla_id": cla,
-        "clae_cla_episode_start_date": start,
-        "clae_cla_episode_start_reason": "S",
-        "clae_cla_primary_need_code": "N1",
-        "clae_cla_episode_ceased_date": ceased,
-        "clae_cla_episode_ceased_reason": reason,
-        "clae_entered_care_date": start,
-    }
-
-
-def _lega(lid, pid, code, start, end=None):
-    return {
-        "lega_legal_status_id": lid,
-        "lega_person_id": pid,
-        "lega_legal_status": code,
-        "lega_legal_status_start_date": start,
-        "lega_legal_status_end_date": end,
     }
 
 
@@ -181,35 +129,35 @@ ROWS = {
         {"dept_team_id": "T2", "dept_team_name": "Front Door"},
     ],
     "ssd_cin_episodes": [
-        _ref("R01", "C01", D(2025, 6, 1), D(2025, 12, 30), "RC7"),  # closed on W6 start: in
-        _ref("R02", "C02", D(2025, 6, 1), D(2025, 12, 29), "RC7"),  # day before W6: out
-        _ref("R03", "C03", D(2025, 11, 1), D(2026, 6, 30), "RC3"),  # closed on A: ended (D2)
-        _ref("R04", "C04", D(2026, 1, 5), D(2026, 7, 10), "RC8"),  # closure after A: open
-        _ref("R05A", "C05", D(2026, 1, 10)),
-        _ref("R05B", "C05", D(2026, 7, 1)),  # starts after A: out
-        _ref("R06", "C06", D(2026, 3, 1), D(2026, 3, 2), nfa="Y"),  # NFA referral: out
-        _ref("R07A", "C07", D(2025, 11, 1)),
-        _ref("R07B", "C07", D(2026, 1, 15), D(2026, 2, 1), "RC8"),  # RC8 closure: out
-        _ref("R08", "C08", D(2026, 2, 15), D(2026, 3, 1), "RC9"),  # RC9 closure: out
-        _ref("R09", "C09", D(2025, 10, 1)),  # care-leaver only: out
-        _ref("R10", "C10", D(2022, 12, 1)),
-        _ref("9", "C11", D(2026, 2, 1), D(2026, 4, 1), "RC7"),  # tie: lower id
-        _ref("10", "C11", D(2026, 2, 1), D(2026, 5, 1), "RC7"),  # tie: higher id wins
-        _ref("R12OLD", "C12", D(2024, 1, 1)),
-        _ref("R12A", "C12", D(2026, 3, 1)),  # tie: open wins
-        _ref("R12B", "C12", D(2026, 3, 1), D(2026, 4, 1), "RC7"),
-        _ref("R13", "C13", D(2026, 2, 10), need=None),  # need not recorded: N0
-        _ref("R15", "C15", D(2025, 5, 1)),
-        _ref("R16", "C16", D(2025, 9, 15), need="N2"),
-        _ref("R17", "C17", D(2025, 8, 1)),
-        _ref("R19", "C19", D(2026, 4, 1)),
-        _ref("R20", "C20", D(2026, 1, 20), D(2026, 3, 1), "RC7"),
-        _ref("R21", "C21", D(2026, 1, 1)),
-        _ref("R23", "C23", D(2026, 5, 1)),
-        _ref("R24", "C24", D(2026, 6, 20), D(2026, 7, 3), nfa="Y"),  # NFA known after A only
-        _ref("R25", "C25", D(2026, 2, 20), nfa=None),  # NFA flag missing: in
-        _ref("R26", "C26", D(2025, 10, 1), D(2026, 2, 1)),  # closure reason missing
-        _ref("RX", "CX", D(2026, 2, 1)),  # orphan: no such person
+        referral("R01", "C01", D(2025, 6, 1), D(2025, 12, 30), "RC7"),  # closed on W6 start: in
+        referral("R02", "C02", D(2025, 6, 1), D(2025, 12, 29), "RC7"),  # day before W6: out
+        referral("R03", "C03", D(2025, 11, 1), D(2026, 6, 30), "RC3"),  # closed on A: ended (D2)
+        referral("R04", "C04", D(2026, 1, 5), D(2026, 7, 10), "RC8"),  # closure after A: open
+        referral("R05A", "C05", D(2026, 1, 10)),
+        referral("R05B", "C05", D(2026, 7, 1)),  # starts after A: out
+        referral("R06", "C06", D(2026, 3, 1), D(2026, 3, 2), nfa="Y"),  # NFA referral: out
+        referral("R07A", "C07", D(2025, 11, 1)),
+        referral("R07B", "C07", D(2026, 1, 15), D(2026, 2, 1), "RC8"),  # RC8 closure: out
+        referral("R08", "C08", D(2026, 2, 15), D(2026, 3, 1), "RC9"),  # RC9 closure: out
+        referral("R09", "C09", D(2025, 10, 1)),  # care-leaver only: out
+        referral("R10", "C10", D(2022, 12, 1)),
+        referral("9", "C11", D(2026, 2, 1), D(2026, 4, 1), "RC7"),  # tie: lower id
+        referral("10", "C11", D(2026, 2, 1), D(2026, 5, 1), "RC7"),  # tie: higher id wins
+        referral("R12OLD", "C12", D(2024, 1, 1)),
+        referral("R12A", "C12", D(2026, 3, 1)),  # tie: open wins
+        referral("R12B", "C12", D(2026, 3, 1), D(2026, 4, 1), "RC7"),
+        referral("R13", "C13", D(2026, 2, 10), need=None),  # need not recorded: N0
+        referral("R15", "C15", D(2025, 5, 1)),
+        referral("R16", "C16", D(2025, 9, 15), need="N2"),
+        referral("R17", "C17", D(2025, 8, 1)),
+        referral("R19", "C19", D(2026, 4, 1)),
+        referral("R20", "C20", D(2026, 1, 20), D(2026, 3, 1), "RC7"),
+        referral("R21", "C21", D(2026, 1, 1)),
+        referral("R23", "C23", D(2026, 5, 1)),
+        referral("R24", "C24", D(2026, 6, 20), D(2026, 7, 3), nfa="Y"),  # NFA known after A only
+        referral("R25", "C25", D(2026, 2, 20), nfa=None),  # NFA flag missing: in
+        referral("R26", "C26", D(2025, 10, 1), D(2026, 2, 1)),  # closure reason missing
+        referral("RX", "CX", D(2026, 2, 1)),  # orphan: no such person
     ],
     "ssd_cin_plans": [
         _cinp("CINP04", "C04", "R04", D(2026, 1, 20), D(2026, 7, 10)),  # ends after A: open
@@ -221,28 +169,30 @@ ROWS = {
         _cinp("CINP25", "C25", "R25", D(2026, 3, 1)),
     ],
     "ssd_cp_plans": [
-        _cpp("CP09", "C09", D(2025, 6, 1), D(2025, 12, 29)),  # ended the day before W6
-        _cpp("CP12", "C12", D(2026, 3, 5), ola="Y"),  # held for another LA
-        _cpp("CP15", "C15", D(2025, 6, 1)),
-        _cpp("CP16", "C16", D(2026, 1, 5)),
-        _cpp("CP17", "C17", D(2025, 9, 1), D(2026, 6, 30)),  # ended on A (D2)
-        _cpp("CP20", "C20", D(2026, 2, 1)),
-        _cpp("CP21", "C21", D(2026, 2, 1), D(2026, 5, 31)),
+        cp_plan("CP09", "C09", D(2025, 6, 1), D(2025, 12, 29)),  # ended the day before W6
+        cp_plan("CP12", "C12", D(2026, 3, 5), ola="Y"),  # held for another LA
+        cp_plan("CP15", "C15", D(2025, 6, 1)),
+        cp_plan("CP16", "C16", D(2026, 1, 5)),
+        cp_plan("CP17", "C17", D(2025, 9, 1), D(2026, 6, 30)),  # ended on A (D2)
+        cp_plan("CP20", "C20", D(2026, 2, 1)),
+        cp_plan("CP21", "C21", D(2026, 2, 1), D(2026, 5, 31)),
     ],
     "ssd_cin_assessments": [
-        _asmt("AS05", "C05", "R05A", D(2026, 1, 12), D(2026, 7, 5), team="T1", worker="W1"),
-        _asmt("AS19", "C19", "R19", D(2026, 4, 2), D(2026, 6, 30)),  # authorised on A
-        _asmt("AS23", "C23", "R23", D(2026, 5, 2)),  # pre-birth, open
+        assessment("AS05", "C05", "R05A", D(2026, 1, 12), D(2026, 7, 5), team="T1", worker="W1"),
+        assessment("AS19", "C19", "R19", D(2026, 4, 2), D(2026, 6, 30)),  # authorised on A
+        assessment("AS23", "C23", "R23", D(2026, 5, 2)),  # pre-birth, open
     ],
     "ssd_cla_episodes": [
-        _clae("E10", "C10", "CLA10", D(2023, 1, 1), D(2026, 2, 1), "E11"),  # ended in W6
-        _clae("E15", "C15", "CLA15", D(2025, 9, 1)),
-        _clae("E16", "C16", "CLA16", D(2025, 10, 1)),
+        cla_episode(
+            "E10", "C10", "CLA10", D(2023, 1, 1), ceased=D(2026, 2, 1), reason="E11"
+        ),  # ended in W6
+        cla_episode("E15", "C15", "CLA15", D(2025, 9, 1)),
+        cla_episode("E16", "C16", "CLA16", D(2025, 10, 1)),
     ],
     "ssd_legal_status": [
-        _lega("L10", "C10", "C2", D(2023, 1, 1), D(2026, 2, 1)),
-        _lega("L15", "C15", "C2", D(2025, 9, 1)),
-        _lega("L16", "C16", "V3", D(2025, 10, 1)),  # short breaks: not looked after
+        legal_status("L10", "C10", "C2", D(2023, 1, 1), D(2026, 2, 1)),
+        legal_status("L15", "C15", "C2", D(2025, 9, 1)),
+        legal_status("L16", "C16", "V3", D(2025, 10, 1)),  # short breaks: not looked after
     ],
     "ssd_care_leavers": [
         _cl("CL09", "C09", "FORMER_RELEVANT"),

@@ -8,7 +8,16 @@ import pytest
 
 from annexa import reference
 from annexa.transform.mapping import Mapping
-from golden.cms import build_lists, person, published
+from golden.cms import (
+    build_lists,
+    cla_episode,
+    immigration_status,
+    legal_status,
+    missing,
+    person,
+    placement,
+    published,
+)
 
 pytestmark = pytest.mark.golden
 
@@ -19,58 +28,6 @@ W12 = D(2025, 6, 30)
 
 
 # --- SSD rows ---------------------------------------------------------------------------------
-
-
-def _ep(
-    eid,
-    pid,
-    cla,
-    start,
-    rne="S",
-    need="N1",
-    ceased=None,
-    reason=None,
-    entered="start",
-    iro=None,
-    ref=None,
-):
-    return {
-        "clae_cla_episode_id": eid,
-        "clae_person_id": pid,
-        "clae_cla_id": cla,
-        "clae_cla_episode_start_date": start,
-        "clae_cla_episode_start_reason": rne,
-        "clae_cla_primary_need_code": need,
-        "clae_cla_episode_ceased_date": ceased,
-        "clae_cla_episode_ceased_reason": reason,
-        "clae_referral_id": ref,
-        "clae_cla_last_iro_contact_date": iro,
-        "clae_entered_care_date": start if entered == "start" else entered,
-    }
-
-
-def _leg(lid, pid, code, start, end=None):
-    return {
-        "lega_legal_status_id": lid,
-        "lega_person_id": pid,
-        "lega_legal_status": code,
-        "lega_legal_status_start_date": start,
-        "lega_legal_status_end_date": end,
-    }
-
-
-def _plc(plid, cla, start, ptype="U4", prov="PR1", pc="ZZ1 0ED", urn=None, end=None, pid=None):
-    return {
-        "clap_cla_placement_id": plid,
-        "clap_cla_id": cla,
-        "clap_person_id": pid,
-        "clap_cla_placement_start_date": start,
-        "clap_cla_placement_end_date": end,
-        "clap_cla_placement_type": ptype,
-        "clap_cla_placement_provider": prov,
-        "clap_cla_placement_postcode": pc,
-        "clap_cla_placement_urn": urn,
-    }
 
 
 def _rev(rid, cla, pid, date, cancelled="N"):
@@ -113,28 +70,6 @@ def _hc(hid, pid, kind, date, status):
     }
 
 
-def _miss(mid, pid, start, kind="M", offered=None, accepted=None, end=None):
-    return {
-        "miss_table_id": mid,
-        "miss_person_id": pid,
-        "miss_missing_episode_start_date": start,
-        "miss_missing_episode_end_date": end,
-        "miss_missing_episode_type": kind,
-        "miss_missing_rhi_offered": offered,
-        "miss_missing_rhi_accepted": accepted,
-    }
-
-
-def _immi(iid, pid, status, start, end=None):
-    return {
-        "immi_immigration_status_id": iid,
-        "immi_person_id": pid,
-        "immi_immigration_status": status,
-        "immi_immigration_status_start_date": start,
-        "immi_immigration_status_end_date": end,
-    }
-
-
 def _invo(iid, pid, prof, start, end=None, team=None):
     return {
         "invo_involvements_id": iid,
@@ -164,12 +99,12 @@ def _lac(
     return {
         "ssd_person": [person(pid, dob)],
         "ssd_cla_episodes": [
-            _ep(
+            cla_episode(
                 f"E_{pid}", pid, f"P_{pid}", start, need=need, ceased=ceased, reason=reason, iro=iro
             )
         ],
-        "ssd_legal_status": [_leg(f"L_{pid}", pid, legal, start, ceased)] if legal else [],
-        "ssd_cla_placement": [_plc(f"PL_{pid}", f"P_{pid}", start, pc=pc)],
+        "ssd_legal_status": [legal_status(f"L_{pid}", pid, legal, start, ceased)] if legal else [],
+        "ssd_cla_placement": [placement(f"PL_{pid}", f"P_{pid}", start, pc=pc)],
     }
 
 
@@ -189,10 +124,10 @@ ROWS = _merge(
     _lac("W6IN", D(2025, 3, 1), ceased=W6, reason="E4A", legal=None),
     {
         "ssd_legal_status": [
-            _leg("LW1", "W6IN", "C1", D(2025, 3, 1), D(2025, 5, 1)),
-            _leg("LW2", "W6IN", "C2", D(2025, 5, 1), W6),
-            _leg("LW3", "W6IN", "NONLAC", W6),
-            _leg("LW4", "W6IN", "V2", D(2026, 2, 1)),
+            legal_status("LW1", "W6IN", "C1", D(2025, 3, 1), D(2025, 5, 1)),
+            legal_status("LW2", "W6IN", "C2", D(2025, 5, 1), W6),
+            legal_status("LW3", "W6IN", "NONLAC", W6),
+            legal_status("LW4", "W6IN", "V2", D(2026, 2, 1)),
         ],
         "ssd_cla_health": [
             _hc("HW1", "W6IN", "HEALTH", D(2025, 11, 1), "Completed"),
@@ -214,30 +149,32 @@ ROWS = _merge(
     _lac("ENDA", D(2024, 9, 1), ceased=A, reason="E11", legal=None),
     {
         "ssd_legal_status": [
-            _leg("LE1", "ENDA", "C2", D(2024, 9, 1), D(2025, 8, 1)),
-            _leg("LE2", "ENDA", "E1", D(2025, 8, 1)),
+            legal_status("LE1", "ENDA", "C2", D(2024, 9, 1), D(2025, 8, 1)),
+            legal_status("LE2", "ENDA", "E1", D(2025, 8, 1)),
         ]
     },
     # ceased after A: still open at A, ceased date and reason blank (D3); status from after A
     # ignored; a plan record ending after A is in force at A
     _lac("AFTER", D(2025, 2, 1), ceased=D(2026, 7, 5), reason="E13"),
     {
-        "ssd_legal_status": [_leg("LA2", "AFTER", "V2", D(2026, 7, 1))],
+        "ssd_legal_status": [legal_status("LA2", "AFTER", "V2", D(2026, 7, 1))],
         "ssd_cla_care_plan": [
             _plan("CPA", "AFTER", D(2026, 1, 1), '{"RETURN1M": "Y"}', D(2026, 7, 5))
         ],
     },
     # short breaks only (V3; the NONLAC status is ignored) -> out
     _lac("SB", D(2026, 1, 1), legal="V3"),
-    {"ssd_legal_status": [_leg("LSB2", "SB", "NONLAC", D(2025, 1, 1))]},
+    {"ssd_legal_status": [legal_status("LSB2", "SB", "NONLAC", D(2025, 1, 1))]},
     # two periods: the latest is listed; the earlier ended 01/11/2025 (in W12) -> subsequent;
     # placements: the episode open on W12's first day 1, + P (01/07/2025) 1, T and L 0,
     # + S of the new period 1 = 3
     {
         "ssd_person": [person("LATEST")],
         "ssd_cla_episodes": [
-            _ep("EL1", "LATEST", "PL1", D(2025, 1, 1), "S", ceased=D(2025, 7, 1), reason="X1"),
-            _ep(
+            cla_episode(
+                "EL1", "LATEST", "PL1", D(2025, 1, 1), "S", ceased=D(2025, 7, 1), reason="X1"
+            ),
+            cla_episode(
                 "EL2",
                 "LATEST",
                 "PL1",
@@ -247,7 +184,7 @@ ROWS = _merge(
                 reason="X1",
                 entered=D(2025, 1, 1),
             ),
-            _ep(
+            cla_episode(
                 "EL3",
                 "LATEST",
                 "PL1",
@@ -257,7 +194,7 @@ ROWS = _merge(
                 reason="X1",
                 entered=D(2025, 1, 1),
             ),
-            _ep(
+            cla_episode(
                 "EL4",
                 "LATEST",
                 "PL1",
@@ -267,15 +204,15 @@ ROWS = _merge(
                 reason="E4B",
                 entered=D(2025, 1, 1),
             ),
-            _ep("EL5", "LATEST", "PL2", D(2026, 2, 1), "S", need="N5"),
+            cla_episode("EL5", "LATEST", "PL2", D(2026, 2, 1), "S", need="N5"),
         ],
         "ssd_legal_status": [
-            _leg("LL1", "LATEST", "C2", D(2025, 1, 1), D(2025, 11, 1)),
-            _leg("LL2", "LATEST", "V2", D(2026, 2, 1)),
+            legal_status("LL1", "LATEST", "C2", D(2025, 1, 1), D(2025, 11, 1)),
+            legal_status("LL2", "LATEST", "V2", D(2026, 2, 1)),
         ],
         "ssd_cla_placement": [
-            _plc("PLL1", "PL1", D(2025, 1, 1), end=D(2025, 11, 1)),
-            _plc("PLL2", "PL2", D(2026, 2, 1), ptype="U6", prov="PR2"),
+            placement("PLL1", "PL1", D(2025, 1, 1), end=D(2025, 11, 1)),
+            placement("PLL2", "PL2", D(2026, 2, 1), ptype="U6", prov="PR2"),
         ],
         "ssd_involvements": [
             _invo("IL1", "LATEST", "PW3", D(2025, 1, 1), D(2026, 3, 1), "T1"),
@@ -287,37 +224,37 @@ ROWS = _merge(
     {
         "ssd_person": [person("SUBY")],
         "ssd_cla_episodes": [
-            _ep("EY1", "SUBY", "PY1", D(2025, 1, 1), ceased=W12, reason="E4A"),
-            _ep("EY2", "SUBY", "PY2", D(2026, 1, 1)),
+            cla_episode("EY1", "SUBY", "PY1", D(2025, 1, 1), ceased=W12, reason="E4A"),
+            cla_episode("EY2", "SUBY", "PY2", D(2026, 1, 1)),
         ],
         "ssd_legal_status": [
-            _leg("LY1", "SUBY", "C2", D(2025, 1, 1), W12),
-            _leg("LY2", "SUBY", "C2", D(2026, 1, 1)),
+            legal_status("LY1", "SUBY", "C2", D(2025, 1, 1), W12),
+            legal_status("LY2", "SUBY", "C2", D(2026, 1, 1)),
         ],
-        "ssd_cla_placement": [_plc("PLY2", "PY2", D(2026, 1, 1))],
+        "ssd_cla_placement": [placement("PLY2", "PY2", D(2026, 1, 1))],
     },
     # earlier period ended the day before W12 -> no; a short-break-only period in W12 neither
     # makes it a subsequent period nor counts as a placement -> placements 1
     {
         "ssd_person": [person("SUBN")],
         "ssd_cla_episodes": [
-            _ep("EN1", "SUBN", "PN1", D(2025, 1, 1), ceased=D(2025, 6, 29), reason="E4A"),
-            _ep("EN2", "SUBN", "PN2", D(2025, 8, 1), ceased=D(2025, 8, 3), reason="E4A"),
-            _ep("EN3", "SUBN", "PN3", D(2026, 1, 1)),
+            cla_episode("EN1", "SUBN", "PN1", D(2025, 1, 1), ceased=D(2025, 6, 29), reason="E4A"),
+            cla_episode("EN2", "SUBN", "PN2", D(2025, 8, 1), ceased=D(2025, 8, 3), reason="E4A"),
+            cla_episode("EN3", "SUBN", "PN3", D(2026, 1, 1)),
         ],
         "ssd_legal_status": [
-            _leg("LN1", "SUBN", "C2", D(2025, 1, 1), D(2025, 6, 29)),
-            _leg("LN2", "SUBN", "V3", D(2025, 8, 1), D(2025, 8, 3)),
-            _leg("LN3", "SUBN", "C2", D(2026, 1, 1)),
+            legal_status("LN1", "SUBN", "C2", D(2025, 1, 1), D(2025, 6, 29)),
+            legal_status("LN2", "SUBN", "V3", D(2025, 8, 1), D(2025, 8, 3)),
+            legal_status("LN3", "SUBN", "C2", D(2026, 1, 1)),
         ],
-        "ssd_cla_placement": [_plc("PLN3", "PN3", D(2026, 1, 1))],
+        "ssd_cla_placement": [placement("PLN3", "PN3", D(2026, 1, 1))],
     },
     # category of need of the latest episode starting by A (N4, not N1 nor N5 after A); its X1
     # end after A leaves the period open; L does not count -> placements 1; IRO date shown
     {
         "ssd_person": [person("NEED")],
         "ssd_cla_episodes": [
-            _ep(
+            cla_episode(
                 "ED1",
                 "NEED",
                 "PD",
@@ -328,7 +265,7 @@ ROWS = _merge(
                 "X1",
                 iro=D(2026, 6, 1),
             ),
-            _ep(
+            cla_episode(
                 "ED2",
                 "NEED",
                 "PD",
@@ -340,7 +277,7 @@ ROWS = _merge(
                 entered=D(2025, 3, 1),
                 iro=D(2026, 6, 1),
             ),
-            _ep(
+            cla_episode(
                 "ED3",
                 "NEED",
                 "PD",
@@ -352,10 +289,10 @@ ROWS = _merge(
             ),
         ],
         "ssd_legal_status": [
-            _leg("LD1", "NEED", "C1", D(2025, 3, 1), D(2026, 1, 10)),
-            _leg("LD2", "NEED", "C2", D(2026, 1, 10)),
+            legal_status("LD1", "NEED", "C1", D(2025, 3, 1), D(2026, 1, 10)),
+            legal_status("LD2", "NEED", "C2", D(2026, 1, 10)),
         ],
-        "ssd_cla_placement": [_plc("PLD", "PD", D(2025, 3, 1))],
+        "ssd_cla_placement": [placement("PLD", "PD", D(2025, 3, 1))],
     },
     # reviews: latest not cancelled up to A, one linked by person and date only; visits up to
     # A; IRO contact after A -> blank; unparseable care-plan JSON -> no plan
@@ -442,8 +379,8 @@ ROWS = _merge(
     _lac("PCIN", D(2025, 10, 1)),
     {
         "ssd_cla_placement": [
-            _plc("PLIN2", "P_PCIN", D(2026, 2, 1), "K2", "PR4", " zz1  0ed ", "SC123456"),
-            _plc("PLIN3", "P_PCIN", D(2026, 7, 1), "R1", "PR5", "B1 1BB"),
+            placement("PLIN2", "P_PCIN", D(2026, 2, 1), "K2", "PR4", " zz1  0ed ", "SC123456"),
+            placement("PLIN3", "P_PCIN", D(2026, 7, 1), "R1", "PR5", "B1 1BB"),
         ]
     },
     _lac("PCSW", D(2025, 10, 1), pc="sw1a1aa"),
@@ -459,43 +396,43 @@ ROWS = _merge(
     _lac("MISS", D(2025, 3, 1)),
     {
         "ssd_missing": [
-            _miss("M1", "MISS", D(2025, 6, 29), "M", "Y", "Y"),
-            _miss("M2", "MISS", W12, "M", "Y", "Y"),
-            _miss("M3", "MISS", D(2025, 8, 1), "A", "N"),
-            _miss("M4", "MISS", D(2026, 3, 1), "M", "N"),
-            _miss("M5", "MISS", D(2026, 5, 1), "M", "Y", "N"),
-            _miss("M6", "MISS", D(2026, 7, 1), "M", "N"),
+            missing("M1", "MISS", D(2025, 6, 29), "M", "Y", "Y"),
+            missing("M2", "MISS", W12, "M", "Y", "Y"),
+            missing("M3", "MISS", D(2025, 8, 1), "A", "N"),
+            missing("M4", "MISS", D(2026, 3, 1), "M", "N"),
+            missing("M5", "MISS", D(2026, 5, 1), "M", "Y", "N"),
+            missing("M6", "MISS", D(2026, 7, 1), "M", "N"),
         ]
     },
     _lac("MISS2", D(2026, 1, 15)),
     {
         "ssd_missing": [
-            _miss("N1", "MISS2", D(2026, 1, 10), "M", "Y", "Y"),
-            _miss("N2", "MISS2", D(2026, 2, 1), "M", "NA", None),
-            _miss("N3", "MISS2", D(2026, 3, 1), "A"),
-            _miss("N4", "MISS2", D(2026, 4, 1), "A"),
+            missing("N1", "MISS2", D(2026, 1, 10), "M", "Y", "Y"),
+            missing("N2", "MISS2", D(2026, 2, 1), "M", "NA", None),
+            missing("N3", "MISS2", D(2026, 3, 1), "A"),
+            missing("N4", "MISS2", D(2026, 4, 1), "A"),
         ]
     },
     _lac("MISS3", D(2025, 10, 1)),
     {
         "ssd_missing": [
-            _miss("O1", "MISS3", D(2026, 2, 1), "M", "Y", "Y"),
-            _miss("O2", "MISS3", D(2026, 4, 1), "M", "N", "Y"),
+            missing("O1", "MISS3", D(2026, 2, 1), "M", "Y", "Y"),
+            missing("O2", "MISS3", D(2026, 4, 1), "M", "N", "Y"),
         ]
     },
     _lac("MISS4", D(2025, 10, 1)),
-    {"ssd_missing": [_miss("Q1", "MISS4", D(2026, 2, 1), "M", None, "NA")]},
+    {"ssd_missing": [missing("Q1", "MISS4", D(2026, 2, 1), "M", None, "NA")]},
     _lac("MISS5", D(2025, 10, 1)),
-    {"ssd_missing": [_miss("Q2", "MISS5", D(2026, 6, 20), "M", "Y", "Y", D(2026, 7, 2))]},
+    {"ssd_missing": [missing("Q2", "MISS5", D(2026, 6, 20), "M", "Y", "Y", D(2026, 7, 2))]},
     # UASC at any time in W12
     _lac("UASCY", D(2025, 10, 1)),
-    {"ssd_immigration_status": [_immi("U1", "UASCY", "UASC", D(2024, 1, 1), W12)]},
+    {"ssd_immigration_status": [immigration_status("U1", "UASCY", "UASC", D(2024, 1, 1), W12)]},
     _lac("UASCN", D(2025, 10, 1)),
     {
         "ssd_immigration_status": [
-            _immi("U2", "UASCN", "UASC", D(2024, 1, 1), D(2025, 6, 29)),
-            _immi("U3", "UASCN", "UASC", D(2026, 7, 1)),
-            _immi("U4", "UASCN", "OTHER", D(2025, 6, 29)),
+            immigration_status("U2", "UASCN", "UASC", D(2024, 1, 1), D(2025, 6, 29)),
+            immigration_status("U3", "UASCN", "UASC", D(2026, 7, 1)),
+            immigration_status("U4", "UASCN", "OTHER", D(2025, 6, 29)),
         ]
     },
     # turned 18 on 01/03/2026 and ceased E17 that day: listed, age 18 at A
@@ -505,7 +442,7 @@ ROWS = _merge(
     {
         "ssd_person": [person("CHAIN")],
         "ssd_cla_episodes": [
-            _ep(
+            cla_episode(
                 "E_C1",
                 "CHAIN",
                 None,
@@ -515,22 +452,22 @@ ROWS = _merge(
                 reason="E4A",
                 entered=None,
             ),
-            _ep(
+            cla_episode(
                 "E_C2", "CHAIN", None, D(2025, 9, 1), "S", "N1", D(2026, 1, 10), "X1", entered=None
             ),
-            _ep(
+            cla_episode(
                 "E_C3", "CHAIN", None, D(2026, 1, 10), "P", "N2", D(2026, 4, 1), "E8", entered=None
             ),
         ],
         "ssd_legal_status": [
-            _leg("LC1", "CHAIN", "C2", D(2024, 1, 1), D(2025, 2, 1)),
-            _leg("LC2", "CHAIN", "C1", D(2025, 9, 1), D(2026, 1, 10)),
-            _leg("LC3", "CHAIN", "C2", D(2026, 1, 10), D(2026, 4, 1)),
+            legal_status("LC1", "CHAIN", "C2", D(2024, 1, 1), D(2025, 2, 1)),
+            legal_status("LC2", "CHAIN", "C1", D(2025, 9, 1), D(2026, 1, 10)),
+            legal_status("LC3", "CHAIN", "C2", D(2026, 1, 10), D(2026, 4, 1)),
         ],
         "ssd_cla_placement": [
-            _plc("PLC1", None, D(2024, 1, 1), pid="CHAIN", end=D(2025, 2, 1)),
-            _plc("PLC2", None, D(2025, 9, 1), "U6", pid="CHAIN", end=D(2026, 1, 10)),
-            _plc("PLC3", None, D(2026, 1, 10), "U4", "PR3", "ZZ1 0ES", pid="CHAIN"),
+            placement("PLC1", None, D(2024, 1, 1), pid="CHAIN", end=D(2025, 2, 1)),
+            placement("PLC2", None, D(2025, 9, 1), "U6", pid="CHAIN", end=D(2026, 1, 10)),
+            placement("PLC3", None, D(2026, 1, 10), "U4", "PR3", "ZZ1 0ES", pid="CHAIN"),
         ],
         "ssd_cla_reviews": [
             _rev("RC1", None, "CHAIN", D(2026, 3, 1)),
@@ -540,15 +477,15 @@ ROWS = _merge(
     # no date of birth, only an expected one after A: no unborn rule on List 8 -> both blank
     {
         "ssd_person": [person("NODOB", None, pers_expected_dob=D(2026, 9, 1))],
-        "ssd_cla_episodes": [_ep("E_NODOB", "NODOB", "P_NODOB", D(2026, 1, 1))],
-        "ssd_legal_status": [_leg("L_NODOB", "NODOB", "C2", D(2026, 1, 1))],
-        "ssd_cla_placement": [_plc("PL_NODOB", "P_NODOB", D(2026, 1, 1))],
+        "ssd_cla_episodes": [cla_episode("E_NODOB", "NODOB", "P_NODOB", D(2026, 1, 1))],
+        "ssd_legal_status": [legal_status("L_NODOB", "NODOB", "C2", D(2026, 1, 1))],
+        "ssd_cla_placement": [placement("PL_NODOB", "P_NODOB", D(2026, 1, 1))],
     },
     # out: a period starting after A; an orphan (no ssd_person row)
     _lac("FUTURE", D(2026, 7, 1)),
     {
-        "ssd_cla_episodes": [_ep("E_GHOST", "GHOST", "P_GHOST", D(2026, 1, 1))],
-        "ssd_legal_status": [_leg("L_GHOST", "GHOST", "C2", D(2026, 1, 1))],
+        "ssd_cla_episodes": [cla_episode("E_GHOST", "GHOST", "P_GHOST", D(2026, 1, 1))],
+        "ssd_legal_status": [legal_status("L_GHOST", "GHOST", "C2", D(2026, 1, 1))],
     },
     # workers and teams
     {

@@ -15,111 +15,65 @@ import pytest
 
 from annexa.returns.build import build_returns
 from annexa.source.extract import extract
-from golden.cms import make_cms, person
+from golden.cms import (
+    assessment,
+    cla_episode,
+    cp_plan,
+    immigration_status,
+    legal_status,
+    make_cms,
+    missing,
+    person,
+    placement,
+    referral,
+)
 
 pytestmark = pytest.mark.golden
 D = dt.date
 A = D(2026, 3, 31)
 
 
-def _ref(rid, pid, date, close=None, reason=None, nfa="N"):
-    return {
-        "cine_referral_id": rid,
-        "cine_person_id": pid,
-        "cine_referral_date": date,
-        "cine_referral_source_code": "1A",
-        "cine_referral_nfa": nfa,
-        "cine_cin_primary_need_code": "N1",
-        "cine_close_date": close,
-        "cine_close_reason": reason,
-        "cine_referral_team": "T1",
-        "cine_referral_worker_id": "W1",
-    }
+# the scenario's defaults over golden.cms's SSD rows: referrals and assessments by team T1,
+# worker W1; CP plans NEG then EMO; episodes of need N2; missing episodes with an interview
+
+
+def _ref(rid, pid, date, close=None, reason=None):
+    return referral(
+        rid,
+        pid,
+        date,
+        close,
+        reason,
+        cine_referral_source_code="1A",
+        cine_referral_team="T1",
+        cine_referral_worker_id="W1",
+    )
 
 
 def _asmt(aid, pid, rid, start, auth=None):
-    return {
-        "cina_assessment_id": aid,
-        "cina_person_id": pid,
-        "cina_referral_id": rid,
-        "cina_assessment_start_date": start,
-        "cina_assessment_child_seen": "Y",
-        "cina_assessment_auth_date": auth,
-        "cina_assessment_outcome_nfa": "N",
-        "cina_assessment_team": "T1",
-        "cina_assessment_worker_id": "W1",
-    }
+    return assessment(
+        aid, pid, rid, start, auth, team="T1", worker="W1", cina_assessment_outcome_nfa="N"
+    )
 
 
 def _cpp(cid, pid, rid, start, end=None):
-    return {
-        "cppl_cp_plan_id": cid,
-        "cppl_referral_id": rid,
-        "cppl_person_id": pid,
-        "cppl_cp_plan_start_date": start,
-        "cppl_cp_plan_end_date": end,
-        "cppl_cp_plan_initial_category": "NEG",
-        "cppl_cp_plan_latest_category": "EMO",
-    }
+    return cp_plan(cid, pid, start, end, rid=rid, latest="EMO")
 
 
 def _ep(eid, pid, cla, start, ceased=None, reason=None):
-    return {
-        "clae_cla_episode_id": eid,
-        "clae_person_id": pid,
-        "clae_cla_id": cla,
-        "clae_cla_episode_start_date": start,
-        "clae_cla_episode_start_reason": "S",
-        "clae_cla_primary_need_code": "N2",
-        "clae_cla_episode_ceased_date": ceased,
-        "clae_cla_episode_ceased_reason": reason,
-        "clae_entered_care_date": start,
-    }
-
-
-def _leg(lid, pid, code, start, end=None):
-    return {
-        "lega_legal_status_id": lid,
-        "lega_person_id": pid,
-        "lega_legal_status": code,
-        "lega_legal_status_start_date": start,
-        "lega_legal_status_end_date": end,
-    }
+    return cla_episode(eid, pid, cla, start, need="N2", ceased=ceased, reason=reason)
 
 
 def _plc(plid, cla, start, ptype, end=None, why=None):
-    return {
-        "clap_cla_placement_id": plid,
-        "clap_cla_id": cla,
-        "clap_cla_placement_start_date": start,
-        "clap_cla_placement_end_date": end,
-        "clap_cla_placement_type": ptype,
-        "clap_cla_placement_provider": "PR1",
-        "clap_cla_placement_postcode": "ZZ1 0ED",
-        "clap_cla_placement_change_reason": why,
-    }
+    return placement(plid, cla, start, ptype, end=end, why=why)
 
 
 def _miss(mid, pid, start, end):
-    return {
-        "miss_table_id": mid,
-        "miss_person_id": pid,
-        "miss_missing_episode_start_date": start,
-        "miss_missing_episode_end_date": end,
-        "miss_missing_episode_type": "M",
-        "miss_missing_rhi_offered": "Y",
-        "miss_missing_rhi_accepted": "Y",
-    }
+    return missing(mid, pid, start, "M", "Y", "Y", end)
 
 
 def _uasc(iid, pid, start, end=None, status="UASC"):
-    return {
-        "immi_immigration_status_id": iid,
-        "immi_person_id": pid,
-        "immi_immigration_status": status,
-        "immi_immigration_status_start_date": start,
-        "immi_immigration_status_end_date": end,
-    }
+    return immigration_status(iid, pid, status, start, end)
 
 
 ROWS = {
@@ -164,13 +118,13 @@ ROWS = {
         _ep("ET", "T", "LT", D(2024, 9, 1)),
     ],
     "ssd_legal_status": [
-        _leg("GP1", "P", "C2", D(2025, 1, 10), D(2025, 6, 1)),
-        _leg("GP2", "P", "C1", D(2025, 6, 1)),
-        _leg("GQ1", "Q", "V2", D(2025, 5, 1), D(2025, 8, 1)),
-        _leg("GQ2", "Q", "C2", D(2025, 8, 1), D(2026, 3, 31)),
-        _leg("GR1", "R", "C2", D(2024, 1, 1), D(2025, 3, 31)),
-        _leg("GS1", "S", "C2", D(2025, 2, 1), D(2026, 4, 1)),
-        _leg("GT1", "T", "C2", D(2024, 9, 1)),
+        legal_status("GP1", "P", "C2", D(2025, 1, 10), D(2025, 6, 1)),
+        legal_status("GP2", "P", "C1", D(2025, 6, 1)),
+        legal_status("GQ1", "Q", "V2", D(2025, 5, 1), D(2025, 8, 1)),
+        legal_status("GQ2", "Q", "C2", D(2025, 8, 1), D(2026, 3, 31)),
+        legal_status("GR1", "R", "C2", D(2024, 1, 1), D(2025, 3, 31)),
+        legal_status("GS1", "S", "C2", D(2025, 2, 1), D(2026, 4, 1)),
+        legal_status("GT1", "T", "C2", D(2024, 9, 1)),
     ],
     "ssd_cla_placement": [
         _plc("PP1", "LP", D(2025, 1, 10), "U1", D(2025, 9, 1), why="CARPL"),

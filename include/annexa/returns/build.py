@@ -123,6 +123,11 @@ def default_reference_date(year: int) -> dt.date:
     return dt.date(year, 3, 31)
 
 
+def last_reference_date(day: dt.date) -> dt.date:
+    """The last 31 March on or before ``day``: the end of the last complete collection year."""
+    return dt.date(day.year if (day.month, day.day) >= (3, 31) else day.year - 1, 3, 31)
+
+
 @dataclass
 class ReturnsBuild:
     """Where the built files are, with counts and timings (JSON-able for XCom)."""
@@ -238,31 +243,11 @@ def cin_xml(
             _add(cin, "CINclosureDate", e["closure_date"])
             _add(cin, "ReasonForClosure", e["reason_for_closure"])
             _add(cin, "DateOfInitialCPC", e["date_of_initial_cpc"])
-            for a in sorted(
-                by["ret_cin__assessments"][rid], key=_by("assessment_actual_start_date")
-            ):
-                el = ET.SubElement(cin, "Assessments")
-                _add(el, "AssessmentActualStartDate", a["assessment_actual_start_date"])
-                _add(el, "AssessmentInternalReviewDate", a["assessment_internal_review_date"])
-                _add(el, "AssessmentAuthorisationDate", a["assessment_authorisation_date"])
-            for p in sorted(by["ret_cin__plans"][rid], key=_by("cin_plan_start_date")):
-                el = ET.SubElement(cin, "CINPlanDates")
-                _add(el, "CINPlanStartDate", p["cin_plan_start_date"])
-                _add(el, "CINPlanEndDate", p["cin_plan_end_date"])
-            for s in sorted(by["ret_cin__s47"][rid], key=_by("s47_actual_start_date")):
-                el = ET.SubElement(cin, "Section47")
-                _add(el, "S47ActualStartDate", s["s47_actual_start_date"])
-                _add(el, "InitialCPCtarget", s["initial_cpc_target"])
-                _add(el, "DateOfInitialCPC", s["date_of_initial_cpc"])
-                _add(el, "ICPCnotRequired", s["icpc_not_required"])
+            _modules(cin, "Assessments", by["ret_cin__assessments"][rid])
+            _modules(cin, "CINPlanDates", by["ret_cin__plans"][rid])
+            _modules(cin, "Section47", by["ret_cin__s47"][rid])
             _add(cin, "ReferralNFA", e["referral_nfa"])
-            for p in sorted(by["ret_cin__cp_plans"][rid], key=_by("cpp_start_date")):
-                el = ET.SubElement(cin, "ChildProtectionPlans")
-                _add(el, "CPPstartDate", p["cpp_start_date"])
-                _add(el, "CPPendDate", p["cpp_end_date"])
-                _add(el, "InitialCategoryOfAbuse", p["initial_category_of_abuse"])
-                _add(el, "LatestCategoryOfAbuse", p["latest_category_of_abuse"])
-                _add(el, "NumberOfPreviousCPP", p["number_of_previous_cpp"])
+            for el, p in _modules(cin, "ChildProtectionPlans", by["ret_cin__cp_plans"][rid]):
                 reviews = sorted(
                     {r["cpp_review_date"] for r in by["ret_cin__cp_reviews"][p["cp_plan_id"]]}
                 )
@@ -276,6 +261,46 @@ def cin_xml(
 
 def _by(key: str) -> Callable[[dict], tuple]:
     return lambda r: (r[key] is None, r[key] or dt.date.min, str(r))
+
+
+# a CIN module repeated within CINdetails: its element, in date order, with its items in the
+# specification's order (element, model column); the first item orders the modules
+MODULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "Assessments": (
+        ("AssessmentActualStartDate", "assessment_actual_start_date"),
+        ("AssessmentInternalReviewDate", "assessment_internal_review_date"),
+        ("AssessmentAuthorisationDate", "assessment_authorisation_date"),
+    ),
+    "CINPlanDates": (
+        ("CINPlanStartDate", "cin_plan_start_date"),
+        ("CINPlanEndDate", "cin_plan_end_date"),
+    ),
+    "Section47": (
+        ("S47ActualStartDate", "s47_actual_start_date"),
+        ("InitialCPCtarget", "initial_cpc_target"),
+        ("DateOfInitialCPC", "date_of_initial_cpc"),
+        ("ICPCnotRequired", "icpc_not_required"),
+    ),
+    "ChildProtectionPlans": (
+        ("CPPstartDate", "cpp_start_date"),
+        ("CPPendDate", "cpp_end_date"),
+        ("InitialCategoryOfAbuse", "initial_category_of_abuse"),
+        ("LatestCategoryOfAbuse", "latest_category_of_abuse"),
+        ("NumberOfPreviousCPP", "number_of_previous_cpp"),
+    ),
+}
+
+
+def _modules(parent: ET.Element, tag: str, rows: list[dict]) -> list[tuple[ET.Element, dict]]:
+    """One ``<tag>`` per row, in date order, holding the module's items; (element, row) each."""
+    items = MODULES[tag]
+    out = []
+    for r in sorted(rows, key=_by(items[0][1])):
+        el = ET.SubElement(parent, tag)
+        for name, column in items:
+            _add(el, name, r[column])
+        out.append((el, r))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

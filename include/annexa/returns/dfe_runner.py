@@ -38,6 +38,60 @@ def _clean(value) -> str | None:
     return None if text in (None, "", "nan", "None", "NaT") else text
 
 
+CIN_CHUNK = 250  # children per call of the package's reader
+
+
+def _read_cin(cin_validator, root) -> dict:
+    """The package's own reader (``convert_data``), called on a few hundred children at a time.
+
+    It appends every child's rows to each table with ``pd.concat`` (a copy of the table so far
+    each time), so one call on the whole file costs time quadratic in the number of children.
+    Its ids (CINdetailsID, AssessmentID, CPPID) count within a child, so the tables of
+    consecutive runs of whole children, concatenated in order, are the ones the whole file gives
+    (the same rows, index, columns and types): the rules then run once, on all of them."""
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    header = root.find("Header")
+    children = root.find("Children")
+    kids = [] if children is None else children.findall("Child")
+    if len(kids) <= CIN_CHUNK:
+        return cin_validator.convert_data(root)
+    parts = []
+    for i in range(0, len(kids), CIN_CHUNK):
+        part = ET.Element(root.tag)
+        part.append(header)
+        ET.SubElement(part, "Children").extend(kids[i : i + CIN_CHUNK])
+        parts.append(cin_validator.convert_data(part))
+    tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
+    tables["Header"] = parts[0]["Header"]
+    return tables
+
+
+def _number_plans_within_child(tables: dict) -> None:
+    """CPPID, counted within each child (1, 2, ... in the census's order), in the CP plan and
+    review tables.
+
+    The package's reader counts CPPID from 1 again in every CINdetails, while rules key plans by
+    LAchildID and CPPID alone: 4003 then gave one referral's review to another's first plan (and
+    flagged it against that referral's CIN plan), 8940 took two referrals' first plans for one
+    plan (and never compared them). Numbered within the child, each CPPID names one plan, and a
+    join that also uses CINdetailsID finds the same rows as before."""
+    plans, reviews = tables["ChildProtectionPlans"], tables["Reviews"]
+    if plans.empty:
+        return
+    key = ["LAchildID", "CINdetailsID", "CPPID"]
+    old = list(plans[key].itertuples(index=False, name=None))
+    new = plans.groupby("LAchildID", sort=False).cumcount() + 1
+    number = dict(zip(old, new.tolist(), strict=True))
+    plans["CPPID"] = new.values
+    if not reviews.empty:
+        reviews["CPPID"] = [
+            number.get(k, k[2]) for k in reviews[key].itertuples(index=False, name=None)
+        ]
+
+
 def run_cin(path: Path, ruleset: str) -> dict:
     import importlib
     import xml.etree.ElementTree as ET
@@ -48,7 +102,8 @@ def run_cin(path: Path, ruleset: str) -> dict:
     rules = {str(r.code): r for _, r in registry.items()}
     t0 = time.time()
     root = ET.parse(path).getroot()
-    raw = cin_validator.convert_data(root)
+    raw = _read_cin(cin_validator, root)
+    _number_plans_within_child(raw)
     data = cin_validator.process_data(raw)
     t1 = time.time()
     printed = io.StringIO()
@@ -93,6 +148,10 @@ def run_cin(path: Path, ruleset: str) -> dict:
     }
 
 
+def _deep_copy(data_store: dict) -> dict:
+    return {k: v if k == "metadata" else v.copy(deep=True) for k, v in data_store.items()}
+
+
 def run_903(paths: list[Path], ruleset: str, year: str, la: str) -> dict:
     import importlib
 
@@ -102,6 +161,12 @@ def run_903(paths: list[Path], ruleset: str, year: str, la: str) -> dict:
     from lac_validator.utils import process_uploaded_files
 
     logging.disable(logging.WARNING)  # the engine logs each rule at INFO, and value samples
+    # The engine hands each rule a shallow copy of the tables ("a clean copy of the files"), but
+    # some rules write into them in place: rule 365 fills every blank DEC with the collection
+    # end, so each rule after it saw open episodes as ended on 31 March (575 and 577 then fired
+    # on a missing episode still open at A in a placement still open). Each rule gets its own
+    # deep copy, as the engine means it to: the rules' code is unchanged.
+    lac_validator.copy_datastore = _deep_copy
     registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
     rules = {str(c): r for c, r in registry.items()}
     files = process_uploaded_files({"This year": [str(p) for p in paths]})

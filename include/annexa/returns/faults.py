@@ -134,6 +134,18 @@ def _edit(rows: Rows, table: str, **changes) -> Rows:
     return rows
 
 
+Maker = Callable[[str], Rows]
+
+
+def _edited(base: Maker, table: str, **changes) -> Maker:
+    """A child made by ``base`` whose ``table`` rows carry ``changes`` (the one defect)."""
+    return lambda p: _edit(base(p), table, **changes)
+
+
+def _named(*entries: tuple[Fault, Maker]) -> dict[str, tuple[Fault, Maker]]:
+    return {fault.name: (fault, make) for fault, make in entries}
+
+
 def _missing(pid: str, start: dt.date, end: dt.date | None) -> dict:
     return {
         "miss_table_id": f"{pid}-M",
@@ -146,74 +158,79 @@ def _missing(pid: str, start: dt.date, end: dt.date | None) -> dict:
     }
 
 
-def _cin_faults(ref: dt.date) -> dict[str, tuple[Fault, Callable[[str], Rows]]]:
+def _cin_faults(ref: dt.date) -> dict[str, tuple[Fault, Maker]]:
     start = _d(ref, 6)
     day = dt.timedelta(days=1)
-    return {
-        "cin_assessment_before_referral": (
+
+    def child(p: str) -> Rows:
+        return _cin_child(p, ref)
+
+    return _named(
+        (
             Fault("cin_assessment_before_referral", "cin", "1103", "assessment before referral"),
-            lambda p: _edit(
-                _cin_child(p, ref),
-                "ssd_cin_assessments",
-                cina_assessment_start_date=start - 5 * day,
-            ),
+            _edited(child, "ssd_cin_assessments", cina_assessment_start_date=start - 5 * day),
         ),
-        "cin_closed_before_referral": (
+        (
             Fault("cin_closed_before_referral", "cin", "8630", "closed before it was referred"),
-            lambda p: _edit(
-                _cin_child(p, ref),
-                "ssd_cin_episodes",
-                cine_close_date=start - 3 * day,
-                cine_close_reason="RC7",
+            _edited(
+                child, "ssd_cin_episodes", cine_close_date=start - 3 * day, cine_close_reason="RC7"
             ),
         ),
-        "cin_no_sex": (
+        (
             Fault("cin_no_sex", "cin", "4180", "no sex or gender recorded"),
             lambda p: _cin_child(p, ref, pers_gender=None),
         ),
-        "cin_no_ethnicity": (
+        (
             Fault("cin_no_ethnicity", "cin", "4220", "no ethnicity recorded"),
             lambda p: _cin_child(p, ref, pers_ethnicity=None),
         ),
-        "cin_no_primary_need": (
+        (
             Fault("cin_no_primary_need", "cin", "8610", "referral to further action, no need"),
-            lambda p: _edit(
-                _cin_child(p, ref), "ssd_cin_episodes", cine_cin_primary_need_code=None
-            ),
+            _edited(child, "ssd_cin_episodes", cine_cin_primary_need_code=None),
         ),
-        "cin_assessment_ends_before_start": (
+        (
             Fault("cin_assessment_ends_before_start", "cin", "8608", "authorised before started"),
-            lambda p: _edit(
-                _cin_child(p, ref),
+            _edited(
+                child,
                 "ssd_cin_assessments",
                 cina_assessment_start_date=start + 2 * day,
                 cina_assessment_auth_date=start + day,
             ),
         ),
-    }
+    )
 
 
-def _903_faults(ref: dt.date) -> dict[str, tuple[Fault, Callable[[str], Rows]]]:
+def _903_faults(ref: dt.date) -> dict[str, tuple[Fault, Maker]]:
     start = _d(ref, 6)
     day = dt.timedelta(days=1)
-    return {
-        "903_no_sex": (
+
+    def child(p: str) -> Rows:
+        return _cla_child(p, ref)
+
+    def with_missing(p: str) -> Rows:
+        return {
+            **_cla_child(p, ref),
+            "ssd_missing": [_missing(p, start + 20 * day, start + 10 * day)],
+        }
+
+    return _named(
+        (
             Fault("903_no_sex", "903", "101", "no sex or gender recorded"),
             lambda p: _cla_child(p, ref, pers_gender=None),
         ),
-        "903_no_ethnicity": (
+        (
             Fault("903_no_ethnicity", "903", "103", "no ethnicity recorded"),
             lambda p: _cla_child(p, ref, pers_ethnicity=None),
         ),
-        "903_born_after_care": (
+        (
             Fault("903_born_after_care", "903", "302", "in care before being born"),
             lambda p: _cla_child(p, ref, dob=start + 40 * day),
         ),
-        "903_ceased_without_reason": (
+        (
             Fault("903_ceased_without_reason", "903", "148", "care ended with no reason"),
-            lambda p: _edit(
-                _edit(
-                    _cla_child(p, ref),
+            _edited(
+                _edited(
+                    child,
                     "ssd_cla_episodes",
                     clae_cla_episode_ceased_date=start + 30 * day,
                     clae_cla_episode_ceased_reason=None,
@@ -222,27 +239,22 @@ def _903_faults(ref: dt.date) -> dict[str, tuple[Fault, Callable[[str], Rows]]]:
                 clap_cla_placement_end_date=start + 30 * day,
             ),
         ),
-        "903_missing_ends_before_start": (
+        (
             Fault("903_missing_ends_before_start", "903", "567", "missing ends before it starts"),
-            lambda p: {
-                **_cla_child(p, ref),
-                "ssd_missing": [_missing(p, start + 20 * day, start + 10 * day)],
-            },
+            with_missing,
         ),
-        "903_no_provider": (
+        (
             Fault("903_no_provider", "903", "526", "placement with no provider"),
-            lambda p: _edit(
-                _cla_child(p, ref), "ssd_cla_placement", clap_cla_placement_provider=None
-            ),
+            _edited(child, "ssd_cla_placement", clap_cla_placement_provider=None),
         ),
-        "903_no_dob": (
+        (
             Fault("903_no_dob", "903", "102", "no date of birth"),
             lambda p: _cla_child(p, ref, dob=None),
         ),
-    }
+    )
 
 
-def faults(reference_date: dt.date) -> dict[str, tuple[Fault, Callable[[str], Rows]]]:
+def faults(reference_date: dt.date) -> dict[str, tuple[Fault, Maker]]:
     return _cin_faults(reference_date) | _903_faults(reference_date)
 
 

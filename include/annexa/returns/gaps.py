@@ -39,6 +39,9 @@ FICTIONAL_POSTCODES: dict[tuple[str, str], str] = {
     ("903", "169"): "the synthetic LA's postcodes are fictional (ZZ): no LA of placement",
     ("903", "179"): "the synthetic LA's postcodes are fictional (ZZ): no placement location",
     ("903", "1015"): "the synthetic LA's postcodes are fictional (ZZ): no LA of placement",
+    # DfE's 241 as the package runs it compares a K3 placement's LA (from PL_POST) with the
+    # reporting LA's ONS code, which the fictional LA does not have
+    ("903", "241"): "the synthetic LA has no ONS code and fictional postcodes: no LA to compare",
 }
 
 

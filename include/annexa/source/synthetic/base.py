@@ -131,6 +131,7 @@ class Episode:
     ref: str
     r: int
     last_auth: int = 0
+    last_icpc: int = 0  # the latest initial conference written (on or before A)
     rows: Batch = field(default_factory=dict)
     segs: list[Segment] = field(default_factory=list)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from annexa.source.synthetic.base import Child, Episode, Stage
 from annexa.source.synthetic.common import NEVER, add_mo
@@ -164,11 +164,18 @@ class CareRecords(Stage):
         c: Child,
         e: Episode,
         s: int,
-        hi: int,
+        end: int,
         places: list[tuple[int, Carer]],
+        legal_starts: list[int],
     ) -> None:
-        """Missing and away-from-placement episodes of children who go missing at all."""
+        """Missing and away-from-placement episodes of children who go missing at all.
+
+        An episode ends by the day the next one starts (DfE 903 rule 574: no overlaps) and by
+        the next change of placement or legal status, or the end of care (575, 577: a child is
+        back, or found, when the placement or the period of care ends; an episode that is still
+        open at the as-at date is in a placement still open then)."""
         q = self.p.care_records
+        hi = min(end, self.A)
         d11 = add_mo(c.dob, q.missing_from_months)
         if hi < d11:
             return
@@ -182,7 +189,7 @@ class CareRecords(Stage):
         per_year = q.missing_per_year + q.away_per_year
         rate = per_year * (q.residential_factor if resid else 1.0) / 365.0
         p_m = q.missing_per_year / per_year
-        rows = e.rows.setdefault("ssd_missing", [])
+        found: list[list] = []
         t = a + int(rng.expovariate(rate))
         while t <= hi:
             typ = "M" if rng.random() < p_m else "A"
@@ -197,5 +204,13 @@ class CareRecords(Stage):
             else:
                 off = "NA" if rng.random() < q.p_away_interview_na else "N"
                 acc = "NA"
-            rows.append((self.ids.new("ssd_missing"), c.id, t, self.m(mend), typ, off, acc))
+            found.append([self.ids.new("ssd_missing"), t, mend, typ, off, acc])
             t += 1 + int(rng.expovariate(rate))
+        starts = [d for d, _ in places] + legal_starts
+        changes = sorted({d for d in starts if d > s} | {end})
+        rows = e.rows.setdefault("ssd_missing", [])
+        for i, (mid, start, mend, typ, off, acc) in enumerate(found):
+            if i + 1 < len(found):
+                mend = min(mend, found[i + 1][1])
+            mend = min(mend, changes[bisect_left(changes, start)])
+            rows.append((mid, c.id, start, self.m(mend), typ, off, acc))

@@ -42,7 +42,9 @@ class LeavingCare(Stage):
         elig = _status(eligible, in_care_at_a, age_a, pa_end > A)
         touch = self._in_touch(rng, c, elig, in_care_at_a, age_a)
         end_ref = min(pa_end, A)
-        latest, accom, suit, act, review = self._contact(rng, elig, touch, age_a, end_ref, pa_start)
+        latest, accom, suit, act, review = self._contact(
+            rng, elig, touch, age_a, end_ref, pa_start, in_care_at_a
+        )
         pa = seg.worker_at(end_ref)
         pa_id: str | None = (
             pa.prof_id if rng.random() > q.p_adviser_unrecorded or elig == "NONE" else None
@@ -119,7 +121,14 @@ class LeavingCare(Stage):
         return shares.items[-1]
 
     def _contact(
-        self, rng: random.Random, elig: str, touch: str, age_a: int, end_ref: int, pa_start: int
+        self,
+        rng: random.Random,
+        elig: str,
+        touch: str,
+        age_a: int,
+        end_ref: int,
+        pa_start: int,
+        in_care_at_a: bool,
     ) -> tuple[int, str | None, str | None, str | None, int | None]:
         """(latest contact, accommodation, suitability, activity, pathway plan review)."""
         q, A = self.p.leaving_care, self.A
@@ -132,10 +141,13 @@ class LeavingCare(Stage):
         latest = max(latest, pa_start)
         accom = suit = act = None
         if touch == "YES":
+            codes = self.p.codes
             accom = (
-                self.p.codes.accommodation_16_17
-                if age_a < 18
-                else self.p.codes.accommodation_18_plus
+                codes.accommodation_18_plus
+                if age_a >= 18
+                else codes.accommodation_16_17
+                if in_care_at_a
+                else codes.accommodation_16_17_left_care
             ).pick(rng.random())
             unsuitable = (
                 accom in K.UNSUITABLE_USUALLY

@@ -586,6 +586,7 @@ class Codes:
     abuse_category: Weighted[str]
     placement_change_reason: Weighted[str]
     accommodation_16_17: Weighted[str]
+    accommodation_16_17_left_care: Weighted[str]
     accommodation_18_plus: Weighted[str]
     activity_16_17: Weighted[str]
     activity_18_plus: Weighted[str]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
 from annexa.source.synthetic.base import Child, Episode
 from annexa.source.synthetic.care_records import CareRecords
 from annexa.source.synthetic.providers import Carer
+
+# the Supported Accommodation (England) Regulations 2023: in force 28 October 2023
+SUPPORTED = dt.date(2023, 10, 28).toordinal()
 
 
 def _statuses(legal: list[tuple[int, str]], s: int, end: int) -> list[tuple[int, str]]:
@@ -63,7 +67,7 @@ class Placements(CareRecords):
             lend = leg[i + 1][0] if i + 1 < len(leg) else end
             self.legal_row(c, e, code, d, lend)
         self._care_plan_rows(c, e, s, end, plans)
-        self.missing(rng, c, e, s, min(end, self.A), places)
+        self.missing(rng, c, e, s, end, places, [d for d, _ in leg])
         return period
 
     def _placement_rows(
@@ -249,7 +253,13 @@ class Placements(CareRecords):
                 continue  # adoptive or home placements end with the period
             cur = prov.new_placement(rng, max(0, self.age(c, t)))
             out.append((t, cur))
-        return out
+        # from 28 October 2023 a looked-after child under 18 cannot be placed in unregulated
+        # independent living (P2, gone from the SSDA903's placement codes, DfE rule 146): such a
+        # placement is in registered supported accommodation instead
+        return [
+            (t, prov.supported_accommodation(cr) if cr.type == "P2" and t >= SUPPORTED else cr)
+            for t, cr in out
+        ]
 
     def _stay(
         self, rng: random.Random, c: Child, t: int, cur: Carer, stable: bool, emergency: bool

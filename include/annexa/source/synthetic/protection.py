@@ -76,6 +76,7 @@ class Protection(FrontDoor, Assessments, Placements):
         iid = self.ids.new("ssd_initial_cp_conference")
         if d > self.A:
             return None
+        e.last_icpc = max(e.last_icpc, d)
         # the CP plan id is filled in by cp_phase (it knows the plan id): a mutable row
         row: list = [
             iid,

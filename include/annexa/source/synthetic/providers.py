@@ -54,8 +54,11 @@ class Providers:
             for _ in range(q.mother_and_baby_units)
         ]
         self.schools = [self._setting(rng, "S1", False, True) for _ in range(q.schools)]
+        # semi-independent settings: since 28 October 2023 every one that takes looked-after
+        # 16-17 year olds is Ofsted-registered supported accommodation with a URN (DfE 903 rule
+        # 218; the 903 reports them as K3, docs/statutory_returns.md)
         self.semi = [
-            self._setting(rng, "H5", rng.random() < q.p_semi_inside, False)
+            self._setting(rng, "H5", rng.random() < q.p_semi_inside, True)
             for _ in range(max(q.semi_min, int(q.semi_per_scale * scale_factor)))
         ]
 
@@ -152,6 +155,13 @@ class Providers:
         if rng.random() < q.p_foster_in_house:
             return self.carer(rng, ptype, "PR1", q.p_inside_in_house_foster)
         return self.carer(rng, ptype, q.agency_foster_provider.pick(rng), q.p_inside_agency_foster)
+
+    def supported_accommodation(self, c: Carer) -> Carer:
+        """The registered supported accommodation setting that takes the place of an
+        independent-living placement (P2) after the 2023 reforms: chosen by the placement's
+        key, so no random draw (the CMS is otherwise the same)."""
+        s = self.semi[c.key % len(self.semi)]
+        return Carer(c.key, s.type, s.provider, s.postcode, s.urn, s.distance)
 
     def pick(self, rng: random.Random, pool: list[Carer]) -> Carer:
         c = pool[int(rng.random() * len(pool))]

@@ -250,6 +250,10 @@ class Referrals(Protection, Care):
         if close is not None and close < e.last_auth:
             # an episode closes after its assessment
             close = e.last_auth + self.p.referrals.close_after_assessment_days.draw(rng)
+        if close is not None and close < e.last_icpc:
+            # nor before an initial conference held in it (one that made no plan: the CIN plan
+            # ran until it; DfE CIN rule 8565); no draw, so the CMS is otherwise the same
+            close = e.last_icpc
         if close is not None and close > self.A:
             mclose, mreason = None, None
         else:
