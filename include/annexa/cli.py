@@ -532,21 +532,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # year (the one an LA submits): reference date the last 31 March on or before A. A year
         # still running has children due to leave care by 31 March still in care (DfE 359).
         from annexa.returns.build import collection_year, last_reference_date
+        from annexa.returns.validators import ValidatorsMissing, python
 
-        state, folder = run_returns_dag(
-            url,
-            out,
-            la_code="999",
-            la_name="Synthshire (synthetic)",
-            year=collection_year(last_reference_date(as_at)),
-        )
-        if folder is None:  # reported, but the Annex A demo stands (its publish is unaffected)
-            _say(
-                f"annexa: the statutory returns were not published (state: {state}): DfE's "
-                "rules found errors; see report.html in the run's returns folder."
-            )
+        try:  # without DfE's rules there is nothing to validate the returns with: say so
+            python()
+        except ValidatorsMissing as exc:
+            _say(f"annexa: the statutory returns were not built: {exc}.")
         else:
-            _say(f"Statutory returns: {folder / 'cin_census.xml'} and {folder / 'ssda903'}/")
+            state, folder = run_returns_dag(
+                url,
+                out,
+                la_code="999",
+                la_name="Synthshire (synthetic)",
+                year=collection_year(last_reference_date(as_at)),
+            )
+            if folder is None:  # reported, but the Annex A demo stands (its publish is unaffected)
+                _say(
+                    f"annexa: the statutory returns were not published (state: {state}): DfE's "
+                    "rules found errors; see report.html in the run's returns folder."
+                )
+            else:
+                _say(f"Statutory returns: {folder / 'cin_census.xml'} and {folder / 'ssda903'}/")
     if rc == 0:
         _say(f"Latest return: {out / '999' / 'latest'}")
         months = getattr(args, "trend_months", 0) or 0
