@@ -1,7 +1,9 @@
 """Benchmark: the statutory returns (issue 11) at one scale: build the CIN census XML and the 903
 CSVs from a snapshot, then run DfE's validators on them (each in its own process). Figures only:
-never a pass/fail test. The CIN validator's XML reader grows quadratically with the number of
-children (it concatenates one DataFrame per child), so at ``large`` it dominates.
+never a pass/fail test. The CIN validator's XML reader concatenates one DataFrame per child onto
+each table (quadratic on a whole census); the runner reads 250 children at a time, so it is
+linear, but its cost per child still makes it the largest step at ``large``
+(docs/statutory_returns.md, "Time").
 
     .venv/bin/python bench/bench_returns.py [--scale large] [--url sqlite:////path/cms.db]
         [--keep DIR] [--validators 903,cin]
@@ -30,7 +32,7 @@ def main() -> None:
     p.add_argument(
         "--validators",
         default="903,cin",
-        help="which DfE validators to time (the CIN one takes hours at large: its reader)",
+        help="which DfE validators to time (the CIN one is the longest: its reader)",
     )
     args = p.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="annexa-bench-returns-")
