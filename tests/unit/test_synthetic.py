@@ -202,6 +202,30 @@ def test_nothing_after_as_at(clean: tuple[str, dict]) -> None:
         assert unborn > 0
 
 
+def test_unborn_childrens_contacts_within_a_pregnancy(clean: tuple[str, dict]) -> None:
+    # a child referred before birth may have an earlier contact, but not before the pregnancy
+    # could be known of: Annex A (and the gate's date-of-birth range) allow an expected date of
+    # birth at most 10 months after the as-at date, so a contact 13 months before the expected
+    # date blocked the back-filled month ends that showed it (issue 10's bench at large)
+    engine = sa.create_engine(clean[0])
+    with engine.connect() as c:
+        gaps = (
+            c.execute(
+                sa.text(
+                    "SELECT julianday(MAX(COALESCE(p.pers_dob, p.pers_expected_dob),"
+                    " p.pers_expected_dob)) - julianday(MIN(k.cont_contact_date))"
+                    " FROM ssd_contacts k JOIN ssd_person p ON p.pers_person_id = k.cont_person_id"
+                    " WHERE p.pers_expected_dob IS NOT NULL GROUP BY p.pers_person_id"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert gaps, "the CMS holds no contacts of children with an expected date of birth"
+    assert max(gaps) <= 270, f"an unborn child's contact {max(gaps):.0f} days before birth"
+
+
 def test_keys_unique_and_not_null(clean: tuple[str, dict]) -> None:
     engine = sa.create_engine(clean[0])
     with engine.connect() as c:

@@ -130,6 +130,7 @@ class FrontDoor:
     contact_before_referral_days: Delay
     earlier_contact_days: Span
     contact_during_episode_days: Span
+    prebirth_contact_max_days_before_birth: int
 
 
 @dataclasses.dataclass(frozen=True)

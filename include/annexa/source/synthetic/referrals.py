@@ -97,6 +97,8 @@ class Referrals(Protection, Care):
             self.contact(rng, c, r - q.contact_before_referral_days.draw(rng), source)
         if rng.random() < q.p_earlier_contact:
             t = r - q.earlier_contact_days.draw(rng)
+            if c.kind == "prebirth":  # not before the pregnancy could be known of
+                t = max(t, max(c.dob, c.edd or c.dob) - q.prebirth_contact_max_days_before_birth)
             self.contact(rng, c, t, self.p.codes.contact_source.pick(rng.random()))
 
     def _care_route(
