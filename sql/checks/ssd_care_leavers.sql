@@ -9,7 +9,7 @@ select
     coalesce(
         cast(_t.clea_table_id as varchar),
         '(no key) ' || coalesce('person ' || clean_text(clea_person_id),
-        'row ' || cast(row_number() over () as varchar))
+        'row ' || cast(_t._z_row as varchar))
     ) as clea_table_id,
     cast(_t.clea_table_id as varchar) as _raw_key,
     case
@@ -18,9 +18,10 @@ select
     end as _joins__clea_person_id,
     clean_text(clea_person_id) as _child_id,
     case
-        when clean_text(clea_person_id) is null or not regexp_full_match(clean_text(clea_person_id), '[0-9]+') then true
-        when clean_text(clea_person_id) in (select person_id from chk_known_persons) then true
-        else ltrim(clean_text(clea_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+        when _t._z_p is null or not regexp_full_match(_t._z_p, '[0-9]+')
+            then true
+        when _z_k.person_id is not null then true
+        else _z_u.id is null
     end as _zeros__clea_person_id,
     case
         when clean_text(clea_care_leaver_allocated_team) is null then true
@@ -53,4 +54,7 @@ select
     lower(trim(cast(clea_care_leaver_personal_advisor as varchar))) as _text__clea_care_leaver_personal_advisor,
     lower(trim(cast(clea_care_leaver_allocated_team as varchar))) as _text__clea_care_leaver_allocated_team,
     lower(trim(cast(clea_care_leaver_worker_id as varchar))) as _text__clea_care_leaver_worker_id
-from raw_ssd_care_leavers as _t
+from (select *, clean_text(clea_person_id) as _z_p, row_number() over () as _z_row
+from raw_ssd_care_leavers) as _t
+left join chk_known_persons as _z_k on _z_k.person_id = _t._z_p
+left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')

@@ -9,7 +9,7 @@ select
     coalesce(
         cast(_t.cppl_cp_plan_id as varchar),
         '(no key) ' || coalesce('person ' || clean_text(cppl_person_id),
-        'row ' || cast(row_number() over () as varchar))
+        'row ' || cast(_t._z_row as varchar))
     ) as cppl_cp_plan_id,
     cast(_t.cppl_cp_plan_id as varchar) as _raw_key,
     case
@@ -18,9 +18,10 @@ select
     end as _joins__cppl_person_id,
     clean_text(cppl_person_id) as _child_id,
     case
-        when clean_text(cppl_person_id) is null or not regexp_full_match(clean_text(cppl_person_id), '[0-9]+') then true
-        when clean_text(cppl_person_id) in (select person_id from chk_known_persons) then true
-        else ltrim(clean_text(cppl_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+        when _t._z_p is null or not regexp_full_match(_t._z_p, '[0-9]+')
+            then true
+        when _z_k.person_id is not null then true
+        else _z_u.id is null
     end as _zeros__cppl_person_id,
     lower(trim(cast(cppl_referral_id as varchar))) as _text__cppl_referral_id,
     lower(trim(cast(cppl_icpc_id as varchar))) as _text__cppl_icpc_id,
@@ -52,5 +53,8 @@ select
             and coalesce(o.cppl_cp_plan_end_date, date '9999-12-31') >= o.cppl_cp_plan_start_date
             and coalesce(_t.cppl_cp_plan_end_date, date '9999-12-31') >= _t.cppl_cp_plan_start_date
     ) as _no_overlap
-from raw_ssd_cp_plans as _t
+from (select *, clean_text(cppl_person_id) as _z_p, row_number() over () as _z_row
+from raw_ssd_cp_plans) as _t
+left join chk_known_persons as _z_k on _z_k.person_id = _t._z_p
+left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')
 order by 1

@@ -9,7 +9,7 @@ select
     coalesce(
         cast(_t.cppv_cp_visit_id as varchar),
         '(no key) ' || coalesce('person ' || clean_text(cppv_person_id),
-        'row ' || cast(row_number() over () as varchar))
+        'row ' || cast(_t._z_row as varchar))
     ) as cppv_cp_visit_id,
     cast(_t.cppv_cp_visit_id as varchar) as _raw_key,
     case
@@ -18,9 +18,10 @@ select
     end as _joins__cppv_person_id,
     clean_text(cppv_person_id) as _child_id,
     case
-        when clean_text(cppv_person_id) is null or not regexp_full_match(clean_text(cppv_person_id), '[0-9]+') then true
-        when clean_text(cppv_person_id) in (select person_id from chk_known_persons) then true
-        else ltrim(clean_text(cppv_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+        when _t._z_p is null or not regexp_full_match(_t._z_p, '[0-9]+')
+            then true
+        when _z_k.person_id is not null then true
+        else _z_u.id is null
     end as _zeros__cppv_person_id,
     lower(trim(cast(cppv_person_id as varchar))) as _text__cppv_person_id,
     lower(trim(cast(cppv_cp_plan_id as varchar))) as _text__cppv_cp_plan_id,
@@ -29,4 +30,7 @@ select
         select u.id from raw_unparseable_dates as u
         where u.tbl = 'ssd_cp_visits' and u.col = 'cppv_cp_visit_date'
     ), true) as _parses__cppv_cp_visit_date
-from raw_ssd_cp_visits as _t
+from (select *, clean_text(cppv_person_id) as _z_p, row_number() over () as _z_row
+from raw_ssd_cp_visits) as _t
+left join chk_known_persons as _z_k on _z_k.person_id = _t._z_p
+left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')

@@ -9,7 +9,7 @@ select
     coalesce(
         cast(_t.invo_involvements_id as varchar),
         '(no key) ' || coalesce('person ' || clean_text(invo_person_id),
-        'row ' || cast(row_number() over () as varchar))
+        'row ' || cast(_t._z_row as varchar))
     ) as invo_involvements_id,
     cast(_t.invo_involvements_id as varchar) as _raw_key,
     case
@@ -18,9 +18,10 @@ select
     end as _joins__invo_person_id,
     clean_text(invo_person_id) as _child_id,
     case
-        when clean_text(invo_person_id) is null or not regexp_full_match(clean_text(invo_person_id), '[0-9]+') then true
-        when clean_text(invo_person_id) in (select person_id from chk_known_persons) then true
-        else ltrim(clean_text(invo_person_id), '0') not in (select ltrim(person_id, '0') from chk_known_persons)
+        when _t._z_p is null or not regexp_full_match(_t._z_p, '[0-9]+')
+            then true
+        when _z_k.person_id is not null then true
+        else _z_u.id is null
     end as _zeros__invo_person_id,
     case
         when clean_text(invo_professional_id) is null then true
@@ -50,4 +51,7 @@ select
         where u.tbl = 'ssd_involvements' and u.col = 'invo_involvement_end_date'
     ), true) as _parses__invo_involvement_end_date,
     lower(trim(cast(invo_worker_change_reason as varchar))) as _text__invo_worker_change_reason
-from raw_ssd_involvements as _t
+from (select *, clean_text(invo_person_id) as _z_p, row_number() over () as _z_row
+from raw_ssd_involvements) as _t
+left join chk_known_persons as _z_k on _z_k.person_id = _t._z_p
+left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')

@@ -571,12 +571,13 @@ def check_frame_sql(table: Table) -> str:
     ``raw_<table>``; identifiers only from the contract)."""
     person = person_column(table)
     who = f"'person ' || clean_text({person})" if person else "null"
+    row = "_t._z_row" if person else "row_number() over ()"  # numbered in the raw scan
     items = [
         [
             "    coalesce(",
             f"        cast(_t.{table.key} as varchar),",
             f"        '(no key) ' || coalesce({who},",
-            "        'row ' || cast(row_number() over () as varchar))",
+            f"        'row ' || cast({row} as varchar))",
             f"    ) as {table.key}",
         ],
         [f"    cast(_t.{table.key} as varchar) as _raw_key"],
@@ -585,14 +586,15 @@ def check_frame_sql(table: Table) -> str:
         optional = table.column(person).need == "O"
         items.append(_joins(person, str(optional).lower(), "chk_known_persons", "person_id"))
         items.append([f"    clean_text({person}) as _child_id"])
-        p = f"clean_text({person})"
+        # two left joins on unique keys (no row added or lost) instead of two more IN
+        # subqueries, each a hash table of every known person per frame (issue 10)
         items.append(
             [
                 "    case",
-                f"        when {p} is null or not regexp_full_match({p}, '[0-9]+') then true",
-                f"        when {p} in (select person_id from chk_known_persons) then true",
-                f"        else ltrim({p}, '0') not in "
-                "(select ltrim(person_id, '0') from chk_known_persons)",
+                "        when _t._z_p is null or not regexp_full_match(_t._z_p, '[0-9]+')",
+                "            then true",
+                "        when _z_k.person_id is not null then true",
+                "        else _z_u.id is null",
                 f"    end as _zeros__{person}",
             ]
         )
@@ -641,9 +643,15 @@ def check_frame_sql(table: Table) -> str:
     # order: sorted by the key, so the frame (and what the gate reports from it) is the same
     # from run to run, and in a backfill the same as the month built alone
     order = "order by 1\n" if table.name in NO_OVERLAP or table.name == "ssd_person" else ""
-    return (
-        f"{_CHECK_HEADER.format(t=table.name)}select\n{body}\nfrom raw_{table.name} as _t\n{order}"
-    )
+    source = f"raw_{table.name} as _t"
+    if person:  # the person id cleaned once, its known and leading-zero matches joined
+        source = (
+            f"(select *, clean_text({person}) as _z_p, row_number() over () as _z_row\n"
+            f"from raw_{table.name}) as _t\n"
+            "left join chk_known_persons as _z_k on _z_k.person_id = _t._z_p\n"
+            "left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')"
+        )
+    return f"{_CHECK_HEADER.format(t=table.name)}select\n{body}\nfrom {source}\n{order}"
 
 
 def stale_check_frames(folder: Path | None = None) -> list[str]:
