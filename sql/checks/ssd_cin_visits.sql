@@ -13,8 +13,8 @@ select
     ) as cinv_cin_visit_id,
     cast(_t.cinv_cin_visit_id as varchar) as _raw_key,
     case
-        when clean_text(cinv_person_id) is null then false
-        else clean_text(cinv_person_id) in (select person_id from chk_known_persons)
+        when _t._z_p is null then false
+        else _z_k.person_id is not null
     end as _joins__cinv_person_id,
     clean_text(cinv_person_id) as _child_id,
     case

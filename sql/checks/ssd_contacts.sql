@@ -13,8 +13,8 @@ select
     ) as cont_contact_id,
     cast(_t.cont_contact_id as varchar) as _raw_key,
     case
-        when clean_text(cont_person_id) is null then false
-        else clean_text(cont_person_id) in (select person_id from chk_known_persons)
+        when _t._z_p is null then false
+        else _z_k.person_id is not null
     end as _joins__cont_person_id,
     clean_text(cont_person_id) as _child_id,
     case

@@ -13,8 +13,8 @@ select
     ) as cppr_cp_review_id,
     cast(_t.cppr_cp_review_id as varchar) as _raw_key,
     case
-        when clean_text(cppr_person_id) is null then true
-        else clean_text(cppr_person_id) in (select person_id from chk_known_persons)
+        when _t._z_p is null then true
+        else _z_k.person_id is not null
     end as _joins__cppr_person_id,
     clean_text(cppr_person_id) as _child_id,
     case

@@ -13,8 +13,8 @@ select
     ) as lega_legal_status_id,
     cast(_t.lega_legal_status_id as varchar) as _raw_key,
     case
-        when clean_text(lega_person_id) is null then false
-        else clean_text(lega_person_id) in (select person_id from chk_known_persons)
+        when _t._z_p is null then false
+        else _z_k.person_id is not null
     end as _joins__lega_person_id,
     clean_text(lega_person_id) as _child_id,
     case

@@ -584,7 +584,14 @@ def check_frame_sql(table: Table) -> str:
     ]
     if person:
         optional = table.column(person).need == "O"
-        items.append(_joins(person, str(optional).lower(), "chk_known_persons", "person_id"))
+        items.append(  # the person id joined once below (_z_k), not one more IN per frame
+            [
+                "    case",
+                f"        when _t._z_p is null then {str(optional).lower()}",
+                "        else _z_k.person_id is not null",
+                f"    end as _joins__{person}",
+            ]
+        )
         items.append([f"    clean_text({person}) as _child_id"])
         # two left joins on unique keys (no row added or lost) instead of two more IN
         # subqueries, each a hash table of every known person per frame (issue 10)
