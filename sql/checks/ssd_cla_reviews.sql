@@ -41,3 +41,4 @@ from (select *, clean_text(clar_cla_person_id) as _z_p, row_number() over () as 
 from raw_ssd_cla_reviews) as _t
 left join chk_known_persons as _z_k on _z_k.person_id = _t._z_p
 left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')
+order by _t._z_row

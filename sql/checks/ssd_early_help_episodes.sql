@@ -43,3 +43,4 @@ from (select *, clean_text(earl_person_id) as _z_p, row_number() over () as _z_r
 from raw_ssd_early_help_episodes) as _t
 left join chk_known_persons as _z_k on _z_k.person_id = _t._z_p
 left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')
+order by _t._z_row

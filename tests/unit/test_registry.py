@@ -20,7 +20,8 @@ def test_every_sql_file_is_registered_once_with_a_grain():
         for p in (sql_dir() / layer).glob("*.sql")
     }
     assert declared == on_disk
-    assert len(on_disk) == 28 + 12 + 11 + 31 + 3 + 44 + 10 + 18  # ... returns: 8 CIN, 10 903
+    # checks: 25 SSD tables and 4 id sets; ... returns: 8 CIN, 10 903
+    assert len(on_disk) == 29 + 12 + 11 + 31 + 3 + 44 + 10 + 18
     assert all(q.grain for layer in LAYERS for q in queries(layer))
 
 
@@ -39,7 +40,12 @@ def test_rules_say_severity_and_wording_and_drilldowns_their_titles():
     assert all(q.meta["title"] and q.meta["question"] for q in queries("drilldowns"))
     # one check frame per SSD table, plus the id sets they join to
     helpers = [q.name for q in queries("checks") if q.meta.get("helper")]
-    assert helpers == ["chk_known_persons", "chk_known_workers", "chk_known_teams"]
+    assert helpers == [
+        "chk_known_persons",
+        "chk_known_persons_unzeroed",  # a person id with its leading zeros stripped
+        "chk_known_workers",
+        "chk_known_teams",
+    ]
     # the statutory returns: the CIN census modules, then the 903 files (OC3 before the header)
     names = [q.name for q in queries("returns")]
     assert names[:8] == [

@@ -646,10 +646,16 @@ def check_frame_sql(table: Table) -> str:
     for i, item in enumerate(items):
         lines += item[:-1] + [item[-1] + ("," if i < len(items) - 1 else "")]
     body = "\n".join(lines)
-    # the overlap's correlated subquery and the dates-of-birth window do not keep the scan's
-    # order: sorted by the key, so the frame (and what the gate reports from it) is the same
+    # the overlap's correlated subquery, the dates-of-birth window and the person joins do not
+    # keep the scan's order (DuckDB joins in parallel): sorted by the key, or back into the
+    # table's own order, so the frame (and the sample ids the gate reports from it) is the same
     # from run to run, and in a backfill the same as the month built alone
-    order = "order by 1\n" if table.name in NO_OVERLAP or table.name == "ssd_person" else ""
+    if table.name in NO_OVERLAP or table.name == "ssd_person":
+        order = "order by 1\n"
+    elif person:
+        order = "order by _t._z_row\n"
+    else:
+        order = ""
     source = f"raw_{table.name} as _t"
     if person:  # the person id cleaned once, its known and leading-zero matches joined
         source = (
