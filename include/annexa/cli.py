@@ -207,6 +207,25 @@ def run_dag(
     return state, result
 
 
+def _run_dag_for(
+    args: argparse.Namespace, source: str, as_at: dt.date, out: Path
+) -> tuple[str, dict]:
+    """``run_dag`` with the return's options as ``annexa run`` and ``annexa backfill`` parse
+    them (one list of options, so the two commands cannot drift apart)."""
+    return run_dag(
+        source,
+        as_at,
+        out,
+        la_code=args.la_code,
+        la_name=args.la_name,
+        version=args.annex_version,
+        layout=args.layout,
+        mapping=args.mapping,
+        cms=args.cms,
+        waivers=args.waivers,
+    )
+
+
 def run_pack_dag(
     out: Path, la_code: str, as_at: dt.date | None = None, suppress_below: int | None = None
 ) -> tuple[str, Path | None]:
@@ -359,18 +378,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         return 2
     started = time.monotonic()
     _say(f"[1/{len(dates)}] annex_a as at {dates[-1]} (extracts the CMS once)")
-    state, result = run_dag(
-        url,
-        dates[-1],
-        out,
-        la_code=args.la_code,
-        la_name=args.la_name,
-        version=args.annex_version,
-        layout=args.layout,
-        mapping=args.mapping,
-        cms=args.cms,
-        waivers=args.waivers,
-    )
+    state, result = _run_dag_for(args, url, dates[-1], out)
     failed = [] if state == "success" else [dates[-1].isoformat()]
     if len(dates) > 1 and "snapshot" not in result:
         _say("annexa: the run extracted no snapshot (see its log above); nothing backfilled")
@@ -413,18 +421,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"Running the annex_a DAG: LA {args.la_code}, as at {args.as_at}, "
         f"source {safe_url(url)}, output {out}"
     )
-    state, result = run_dag(
-        url,
-        args.as_at,
-        out,
-        la_code=args.la_code,
-        la_name=args.la_name,
-        version=args.annex_version,
-        layout=args.layout,
-        mapping=args.mapping,
-        cms=args.cms,
-        waivers=args.waivers,
-    )
+    state, result = _run_dag_for(args, url, args.as_at, out)
     if state != "success" or not result:
         _say(
             f"annexa: the run did not succeed (state: {state}); nothing new was published. "
