@@ -241,7 +241,7 @@ def test_the_sorter_is_the_only_script_and_only_in_the_full_pack(tmp_path):
 
 
 def test_caseload_table_sorts_by_a_clicked_header_in_the_browser(tmp_path):
-    from pack.cdp import run_in_page
+    from cdp import run_in_page
 
     path = write_pack_html(tmp_path / "pack.html", caseload_pack())
     rows = (
@@ -285,7 +285,7 @@ def test_explorer_answers_the_two_questions_through_its_controls(explorer, tmp_p
     """The issue's "done when", as the analyst asks it (no address fragment): choose Contacts,
     source Police, latest 10 -> the 10 latest police contacts, newest first; then the "Worker
     or team" tab, type the worker's name, press Show children -> that worker's children."""
-    from pack.cdp import run_in_page
+    from cdp import run_in_page
 
     def rows(table: str) -> str:
         return (

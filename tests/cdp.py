@@ -1,10 +1,13 @@
-"""Drive headless Chromium (Debian chromium) through the DevTools protocol, for page tests that
-click: open a file, wait until it has loaded, evaluate expressions in order (each may click and
-return what the page then shows), collect the console's errors and any exceptions."""
+"""Drive headless Chromium (Debian chromium) through the DevTools protocol, for the page tests
+(the pack and explorer, which click) and the stack test (the readiness page behind a token): open
+a page, wait until it has loaded, optionally save a screenshot, evaluate expressions in order
+(each may click and return what the page then shows), collect the console's errors and any
+exceptions. One driver, so a fix to the protocol handling reaches every browser test."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import subprocess
@@ -17,9 +20,17 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 
 
-def run_in_page(url: str, expressions: list[str], profile: Path) -> tuple[list, list[str]]:
-    """Load ``url``, then evaluate each expression (awaiting promises); returns their values
-    (JSON-able) and the page's console errors and uncaught exceptions."""
+def run_in_page(
+    url: str,
+    expressions: list[str],
+    profile: Path,
+    *,
+    headers: dict[str, str] | None = None,
+    screenshot: Path | None = None,
+) -> tuple[list, list[str]]:
+    """Load ``url`` (sending ``headers`` with every request, e.g. a bearer token), save a PNG
+    to ``screenshot`` when given, then evaluate each expression (awaiting promises); returns
+    their values (JSON-able) and the page's console errors and uncaught exceptions."""
     import websockets
 
     if not Path(CHROMIUM).exists():
@@ -81,12 +92,18 @@ def run_in_page(url: str, expressions: list[str], profile: Path) -> tuple[list, 
                 await call("Page.enable")
                 await call("Runtime.enable")
                 await call("Log.enable")
+                if headers:
+                    await call("Network.enable")
+                    await call("Network.setExtraHTTPHeaders", headers=headers)
                 await call("Page.navigate", url=url)
                 for _ in range(240):
                     state = await call("Runtime.evaluate", expression="document.readyState")
                     if state.get("result", {}).get("value") == "complete":
                         break
                     await asyncio.sleep(0.25)
+                if screenshot is not None:
+                    shot = await call("Page.captureScreenshot", format="png")
+                    screenshot.write_bytes(base64.b64decode(shot["data"]))
                 values = []
                 for e in expressions:
                     got = await call(
