@@ -109,6 +109,8 @@ ROWS = {
             "cppr_cp_review_date": D(2025, 11, 20),
         },
         {"cppr_cp_review_id": "V2", "cppr_cp_plan_id": "CE1", "cppr_cp_review_date": D(2026, 4, 1)},
+        # a second review in the year, recorded before the first: both in the plan's one group
+        {"cppr_cp_review_id": "V0", "cppr_cp_plan_id": "CE1", "cppr_cp_review_date": D(2026, 2, 9)},
     ],
     "ssd_cla_episodes": [
         _ep("EP", "P", "LP", D(2025, 1, 10)),
@@ -211,8 +213,22 @@ def test_cin_modules_in_the_census_year(built):
             [r.text for r in p.findall("Reviews/CPPreviewDate")],
         )
         for p in plans
-    ] == [("2025-11-01", None, "NEG", "EMO", "1", ["2025-11-20"])]
+    ] == [("2025-11-01", None, "NEG", "EMO", "1", ["2025-11-20", "2026-02-09"])]
     assert e.findtext("ReferralNFA") == "0"
+
+
+def test_cp_plan_reviews_are_one_group_of_dates(built):
+    # DfE's specification (and its schema): a plan holds at most one <Reviews> group, its last
+    # item, with one <CPPreviewDate> per review held in the year (1..n), in date order
+    root = ET.parse(built.cin_xml).getroot()
+    child = {c.findtext("ChildIdentifiers/LAchildID"): c for c in root.findall("Children/Child")}
+    (plan,) = child["E"].findall("CINdetails/ChildProtectionPlans")
+    groups = plan.findall("Reviews")
+    assert len(groups) == 1 and list(plan)[-1] is groups[0]
+    assert [(d.tag, d.text) for d in groups[0]] == [
+        ("CPPreviewDate", "2025-11-20"),
+        ("CPPreviewDate", "2026-02-09"),
+    ]
 
 
 EPISODES = [

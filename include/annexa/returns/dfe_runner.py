@@ -69,6 +69,37 @@ def _read_cin(cin_validator, root) -> dict:
     return tables
 
 
+def _every_review(root, template):
+    """The Reviews table with one row per ``<CPPreviewDate>``, as the census specification has
+    it (a plan's one ``<Reviews>`` group holds every review date, 1..n).
+
+    The package's reader makes one row per ``<Reviews>`` element and reads only its first
+    ``<CPPreviewDate>``, so every review after a plan's first was invisible to DfE's review rules
+    (8841: a review on or before the plan's start; 4003: a review while a CIN plan is open).
+    The rows carry the reader's own ids (CINdetailsID counted within the child, CPPID within the
+    CINdetails, from 1) and come in the census's order; where every group holds one date the
+    table is the reader's, row for row."""
+    import pandas as pd
+
+    rows = []
+    for child in root.iter("Child"):
+        found = child.find("ChildIdentifiers/LAchildID")
+        la_child = found.text if found is not None else pd.NA
+        for n_cin, cin in enumerate(child.findall("CINdetails"), start=1):
+            for n_plan, plan in enumerate(cin.findall("ChildProtectionPlans"), start=1):
+                for group in plan.findall("Reviews"):
+                    for date in group.findall("CPPreviewDate"):
+                        rows.append(
+                            {
+                                "LAchildID": la_child,
+                                "CINdetailsID": n_cin,
+                                "CPPID": n_plan,
+                                "CPPreviewDate": date.text,
+                            }
+                        )
+    return pd.concat([template.iloc[0:0], pd.DataFrame(rows)], ignore_index=True)
+
+
 def _number_plans_within_child(tables: dict) -> None:
     """CPPID, counted within each child (1, 2, ... in the census's order), in the CP plan and
     review tables.
@@ -103,6 +134,7 @@ def run_cin(path: Path, ruleset: str) -> dict:
     t0 = time.time()
     root = ET.parse(path).getroot()
     raw = _read_cin(cin_validator, root)
+    raw["Reviews"] = _every_review(root, raw["Reviews"])
     _number_plans_within_child(raw)
     data = cin_validator.process_data(raw)
     t1 = time.time()
