@@ -334,6 +334,13 @@ def cmd_returns(args: argparse.Namespace) -> int:
         return 1
     _say(f"CIN census: {folder / 'cin_census.xml'}")
     _say(f"SSDA903: {folder / 'ssda903'}/*.csv (DfE findings: {folder / 'report.html'})")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    if manifest.get("in_year"):
+        _say(
+            f"In-year preview: the CMS as of {manifest.get('data_as_of')}, the year ends "
+            f"{manifest['reference_date']}; DfE's year-end rules are reported, not blocking "
+            "(run again after 31 March for the return to submit)."
+        )
     return 0
 
 

@@ -14,6 +14,8 @@ import pytest
 from golden.cms import make_cms, person
 
 from annexa.cli import run_returns_dag
+from annexa.core.constants import today_london
+from annexa.returns.build import collection_year
 from annexa.returns.faults import fault_rows
 
 pytestmark = pytest.mark.validators
@@ -118,3 +120,39 @@ def test_faulted_cms_publishes_nothing(airflow_db, tmp_path):
     for fault in manifest.values():
         target = "cin_census" if fault["return"] == "cin" else "ssda903"
         assert f"{target}:{fault['rule']}" in failing
+
+
+LOOKED_AFTER = ("ssd_cla_episodes", "ssd_legal_status", "ssd_cla_placement")
+
+
+def test_in_year_default_is_a_preview_that_publishes(airflow_db, tmp_path):
+    # no year, no reference date: the current collection year, whose 31 March is still to come,
+    # so the run is an in-year preview. L2 turns 18 tomorrow, in care: at the year's end DfE's
+    # 359 (looked after past 18) fires on it, which the data taken today cannot yet show
+    # otherwise; in-year it is a warning naming L2 and the preview is published, marked so
+    today = today_london()
+    if (today.month, today.day) == (3, 31):
+        pytest.skip("on 31 March the current collection year ends today: no in-year run")
+    tomorrow = today + dt.timedelta(days=1)
+    rows = clean_rows()
+    born = dt.date(tomorrow.year - 18, tomorrow.month, min(tomorrow.day, 28))  # not 29/02
+    rows["ssd_person"].append(person("L2", dob=born))
+    # L2 looked after like L1: the same start, legal status and kind of placement
+    episode, status, placement = (rows[t][0] for t in LOOKED_AFTER)
+    rows["ssd_cla_episodes"].append(
+        episode | {"clae_cla_episode_id": "E2", "clae_person_id": "L2", "clae_cla_id": "C2"}
+    )
+    rows["ssd_legal_status"].append(status | {"lega_legal_status_id": "G2", "lega_person_id": "L2"})
+    rows["ssd_cla_placement"].append(
+        placement | {"clap_cla_placement_id": "P2", "clap_person_id": "L2", "clap_cla_id": "C2"}
+    )
+    out = tmp_path / "out"
+    state, folder = run_returns_dag(make_cms(tmp_path / "cms", rows), out, la_code="999")
+    year = collection_year(today)
+    assert state == "success" and folder == out / "999" / "returns" / str(year) / f"{year}-03-31"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["in_year"] is True and manifest["data_as_of"] == today.isoformat()
+    assert manifest["validators"]["ssda903"]["year_end"] == ["359"]
+    summary = json.loads((folder / "validation.json").read_text())
+    (rule,) = [r for r in summary["rules"] if r["id"] == "ssda903:359"]
+    assert (rule["severity"], rule["sample_ids"]) == ("warning", ["L2"])

@@ -7,8 +7,10 @@ import json
 import pytest
 
 from annexa.pipeline import returns_config
-from annexa.returns.build import collection_year
+from annexa.returns.build import ReturnsBuild, collection_year
+from annexa.returns.check import write_checked
 from annexa.returns.publish import ReturnsBlocked, publish_returns
+from annexa.returns.validators import Issue, ValidatorRun
 
 pytestmark = pytest.mark.unit
 
@@ -79,3 +81,46 @@ def test_errors_block_publication(tmp_path):
     with pytest.raises(ReturnsBlocked, match="3 DfE rule"):
         publish_returns(tmp_path / "out", "999", built, checked | {"errors": 3}, run_key="r1")
     assert not (tmp_path / "out" / "999" / "returns" / "2026").exists()
+
+
+def _run_359() -> ValidatorRun:
+    # DfE's 903 rule 359 on one child, as the runner reports it: looked after past 18 at the
+    # year's end (31/03/2027) with no date ceased
+    issue = Issue("359", "looked after past 18", "error", "C1", "Episodes", ["DEC"], "0")
+    return ValidatorRun("903", "lac2026_27", ["359", "101"], {}, [issue], [], [], {}, {})
+
+
+def test_year_end_rule_blocks_a_return_and_warns_in_year(tmp_path):
+    head = {"la_code": "999", "as_at": "2027-03-31"}
+    final = write_checked(tmp_path / "final", [_run_359()], head)
+    assert final.errors == 1 and final.summary["published"] is False
+    assert final.summary["validators"]["ssda903"]["errors"] == ["359"]
+    preview = write_checked(tmp_path / "preview", [_run_359()], head | {"in_year": True})
+    assert preview.errors == 0 and preview.summary["published"] is True
+    v = preview.summary["validators"]["ssda903"]
+    assert v["errors"] == [] and v["year_end"] == ["359"]
+    (rule,) = [r for r in preview.summary["rules"] if r["id"] == "ssda903:359"]
+    assert rule["severity"] == "warning" and rule["sample_ids"] == ["C1"]
+    assert "in-year preview" in rule["description"]
+    assert [i.child_id for i in preview.items if i.severity == "warning"] == ["C1"]
+
+
+def test_in_year_is_a_snapshot_taken_before_the_reference_date(tmp_path):
+    def build(reference: dt.date, day: dt.date | None) -> ReturnsBuild:
+        return ReturnsBuild(tmp_path, 2027, reference, tmp_path, {}, data_as_of=day)
+
+    assert build(dt.date(2027, 3, 31), dt.date(2026, 12, 4)).in_year
+    assert not build(dt.date(2027, 3, 31), dt.date(2027, 3, 31)).in_year
+    assert not build(dt.date(2026, 3, 31), dt.date(2026, 12, 4)).in_year
+    assert not build(dt.date(2027, 3, 31), None).in_year
+    assert build(dt.date(2027, 3, 31), dt.date(2026, 12, 4)).to_dict()["data_as_of"] == (
+        "2026-12-04"
+    )
+
+
+def test_published_manifest_says_in_year(tmp_path):
+    built, checked = _built(tmp_path)
+    built |= {"in_year": True, "data_as_of": "2025-12-04"}
+    public = publish_returns(tmp_path / "out", "999", built, checked, run_key="r1")
+    manifest = json.loads((public / "manifest.json").read_text())
+    assert (manifest["in_year"], manifest["data_as_of"]) == (True, "2025-12-04")

@@ -30,7 +30,8 @@ def returns_config(
 
     ``year`` (the collection year's 31 March, 2026 for 2025/26) and ``reference_date`` are
     params; either gives the other (reference date 31 March of the year); neither: the current
-    collection year on the day the run covers.
+    collection year on the day the run covers, which until its 31 March is an in-year preview
+    (the build marks it; DfE's year-end rules then warn, ``annexa.returns.check.YEAR_END``).
     """
     from annexa.returns.build import collection_year, default_reference_date
 
@@ -93,15 +94,23 @@ def returns_validate_step(cfg: dict, built: dict) -> dict:
         run("cin", [Path(built["cin_xml"])], year=year),
         run("903", [Path(p) for p in built["ssda903"].values()], year=year, la=ons),
     ]
+    in_year = bool(built.get("in_year"))
     head = {
         "la_code": c.la_code,
         "la_name": c.la_name,
         "as_at": c.as_at,
         "collection_year": year,
+        "data_as_of": built.get("data_as_of"),
+        "in_year": in_year,
         "run": c.run_key,
     }
     checked = write_checked(folder, runs, head)
     text = summary_text(checked.summary).replace("Annex A validation", "Statutory returns (DfE)")
+    if in_year:
+        text += (
+            f"\nIn-year preview: data as of {built.get('data_as_of')}, reference date "
+            f"{c.as_at}; DfE's year-end rules are reported, not blocking."
+        )
     out = {
         "folder": str(folder),
         "validation": str(folder / "validation.json"),
@@ -110,6 +119,7 @@ def returns_validate_step(cfg: dict, built: dict) -> dict:
         "errors": checked.errors,
         "warnings": checked.summary["warnings"],
         "validators": checked.summary["validators"],
+        "in_year": in_year,
     }
     if checked.errors:
         log.error("%s", text)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import annexa
+from annexa.core.constants import london_date
 from annexa.core.dates import Windows
 from annexa.core.files import private_dir, write_bytes, write_json, write_text
 from annexa.core.text import csv_safe
@@ -128,6 +129,15 @@ def last_reference_date(day: dt.date) -> dt.date:
     return dt.date(day.year if (day.month, day.day) >= (3, 31) else day.year - 1, 3, 31)
 
 
+def data_day(snapshot: Path) -> dt.date | None:
+    """The London day the snapshot was taken: what the CMS held, nothing later has happened
+    in it. None for a snapshot whose manifest does not say."""
+    from annexa.source.extract import read_manifest
+
+    started = read_manifest(snapshot).get("started_at")
+    return london_date(dt.datetime.fromisoformat(started)) if started else None
+
+
 @dataclass
 class ReturnsBuild:
     """Where the built files are, with counts and timings (JSON-able for XCom)."""
@@ -139,12 +149,21 @@ class ReturnsBuild:
     ssda903: dict[str, Path]
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    data_as_of: dt.date | None = None  # the day the snapshot was taken
+
+    @property
+    def in_year(self) -> bool:
+        """The snapshot was taken before the reference date: the year is still running, so
+        the return is a preview of it (docs/statutory_returns.md, Decisions)."""
+        return self.data_as_of is not None and self.data_as_of < self.reference_date
 
     def to_dict(self) -> dict:
         return {
             "folder": str(self.folder),
             "year": self.year,
             "reference_date": self.reference_date.isoformat(),
+            "data_as_of": self.data_as_of.isoformat() if self.data_as_of else None,
+            "in_year": self.in_year,
             "cin_xml": str(self.cin_xml),
             "ssda903": {k: str(v) for k, v in self.ssda903.items()},
             "rows": self.rows,
@@ -373,6 +392,8 @@ def build_returns(
     seconds |= {"models": round(t1 - t0, 3), "total": round(time.time() - t0, 3)}
     rows = {m: len(v) for m, v in cin_tables.items()}
     rows |= {SSDA903[n][0]: len(v) for n, v in files_903.items()}
-    result = ReturnsBuild(folder, year, reference_date, xml_path, ssda903, rows, seconds)
+    result = ReturnsBuild(
+        folder, year, reference_date, xml_path, ssda903, rows, seconds, data_day(snapshot)
+    )
     write_json(folder / "returns_build.json", result.to_dict())
     return result

@@ -4,7 +4,9 @@ worklist.csv (``annexa.validate.report``), one rule per DfE rule code (``cin_cen
 
 Severity: an error blocks publication of the returns (never of Annex A); a CIN query (code ending
 in Q) and a rule that fires only because the SSD lacks the item (``annexa.returns.gaps``) are
-warnings: published, listed. The files hold child ids, tables and fields, never values.
+warnings: published, listed. So, in an in-year run (the snapshot taken before the reference
+date: a preview of a year still running), are DfE's rules that judge the state at the year's end
+(``YEAR_END``). The files hold child ids, tables and fields, never values.
 """
 
 from __future__ import annotations
@@ -31,17 +33,31 @@ class Checked:
         return int(self.summary["errors"])
 
 
-def _severity(kind: str, rule: str, la_code: str | None = None) -> tuple[str, str | None]:
+# DfE rules that judge the return as at the end of the collection year (31 March): on a snapshot
+# taken while the year is still running they report what the data cannot yet show (a child due
+# to leave care at 18 before 31 March is still in care in it). In-year they are warnings; in a
+# run on data from the reference date on, errors like any other.
+YEAR_END: dict[tuple[str, str], str] = {
+    ("903", "359"): "a child looked after past 18 at the year's end; a child who turns 18 "
+    "before 31 March is still in care in data taken earlier",
+}
+
+
+def _severity(
+    kind: str, rule: str, la_code: str | None = None, in_year: bool = False
+) -> tuple[str, str | None]:
     why = gap(kind, rule, la_code)
     if why:
         return "warning", f"SSD gap: {why}"
+    if in_year and (kind, rule) in YEAR_END:
+        return "warning", f"in-year preview, an error at the year's end: {YEAR_END[(kind, rule)]}"
     if rule.upper().endswith("Q"):
         return "warning", "DfE query: check and explain on submission"
     return "error", None
 
 
 def findings(
-    runs: list[ValidatorRun], la_code: str | None = None
+    runs: list[ValidatorRun], la_code: str | None = None, *, in_year: bool = False
 ) -> tuple[list[RuleResult], list[WorkItem]]:
     rules: list[RuleResult] = []
     items: list[WorkItem] = []
@@ -52,7 +68,7 @@ def findings(
             by_rule.setdefault(issue.rule, []).append(issue)
         for code in sorted(set(run.rules_run) | set(by_rule) | set(run.failed_to_run)):
             hits = by_rule.get(code, [])
-            severity, note = _severity(run.kind, code, la_code)
+            severity, note = _severity(run.kind, code, la_code, in_year)
             message = run.messages.get(code) or (hits[0].message if hits else code)
             description = f"DfE {code}: {message}" + (f" ({note})" if note else "")
             ids = sorted({i.child_id or "(whole return)" for i in hits})
@@ -95,9 +111,11 @@ def findings(
 
 
 def write_checked(folder: Path, runs: list[ValidatorRun], head: dict) -> Checked:
-    """Write validation.json, report.html and worklist.csv into ``folder``."""
+    """Write validation.json, report.html and worklist.csv into ``folder``; ``head["in_year"]``
+    marks a preview of a year still running."""
     la = head.get("la_code")
-    rules, items = findings(runs, la)
+    in_year = bool(head.get("in_year"))
+    rules, items = findings(runs, la, in_year=in_year)
     blocking = [r for r in rules if r.blocking]
     summary = {
         **head,
@@ -113,7 +131,14 @@ def write_checked(folder: Path, runs: list[ValidatorRun], head: dict) -> Checked
                 "ruleset": r.ruleset,
                 "rules_run": len(r.rules_run),
                 "errors": sorted(
-                    {i.rule for i in r.issues if _severity(r.kind, i.rule, la)[0] == "error"}
+                    {
+                        i.rule
+                        for i in r.issues
+                        if _severity(r.kind, i.rule, la, in_year)[0] == "error"
+                    }
+                ),
+                "year_end": sorted(
+                    {i.rule for i in r.issues if in_year and (r.kind, i.rule) in YEAR_END}
                 ),
                 "queries": sorted({i.rule for i in r.issues if i.rule.upper().endswith("Q")}),
                 "gaps": sorted({i.rule for i in r.issues if gap(r.kind, i.rule, la)}),

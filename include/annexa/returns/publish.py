@@ -65,6 +65,10 @@ def publish_returns(
                 "la_code": la_code,
                 "collection_year": year,
                 "reference_date": reference_date.isoformat(),
+                # a preview of a year still running (the snapshot taken before the reference
+                # date), not yet the return to submit
+                "in_year": bool(built.get("in_year")),
+                "data_as_of": built.get("data_as_of"),
                 "run": run_key,
                 "generated_at": dt.datetime.now(dt.UTC).isoformat(),
                 "code_version": code_version,
