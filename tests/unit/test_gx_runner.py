@@ -67,7 +67,58 @@ def frame_and_rules(tmp_path_factory):
     return df, _expectations(load_suite(SUITE), g, cols)
 
 
-def _plain_gx(df, rules: list[dict]) -> dict:
+@pytest.fixture(scope="module")
+def source_frame_and_rules(tmp_path_factory):
+    """A check frame of ssd_cin_episodes (sql/checks/ssd_cin_episodes.sql's columns), read the
+    way the gate reads it, with blanks in the date and text columns (a column map drops them
+    from its domain) and a failing row for each kind of rule."""
+    import pandas as pd
+
+    from annexa.validate.gate import _expectations
+
+    n = 30
+    day = (D(2025, 6, 1) - D(1970, 1, 1)).days
+    ok = [True] * n
+    t = pa.table(
+        {
+            "cine_referral_id": [f"R{i}" for i in range(n - 2)] + ["R0", "(no key) person 7"],
+            "_raw_key": [f"R{i}" for i in range(n - 2)] + ["R0", None],  # a duplicate, a null
+            "_joins__cine_person_id": ok[:-3] + [False] + ok[:2],
+            "_child_id": [str(i) for i in range(n)],
+            "_zeros__cine_person_id": ok[:-4] + [False] + ok[:3],
+            "_joins__cine_referral_team": ok[:-5] + [False] + ok[:4],
+            "_text__cine_person_id": [str(i) for i in range(n - 6)] + ["ssd_ph"] + ["1"] * 5,
+            "cine_referral_date": pa.array(
+                [day] * (n - 8) + [-25567, None, day + 5000] + [day] * 5, pa.int32()
+            ),  # a 1900 placeholder, a blank, a date after the extraction
+            "_parses__cine_referral_date": ok[:-9] + [False] + ok[:8],
+            "_text__cine_referral_source_code": ["1a"] * (n - 10) + [None, "-1"] + ["1a"] * 8,
+            "_text__cine_cin_primary_need_code": ["n1"] * n,
+            "cine_close_date": pa.array([None] * (n - 12) + [day] * 12, pa.int32()),
+            "_parses__cine_close_date": ok,
+            "_text__cine_close_reason": [None] * (n - 1) + ["ssd_ph"],
+            "_text__cine_referral_team": ["t1"] * n,
+            "_text__cine_referral_worker_id": ["w1"] * (n - 13) + [None, "ssd_ph"] + ["w1"] * 11,
+        }
+    )
+    path = tmp_path_factory.mktemp("gx") / "ssd_cin_episodes.parquet"
+    pq.write_table(t, path)
+    df = pd.read_parquet(path)
+    g = type(
+        "G",
+        (),
+        {
+            "version": "later",
+            "windows": Windows.for_date(D(2026, 3, 31)),
+            "extracted_on": D(2026, 4, 1),
+            "placeholders": ["ssd_ph", "-1"],
+            "placeholder_before": D(1901, 1, 1),
+        },
+    )()
+    return df, _expectations(load_suite("ssd_cin_episodes"), g)
+
+
+def _plain_gx(df, rules: list[dict], id_column: str = "_record_id") -> dict:
     """The textbook run: one suite, one batch, COMPLETE with the id column, nothing skipped."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import (
@@ -94,14 +145,14 @@ def _plain_gx(df, rules: list[dict]) -> dict:
         suite,
         result_format={
             "result_format": "COMPLETE",
-            "unexpected_index_column_names": ["_record_id"],
+            "unexpected_index_column_names": [id_column],
             "return_unexpected_index_query": False,
         },
     )
     out = {}
     for r in result.results:
         ids = {
-            str(row["_record_id"])
+            str(row[id_column])
             for row in (r.result or {}).get("unexpected_index_list") or []
             if isinstance(row, dict)
         }
@@ -130,6 +181,30 @@ def test_two_pass_runner_matches_a_plain_complete_run(frame_and_rules):
     assert got["list_1:row_key_unique:_record_id"][1] == ["C0"]
 
 
+def test_a_source_suite_with_blanks_matches_a_plain_complete_run(source_frame_and_rules):
+    """The source suites' column maps run on GX's column domain narrowed to the column
+    (``_column_domain``): same outcomes and failing ids as plain GX on the whole frame."""
+    from annexa.validate.gx_runner import GXRunner
+
+    df, rules = source_frame_and_rules
+    key = "cine_referral_id"
+    run = GXRunner().run("ssd_cin_episodes", df, rules, key)
+    got = {r.id: (r.success, sorted(run.failing_ids.get(r.id, []))) for r in run.results}
+    assert len(run.results) == len(rules)
+    assert got == _plain_gx(df, rules, key)
+    t = "ssd_cin_episodes"
+    assert got[f"{t}:key_not_null:cine_referral_id"] == (False, ["(no key) person 7"])
+    assert got[f"{t}:key_unique:cine_referral_id"] == (False, ["R0"])
+    assert got[f"{t}:child_joins:cine_person_id"] == (False, ["R27"])
+    assert got[f"{t}:placeholder_value:cine_person_id"] == (False, ["R24"])
+    assert got[f"{t}:placeholder_value:cine_referral_date"] == (False, ["R22"])
+    assert got[f"{t}:future_date:cine_referral_date"] == (False, ["R24"])
+    assert got[f"{t}:placeholder_value:cine_referral_source_code"] == (False, ["R21"])
+    assert got[f"{t}:placeholder_value:cine_referral_worker_id"] == (False, ["R18"])
+    assert got[f"{t}:placeholder_value:cine_close_reason"] == (False, ["(no key) person 7"])
+    assert got[f"{t}:future_date:cine_close_date"] == (True, [])
+
+
 def test_the_gx_internals_the_shortcuts_touch_exist_and_are_restored(frame_and_rules):
     """A GX upgrade that renames them must fail here, not silently lose the speed-up."""
     from great_expectations.core import id_dict
@@ -141,6 +216,8 @@ def test_the_gx_internals_the_shortcuts_touch_exist_and_are_restored(frame_and_r
 
     from annexa.validate.gx_runner import GXRunner
 
+    engine = pee.PandasExecutionEngine
+    compute_domain = engine.__dict__["get_compute_domain"]
     prop = Expectation.__dict__["configuration"]
     assert isinstance(prop, property)
     to_domain_obj = ExpectationConfiguration.__dict__["to_domain_obj"]
@@ -153,6 +230,7 @@ def test_the_gx_internals_the_shortcuts_touch_exist_and_are_restored(frame_and_r
     assert ExpectationConfiguration.__dict__["to_domain_obj"] is to_domain_obj
     assert id_dict.convert_to_json_serializable is convert
     assert pee.HASH_THRESHOLD == threshold
+    assert engine.__dict__["get_compute_domain"] is compute_domain
 
 
 def test_plain_json_is_what_gx_would_serialise_unchanged():

@@ -131,16 +131,24 @@ def _value_text(v, is_date: bool) -> str | None:
     return str(v)
 
 
-def _rows_by_id(df: pd.DataFrame, key: str, run: SuiteRun) -> dict:
+def _rows_by_id(df: pd.DataFrame, key: str, run: SuiteRun, read: set[str]) -> dict:
     """The first row of each failing record id, as a dict by id (only those rows: a source
-    frame at the largest county has a million rows and a handful of failing ones)."""
+    frame at the largest county has a million rows and a handful of failing ones), holding
+    the key and whichever of the columns ``read`` the frame has (what the work items read)."""
     failing = {rid for ids in run.failing_ids.values() for rid in ids}
     rows = df[df[key].isin(failing)] if failing else df.iloc[:0]
-    return {r[key]: r for r in rows.drop_duplicates(key).to_dict("records")}
+    columns = [c for c in df.columns if c == key or c in read]
+    return {r[key]: r for r in rows[columns].drop_duplicates(key).to_dict("records")}
+
+
+def _failing_columns(run: SuiteRun) -> set[str]:
+    """The columns of the rules with failing records."""
+    return {r.column for r in run.results if r.column and run.failing_ids.get(r.id)}
 
 
 def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
-    by_id = _rows_by_id(df, ID_COLUMN, run)
+    read = {"child_unique_id", "allocated_team", "allocated_worker"} | _failing_columns(run)
+    by_id = _rows_by_id(df, ID_COLUMN, run, read)
     dates = {c.key for c in reference.list_spec(number, "later").columns if c.type == "date"}
     items = []
     for r in run.results:
@@ -170,7 +178,8 @@ def _list_items(run: SuiteRun, df: pd.DataFrame, number: int) -> list[WorkItem]:
 
 
 def _source_items(run: SuiteRun, df: pd.DataFrame, key: str) -> list[WorkItem]:
-    by_id = _rows_by_id(df, key, run)
+    failing = _failing_columns(run)
+    by_id = _rows_by_id(df, key, run, {"_child_id"} | failing | {f"_text__{c}" for c in failing})
     items = []
     for r in run.results:
         for rid in dict.fromkeys(run.failing_ids.get(r.id, [])):

@@ -199,12 +199,19 @@ def _gx_planning_shortcuts() -> Iterator[None]:
       that conversion would return them unchanged, so the JSON text and the id are the same.
     * No ``pandas_data_fingerprint`` batch marker: GX hashes every row of a frame under 1 GB to
       label the batch, which we never read.
+    * A column metric's compute domain is the frame narrowed to that column
+      (``_column_domain``): GX's column map drops the rows where the column is null from the
+      domain it is given, which copied every column of the frame (the 1 M-row source frames,
+      once per expectation on a column with a blank) to read one. The same rows, index and
+      values reach the metric; the failing-row listing (COMPLETE) reads the whole frame through
+      ``get_domain_records``, which is untouched.
 
     All are undone on exit; tests/unit/test_gx_runner.py checks that the results are the same
     with and without them, and that the GX internals they touch still exist.
     """
     from great_expectations.core import id_dict
     from great_expectations.execution_engine import pandas_execution_engine as pee
+    from great_expectations.execution_engine.pandas_execution_engine import PandasExecutionEngine
     from great_expectations.expectations.expectation import Expectation
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
@@ -213,8 +220,10 @@ def _gx_planning_shortcuts() -> Iterator[None]:
     original = Expectation.__dict__["configuration"]
     to_domain_obj = ExpectationConfiguration.__dict__["to_domain_obj"]
     convert = id_dict.convert_to_json_serializable
+    compute_domain = PandasExecutionEngine.__dict__["get_compute_domain"]
     built: dict[int, tuple[object, object]] = {}  # id -> (expectation, configuration)
     domain: dict[int, tuple[object, object]] = {}  # id -> (configuration, expectation)
+    narrowed: dict[tuple[int, str], tuple[object, object]] = {}  # (id, column) -> (frame, narrow)
 
     def configuration(self):
         hit = built.get(id(self))
@@ -231,12 +240,18 @@ def _gx_planning_shortcuts() -> Iterator[None]:
     def plain_or_convert(data):
         return data if _plain_json(data) else convert(data)
 
+    def column_domain(self, domain_kwargs, domain_type, accessor_keys=None):
+        return _column_domain(
+            compute_domain(self, domain_kwargs, domain_type, accessor_keys), domain_type, narrowed
+        )
+
     with _PATCH_LOCK:
         threshold = pee.HASH_THRESHOLD
         Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
         ExpectationConfiguration.to_domain_obj = domain_obj  # type: ignore[method-assign]
         id_dict.convert_to_json_serializable = plain_or_convert
         pee.HASH_THRESHOLD = 0
+        PandasExecutionEngine.get_compute_domain = column_domain  # type: ignore[method-assign]
         try:
             yield
         finally:
@@ -244,8 +259,28 @@ def _gx_planning_shortcuts() -> Iterator[None]:
             ExpectationConfiguration.to_domain_obj = to_domain_obj  # type: ignore[method-assign]
             id_dict.convert_to_json_serializable = convert
             pee.HASH_THRESHOLD = threshold
+            PandasExecutionEngine.get_compute_domain = compute_domain  # type: ignore[method-assign]
             built.clear()
             domain.clear()
+            narrowed.clear()
+
+
+def _column_domain(domain: tuple, domain_type, narrowed: dict) -> tuple:
+    """GX's compute domain of a column metric with only that column (``get_compute_domain``
+    returns the whole frame and the column's name as the accessor): a metric on a column domain
+    reads that column alone, so its rows, index and values are the same. Each (frame, column)
+    is narrowed once per call of ``_gx_planning_shortcuts`` (``narrowed``): GX asks for a
+    column's domain once per metric, several times per expectation."""
+    from great_expectations.core.metric_domain_types import MetricDomainTypes
+
+    data, compute, accessor = domain
+    column = accessor.get("column")
+    if MetricDomainTypes(domain_type) is MetricDomainTypes.COLUMN and column in data.columns:
+        hit = narrowed.get((id(data), column))
+        if hit is None or hit[0] is not data:
+            hit = narrowed[(id(data), column)] = (data, data[column].to_frame())
+        data = hit[1]
+    return data, compute, accessor
 
 
 def _key(cfg) -> str:
