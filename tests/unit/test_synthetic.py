@@ -226,6 +226,49 @@ def test_unborn_childrens_contacts_within_a_pregnancy(clean: tuple[str, dict]) -
     assert max(gaps) <= 270, f"an unborn child's contact {max(gaps):.0f} days before birth"
 
 
+def test_s47_enquiries_are_into_children_and_end_before_their_episode(
+    clean: tuple[str, dict],
+) -> None:
+    # a S47 enquiry is into a child (none from the 18th birthday), and a CIN episode is not
+    # closed before its enquiries have ended and their conferences, if any follow, been held:
+    # DfE CIN rules 8565 ("activity shown after a case has been closed") and 8868 fired at
+    # large on enquiries that started or were still open after their episode closed. The
+    # generator before this correction gave 5 enquiries from 18 on this CMS, and 82 that ended
+    # after their episode had closed (2 of them started after it)
+    engine = sa.create_engine(clean[0])
+    with engine.connect() as c:
+        adult = c.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM ssd_s47_enquiry s"
+                " JOIN ssd_person p ON p.pers_person_id = s.s47e_person_id"
+                " WHERE s.s47e_s47_start_date >= date(p.pers_dob, '+18 years')"
+            )
+        ).scalar_one()
+        open_after_close = c.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM ssd_cin_episodes r"
+                " JOIN ssd_s47_enquiry s ON s.s47e_referral_id = r.cine_referral_id"
+                " WHERE r.cine_close_date IS NOT NULL AND (s.s47e_s47_end_date IS NULL"
+                " OR s.s47e_s47_end_date > r.cine_close_date)"
+            )
+        ).scalar_one()
+        conference_after_close = c.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM ssd_cin_episodes r"
+                " JOIN ssd_s47_enquiry s ON s.s47e_referral_id = r.cine_referral_id"
+                " WHERE r.cine_close_date IS NOT NULL"
+                ' AND s.s47e_s47_outcome_json LIKE \'%"CP_CONFERENCE_FLAG": "Y"%\''
+                " AND NOT EXISTS (SELECT 1 FROM ssd_initial_cp_conference k"
+                " WHERE k.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id"
+                " AND k.icpc_icpc_date <= r.cine_close_date)"
+            )
+        ).scalar_one()
+        enquiries = c.execute(sa.text("SELECT COUNT(*) FROM ssd_s47_enquiry")).scalar_one()
+    engine.dispose()
+    assert enquiries > 1000
+    assert (adult, open_after_close, conference_after_close) == (0, 0, 0)
+
+
 def test_keys_unique_and_not_null(clean: tuple[str, dict]) -> None:
     engine = sa.create_engine(clean[0])
     with engine.connect() as c:

@@ -132,6 +132,7 @@ class Episode:
     r: int
     last_auth: int = 0
     last_icpc: int = 0  # the latest initial conference written (on or before A)
+    last_s47: int = 0  # the latest end of a S47 enquiry written, or of its conference (any date)
     rows: Batch = field(default_factory=dict)
     segs: list[Segment] = field(default_factory=list)
 

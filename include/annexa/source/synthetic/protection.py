@@ -37,11 +37,19 @@ class Protection(FrontDoor, Assessments, Placements):
         else:
             idate = None
             end = cal.add_wd(s, q.s47_wd.draw(rng))
+        # a S47 enquiry is into a child: none on or after the 18th birthday (an escalation drawn
+        # within a CIN plan that the birthday ends). Its draws and ids are taken all the same,
+        # so the rest of the CMS is unchanged
+        adult = s >= c.d18
         if s <= self.A:
             team, worker = self.worker(e, s)
             done = end <= self.A
             s47_nfa = (not icpc) and rng.random() < q.p_s47_nfa
             out = json.dumps({"NFA_FLAG": self.yn(s47_nfa), "CP_CONFERENCE_FLAG": self.yn(icpc)})
+        if s <= self.A and not adult:
+            # the CIN episode stays open until the enquiry has ended and its conference, if one
+            # follows, been held (DfE CIN rules 8565, 8868)
+            e.last_s47 = max(e.last_s47, end, idate or 0)
             e.add(
                 "ssd_s47_enquiry",
                 (
@@ -59,6 +67,9 @@ class Protection(FrontDoor, Assessments, Placements):
         if idate is None:
             return None
         plan = rng.random() < q.p_plan_from_icpc and idate < c.d18 - q.no_plan_days_before_18
+        if adult:
+            self.ids.new("ssd_initial_cp_conference")
+            return None
         iid = self.icpc(rng, c, e, sid, cal.add_wd(s, ICPC_TARGET_WD), idate, plan, False)
         return iid, idate, plan
 

@@ -256,6 +256,11 @@ class Referrals(Protection, Care):
             # nor before an initial conference held in it (one that made no plan: the CIN plan
             # ran until it; DfE CIN rule 8565); no draw, so the CMS is otherwise the same
             close = e.last_icpc
+        if close is not None and close < e.last_s47:
+            # nor while a S47 enquiry of it is open or its conference is still to be held (DfE
+            # CIN 8565, 8868: an enquiry at referral after a short assessment, one escalated
+            # late in a CIN plan); no draw
+            close = e.last_s47
         if close is not None and close > self.A:
             mclose, mreason = None, None
         else:
