@@ -49,7 +49,7 @@ def backfill_months(
     extract = snapshot_extract(snapshot)
     verify_snapshot(Path(snapshot))  # once for every month end: built only as extracted
     out: dict[str, str] = {}
-    session = GateSession()
+    session = GateSession(processes=1)  # the backfill's worker processes share the CPUs
     with SnapshotBuild(
         Path(snapshot),
         first.work_dir(),  # the shared check frames and spill files: the first month's folder

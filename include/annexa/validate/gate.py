@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +30,7 @@ from annexa import reference
 from annexa.core.dates import Windows, age_at
 from annexa.core.registry import queries
 from annexa.validate.findings import RuleResult, WorkItem
+from annexa.validate.forked import fork_map, processes_from_env
 from annexa.validate.gx_runner import GXRunner, SuiteRun
 from annexa.validate.suites import ID_COLUMN, list_suite_name, load_suite, resolve
 from annexa.validate.waivers import Waiver, apply_waivers
@@ -349,11 +352,16 @@ class GateSession:
     same at every as-at date of one snapshot (the check frames read no as-at parameter, the
     source suites only the extraction date), so GX runs each source suite once and the other
     month ends take copies of its results. The key is the frame's file (path, size, mtime) and
-    the resolved expectations: anything that differs is run again."""
+    the resolved expectations: anything that differs is run again.
 
-    def __init__(self) -> None:
+    ``processes``: the suites are shared between this process and a forked copy of it when 2
+    (``annexa.validate.forked``; default ``ANNEXA_GATE_PROCESSES``, else 2 on a machine with 2
+    or more CPUs). The results, and so the outputs, are the same either way."""
+
+    def __init__(self, processes: int | None = None) -> None:
         self._gx: GXRunner | None = None
         self._sources: dict[str, tuple[list[RuleResult], list[WorkItem]]] = {}
+        self.processes = processes_from_env() if processes is None else processes
 
     @property
     def gx(self) -> GXRunner:
@@ -361,44 +369,81 @@ class GateSession:
             self._gx = GXRunner()
         return self._gx
 
-    def source(
-        self, table: str, path: Path, expectations: list[dict], key: str
-    ) -> tuple[list[RuleResult], list[WorkItem]]:
-        """The source table's results and work items (fresh copies: waivers mark them)."""
+    @staticmethod
+    def _source_key(table: str, path: Path, expectations: list[dict], key: str) -> str:
         st = Path(path).stat()
-        cache = json.dumps(
+        return json.dumps(
             [table, str(path), st.st_size, st.st_mtime_ns, key, expectations],
             sort_keys=True,
             default=str,
         )
+
+    def _run_source(
+        self, table: str, path: Path, expectations: list[dict], key: str
+    ) -> tuple[list[RuleResult], list[WorkItem]]:
+        df = pd.read_parquet(path)
+        run = self.gx.run(table, df, expectations, key)
+        return run.results, _source_items(run, df, key)
+
+    def source(
+        self, table: str, path: Path, expectations: list[dict], key: str
+    ) -> tuple[list[RuleResult], list[WorkItem]]:
+        """The source table's results and work items (fresh copies: waivers mark them)."""
+        cache = self._source_key(table, path, expectations, key)
         if cache not in self._sources:
-            df = pd.read_parquet(path)
-            run = self.gx.run(table, df, expectations, key)
-            self._sources[cache] = (run.results, _source_items(run, df, key))
+            self._sources[cache] = self._run_source(table, path, expectations, key)
         results, items = self._sources[cache]
         return [replace(r) for r in results], [replace(i) for i in items]
+
+    def run_suites(self, g: GateInputs) -> list[tuple[list[RuleResult], list[WorkItem]]]:
+        """Every list suite, then every source suite (each table's results from the session
+        when it has them), in the inputs' order; the suites GX has to run are shared between
+        ``processes`` processes, largest frame first."""
+        from annexa.source.contract import TABLES_BY_NAME
+
+        gx = self.gx  # built before any fork: the copy starts with it
+        jobs: list[tuple[float, Callable[[], tuple[list[RuleResult], list[WorkItem]]]]] = []
+        for number in sorted(g.lists):
+            jobs.append((_size(g.lists[number]), partial(_list_suite, g, number, gx)))
+        sources = []
+        for table, path in sorted(g.checks.items()):
+            args = (table, path, _expectations(load_suite(table), g), TABLES_BY_NAME[table].key)
+            cache = self._source_key(*args)
+            sources.append((cache, args))
+            if cache not in self._sources:
+                jobs.append((_size(path), partial(self._run_source, *args)))
+        done = fork_map(jobs, self.processes)
+        lists, ran = done[: len(g.lists)], iter(done[len(g.lists) :])
+        for cache, _ in sources:
+            if cache not in self._sources:
+                self._sources[cache] = next(ran)
+        return lists + [self.source(*args) for _, args in sources]
+
+
+def _size(path: Path) -> float:
+    """A frame's cost, for sharing the suites out: its Parquet file's size."""
+    return float(Path(path).stat().st_size)
+
+
+def _list_suite(
+    g: GateInputs, number: int, gx: GXRunner
+) -> tuple[list[RuleResult], list[WorkItem]]:
+    """One list's suite run by GX, and its work items."""
+    name = list_suite_name(number)
+    df = _list_frame(g.lists[number], number, g.version, g.windows.as_at)
+    hidden = [c for c in df.columns if c.startswith("_")]
+    columns = _published_keys(number, "later") + hidden
+    run = gx.run(name, df, _expectations(load_suite(name), g, columns), ID_COLUMN)
+    return run.results, _list_items(run, df, number)
 
 
 def run_gate(g: GateInputs, session: GateSession | None = None) -> tuple[dict, list[WorkItem]]:
     """Run every rule; returns the summary (JSON-able, counts and ids only) and the worklist.
     ``session``: shared by the month ends of one backfill (``GateSession``)."""
     session = session or GateSession()
-    gx = session.gx
     results: list[RuleResult] = []
     items: list[WorkItem] = []
-    for number in sorted(g.lists):
-        name = list_suite_name(number)
-        df = _list_frame(g.lists[number], number, g.version, g.windows.as_at)
-        hidden = [c for c in df.columns if c.startswith("_")]
-        columns = _published_keys(number, "later") + hidden
-        run = gx.run(name, df, _expectations(load_suite(name), g, columns), ID_COLUMN)
-        results += run.results
-        items += _list_items(run, df, number)
-    from annexa.source.contract import TABLES_BY_NAME
-
-    for table, path in sorted(g.checks.items()):
-        key = TABLES_BY_NAME[table].key
-        found, worked = session.source(table, path, _expectations(load_suite(table), g), key)
+    for found, worked in session.run_suites(g):
         results += found
         items += worked
     cross_results, cross_items = _cross(g)
