@@ -48,3 +48,26 @@ def test_small_cms_shape_determinism_and_as_at(tmp_path):
                 sa.text(f"select count(*) - count(distinct {t.key}) from {t.name}")
             ).scalar_one()
             assert dupes == 0, t.name
+
+
+def test_background_writer_writes_in_order_and_raises_its_errors(tmp_path):
+    """The generator's writer thread writes batches in the order given, and an error in that
+    thread (here a table that does not exist) reaches the caller instead of being lost."""
+    import pytest
+
+    from annexa.source.synthetic.io import BackgroundWriter, recreate
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    md = recreate(engine, messy=False)
+    w = BackgroundWriter(engine, md, depth=1)
+    w.write_batch([("ssd_department", [("1", "A", None, None)])])
+    w.write_batch([("ssd_department", [("2", "B", "1", "A"), ("3", "C", "1", "A")])])
+    w.close()
+    with engine.connect() as c:
+        got = c.execute(sa.text("select * from ssd_department order by rowid")).all()
+    assert [r[0] for r in got] == ["1", "2", "3"]
+    w = BackgroundWriter(engine, md, depth=1)
+    w.write_batch([("no_such_table", [("1",)])])
+    with pytest.raises(KeyError):
+        w.close()
+    engine.dispose()

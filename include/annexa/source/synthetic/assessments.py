@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import random
 
 from annexa.source.synthetic.base import Child, Episode, Stage
+from annexa.source.synthetic.common import flags_json
 
 
 class Assessments(Stage):
@@ -41,7 +41,7 @@ class Assessments(Stage):
                 seen,
                 self.m(auth),
                 self.yn(nfa) if done else None,
-                json.dumps({"NFA_FLAG": self.yn(nfa)}) if done else None,
+                flags_json(("NFA_FLAG", self.yn(nfa))) if done else None,
                 team,
                 worker,
             ),

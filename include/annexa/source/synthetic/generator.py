@@ -20,7 +20,7 @@ from annexa.core.calendar import OrdinalCalendar
 from annexa.source.contract import TABLES
 from annexa.source.synthetic.base import Ids
 from annexa.source.synthetic.common import Batch, add_mo
-from annexa.source.synthetic.io import WORKER_ID_COLUMNS, Writer, recreate
+from annexa.source.synthetic.io import WORKER_ID_COLUMNS, BackgroundWriter, recreate
 from annexa.source.synthetic.journey import Sim
 from annexa.source.synthetic.params import Params, load_params
 from annexa.source.synthetic.providers import Providers
@@ -103,24 +103,25 @@ def _build(sc: Scale, seed: int, as_at: dt.date, p: Params) -> _Model:
 
 
 class _Flusher:
-    """Writes batches table by table (messy-rendered when asked) and counts the rows."""
+    """Hands batches to the writer table by table (messy-rendered when asked), counting rows."""
 
-    def __init__(self, writer: Writer, renderer: MessyRenderer | None) -> None:
+    def __init__(self, writer: BackgroundWriter, renderer: MessyRenderer | None) -> None:
         self.writer, self.renderer = writer, renderer
         self.counts = {t.name: 0 for t in TABLES}
 
     def __call__(self, batch: Batch) -> int:
         n = 0
+        out: list[tuple[str, Sequence[Sequence[Any]]]] = []
         for t in TABLES:
             rows: Sequence[Sequence[Any]] | None = batch.get(t.name)
             if not rows:
                 continue
             if self.renderer is not None:
                 rows = self.renderer.render(t.name, rows)
-            self.writer.write(t.name, rows)
+            out.append((t.name, rows))
             self.counts[t.name] += len(rows)
             n += len(rows)
-        self.writer.commit()
+        self.writer.write_batch(out)
         return n
 
 
@@ -138,7 +139,7 @@ def _simulate(m: _Model, sc: Scale, seed: int, flush: _Flusher, say: Callable[[s
         batch, sim.batch = sim.batch, {}
         _collect_workers(batch, used)
         n = flush(batch)
-        say(f"cohort {i + 1}/{n_cohorts}: {n:,} rows written")
+        say(f"cohort {i + 1}/{n_cohorts}: {n:,} rows")
     arng = random.Random(f"annexa:{seed}:adopters")
     sim.independent_families(arng, sc.adopters_per_year)
     flush(
@@ -175,7 +176,7 @@ def generate(
     try:
         md = recreate(engine, messy)
         say(f"created {len(TABLES)} tables at {make_url(url).render_as_string(hide_password=True)}")
-        writer = Writer(engine, md)
+        writer = BackgroundWriter(engine, md)
         flush = _Flusher(writer, renderer)
         try:
             _simulate(m, sc, seed, flush, say)

@@ -3,13 +3,17 @@
 Why: the synthetic CMS must load millions of rows quickly without holding them all. SQLite gets
 ``executemany`` in large transactions with journalling and syncing off on that connection;
 PostgreSQL gets psycopg 3 ``COPY ... FROM STDIN``; anything else falls back to SQLAlchemy
-``insert()`` in chunks. Dates arrive from the model as integer ordinals and are converted here
-(ISO text for SQLite, ``date`` objects for drivers that adapt them).
+``insert()`` in chunks. ``BackgroundWriter`` does the writing in a thread of its own, so that
+the database's work (SQLite's and psycopg's C code, which release the GIL) overlaps the
+simulation of the next cohort. Dates arrive from the model as integer ordinals and are
+converted here (ISO text for SQLite, ``date`` objects for drivers that adapt them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -175,3 +179,56 @@ class Writer:
                 self.raw.close()
             if self._conn is not None:
                 self._conn.close()
+
+
+class BackgroundWriter:
+    """A ``Writer`` run in a thread of its own: ``write_batch`` queues a batch (at most
+    ``depth`` ahead, which bounds memory) and returns; the thread writes the batches in the
+    order given, each table's rows in turn and then a commit, on a connection it opens itself
+    (a sqlite3 connection belongs to its thread). An error in the thread is raised by the next
+    call, and by ``close``."""
+
+    def __init__(self, engine: sa.Engine, md: sa.MetaData, depth: int = 2) -> None:
+        self._q: queue.Queue[list[tuple[str, Sequence[Sequence[Any]]]] | None] = queue.Queue(
+            maxsize=depth
+        )
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(engine, md), name="cms-writer", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, engine: sa.Engine, md: sa.MetaData) -> None:
+        writer: Writer | None = None
+        try:
+            writer = Writer(engine, md)
+        except BaseException as exc:  # noqa: BLE001 (raised in the caller's thread)
+            self._error = exc
+        while (batch := self._q.get()) is not None:
+            if writer is None or self._error is not None:
+                continue  # drain; the caller sees the error on its next call
+            try:
+                for table, rows in batch:
+                    writer.write(table, rows)
+                writer.commit()
+            except BaseException as exc:  # noqa: BLE001 (raised in the caller's thread)
+                self._error = exc
+        if writer is not None:
+            try:
+                writer.close()
+            except BaseException as exc:  # noqa: BLE001 (raised in the caller's thread)
+                self._error = self._error or exc
+
+    def write_batch(self, batch: list[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Queue ``(table, rows)`` pairs to be written in this order, then committed."""
+        if self._error is not None:
+            raise self._error
+        self._q.put(batch)
+
+    def close(self) -> None:
+        """Write what is queued, commit, close the connection; raise the thread's error."""
+        if self._thread.is_alive():
+            self._q.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import random
 
 from annexa.source.synthetic.assessments import Assessments
 from annexa.source.synthetic.base import Child, Episode
-from annexa.source.synthetic.common import add_mo
+from annexa.source.synthetic.common import add_mo, flags_json
 from annexa.source.synthetic.front_door import FrontDoor
 from annexa.source.synthetic.placements import Placements
 
@@ -45,7 +44,7 @@ class Protection(FrontDoor, Assessments, Placements):
             team, worker = self.worker(e, s)
             done = end <= self.A
             s47_nfa = (not icpc) and rng.random() < q.p_s47_nfa
-            out = json.dumps({"NFA_FLAG": self.yn(s47_nfa), "CP_CONFERENCE_FLAG": self.yn(icpc)})
+            out = flags_json(("NFA_FLAG", self.yn(s47_nfa)), ("CP_CONFERENCE_FLAG", self.yn(icpc)))
         if s <= self.A and not adult:
             # the CIN episode stays open until the enquiry has ended and its conference, if one
             # follows, been held (DfE CIN rules 8565, 8868)
@@ -99,7 +98,7 @@ class Protection(FrontDoor, Assessments, Placements):
             target if target is not None else self.cal.add_wd(e.r, ICPC_TARGET_WD),
             d,
             self.yn(plan),
-            json.dumps({"CP_FLAG": self.yn(plan)}),
+            flags_json(("CP_FLAG", self.yn(plan))),
         ]
         e.rows.setdefault("ssd_initial_cp_conference", []).append(row)  # type: ignore[arg-type]
         return iid
