@@ -129,7 +129,9 @@ def test_in_year_default_is_a_preview_that_publishes(airflow_db, tmp_path):
     # no year, no reference date: the current collection year, whose 31 March is still to come,
     # so the run is an in-year preview. L2 turns 18 tomorrow, in care: at the year's end DfE's
     # 359 (looked after past 18) fires on it, which the data taken today cannot yet show
-    # otherwise; in-year it is a warning naming L2 and the preview is published, marked so
+    # otherwise. L3 came into care yesterday on an emergency protection order (L2), still open:
+    # DfE's 362 takes it to last until 31 March, over 21 days. In-year both are warnings naming
+    # the child and the preview is published, marked so
     today = today_london()
     if (today.month, today.day) == (3, 31):
         pytest.skip("on 31 March the current collection year ends today: no in-year run")
@@ -146,13 +148,44 @@ def test_in_year_default_is_a_preview_that_publishes(airflow_db, tmp_path):
     rows["ssd_cla_placement"].append(
         placement | {"clap_cla_placement_id": "P2", "clap_person_id": "L2", "clap_cla_id": "C2"}
     )
+    yesterday = today - dt.timedelta(days=1)
+    rows["ssd_person"].append(person("L3", dob=dt.date(2016, 5, 1)))
+    rows["ssd_cla_episodes"].append(
+        episode
+        | {
+            "clae_cla_episode_id": "E3",
+            "clae_person_id": "L3",
+            "clae_cla_id": "C3",
+            "clae_cla_episode_start_date": yesterday,
+            "clae_entered_care_date": yesterday,
+        }
+    )
+    rows["ssd_legal_status"].append(
+        status
+        | {
+            "lega_legal_status_id": "G3",
+            "lega_person_id": "L3",
+            "lega_legal_status": "L2",
+            "lega_legal_status_start_date": yesterday,
+        }
+    )
+    rows["ssd_cla_placement"].append(
+        placement
+        | {
+            "clap_cla_placement_id": "P3",
+            "clap_person_id": "L3",
+            "clap_cla_id": "C3",
+            "clap_cla_placement_start_date": yesterday,
+        }
+    )
     out = tmp_path / "out"
     state, folder = run_returns_dag(make_cms(tmp_path / "cms", rows), out, la_code="999")
     year = collection_year(today)
     assert state == "success" and folder == out / "999" / "returns" / str(year) / f"{year}-03-31"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["in_year"] is True and manifest["data_as_of"] == today.isoformat()
-    assert manifest["validators"]["ssda903"]["year_end"] == ["359"]
+    assert manifest["validators"]["ssda903"]["year_end"] == ["359", "362"]
     summary = json.loads((folder / "validation.json").read_text())
-    (rule,) = [r for r in summary["rules"] if r["id"] == "ssda903:359"]
-    assert (rule["severity"], rule["sample_ids"]) == ("warning", ["L2"])
+    rules = {r["id"]: (r["severity"], r["sample_ids"]) for r in summary["rules"]}
+    assert rules["ssda903:359"] == ("warning", ["L2"])
+    assert rules["ssda903:362"] == ("warning", ["L3"])

@@ -35,11 +35,16 @@ class Checked:
 
 # DfE rules that judge the return as at the end of the collection year (31 March): on a snapshot
 # taken while the year is still running they report what the data cannot yet show (a child due
-# to leave care at 18 before 31 March is still in care in it). In-year they are warnings; in a
-# run on data from the reference date on, errors like any other.
+# to leave care at 18 before 31 March is still in care in it; DfE's 361 and 362 take an episode
+# still open to last until 31 March). In-year they are warnings; in a run on data from the
+# reference date on, errors like any other.
 YEAR_END: dict[tuple[str, str], str] = {
     ("903", "359"): "a child looked after past 18 at the year's end; a child who turns 18 "
     "before 31 March is still in care in data taken earlier",
+    ("903", "361"): "police protection longer than 72 hours, an open episode taken to last "
+    "until 31 March",
+    ("903", "362"): "an emergency protection order longer than 21 days, an open episode taken "
+    "to last until 31 March",
 }
 
 
