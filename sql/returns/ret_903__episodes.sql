@@ -9,7 +9,8 @@
 -- and REC blank) when the period ends after A. DEC is the column dec_date (dec is a keyword).
 -- REASON_PLACE_CHANGE: the reason the SSD gives for the ended placement, on an episode that
 -- ends in a change of placement. Episodes that ended before the collection year are not reported.
--- HOME_POST is not in the SSD (blank). PLACE: H5 is reported as K3 from 2025/26 (below).
+-- HOME_POST is not in the SSD (blank). PLACE: H5 is reported as K3 from 2025/26, and Z1 by the
+-- CMS's sub-code Z11-Z14 (below); PLACE_PROVIDER is blank for T0-T4 and Z11-Z14.
 with periods as (
     select *
     from int_cla__periods_of_care
@@ -163,12 +164,24 @@ select
     -- H5 (semi-independent living, still in Annex A's list) left the 903's codes in 2025/26
     -- (DfE 146); since 28 October 2023 such a setting is Ofsted-registered supported
     -- accommodation, K3 (DfE 503D takes an H5 open at the year's start to continue as K3)
+    -- Z1 ("other placement", kept by Annex A) was split by DfE into Z11-Z14 for 2025/26 (146; a
+    -- Z1 open at the year's start continues as one of them, 503D): the sub-code is what the
+    -- CMS records (placement_subtype_code); the SSD cannot tell which a bare Z1 is, so it stays
+    -- Z1 and DfE 146 names it, to be recoded at source. Earlier years report Z1.
     case
-        when l.placement_type_code = 'H5' and census_start() >= date '2025-04-01' then 'K3'
+        when census_start() < date '2025-04-01' then l.placement_type_code
+        when l.placement_type_code = 'H5' then 'K3'
+        when l.placement_type_code = 'Z1' then coalesce(l.placement_subtype_code, 'Z1')
         else l.placement_type_code
     end as place,
-    -- DfE 213, 226: a temporary placement (T0-T4) has no provider and no reason for its change
-    case when l.placement_type_code not like 'T%' then l.provider_code end as place_provider,
+    -- DfE 213, 226: a temporary placement (T0-T4) has no provider and no reason for its change;
+    -- from 2025/26 neither has an other placement Z11-Z14 (213, 526)
+    case
+        when
+            l.placement_type_code not like 'T%'
+            and not (census_start() >= date '2025-04-01' and l.placement_subtype_code is not null)
+            then l.provider_code
+    end as place_provider,
     coalesce(e.next_decom, o.end_date) as dec_date,
     case when e.next_decom is not null then 'X1' else o.ceased_reason_code end as rec,
     case

@@ -4,6 +4,9 @@
 -- standing at A (int_care_leavers__latest_record): in touch, activity, accommodation (the code and
 -- its suitability digit, e.g. B1). When the authority is not in touch with the young person (any
 -- IN_TOUCH but YES) activity and accommodation are 0, DfE's "not applicable" (DfE 153, 344).
+-- A young person whose last period of care ended with the care transferred to another LA (E3)
+-- is that LA's care leaver, not in this LA's OC3 (DfE 1011: no care leaver information; 131:
+-- IN_TOUCH is required in a row, so no row).
 with leavers as (
     select
         r.*,
@@ -39,4 +42,17 @@ where
             c.person_id = l.person_id
             and c.start_date <= as_at()
             and (c.end_date is null or c.end_date >= l.birthday)
+    )
+    and not exists (
+        select 1
+        from int_cla__periods_of_care as c
+        where
+            c.person_id = l.person_id
+            and c.start_date <= as_at()
+            and c.ceased_reason_code = 'E3'
+            and c.start_date = (
+                select max(c2.start_date)
+                from int_cla__periods_of_care as c2
+                where c2.person_id = l.person_id and c2.start_date <= as_at()
+            )
     )

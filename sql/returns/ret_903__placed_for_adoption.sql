@@ -1,6 +1,9 @@
 -- SSDA903: PlacedAdoption, one row per decision that a child in the header should be placed for
 -- adoption made on or before A and not reversed before the collection year: DATE_PLACED (the
--- decision), DATE_PLACED_CEASED and REASON_PLACED_CEASED (RD1-RD4) when reversed by A.
+-- decision), DATE_PLACED_CEASED and REASON_PLACED_CEASED (RD1-RD4) when reversed by A. A decision
+-- that an order (adoption, SGO or CAO) fulfilled before the year is spent: a child adopted and
+-- looked after again later is in the year's return with the new period's decisions only (DfE
+-- 1003: no decision before the first episode of the year's first period).
 select distinct
     h.person_id,
     h.child,
@@ -18,3 +21,4 @@ where
     and m.decision_date is not null
     and m.decision_date <= as_at()
     and (masked(m.decision_reversed_date) is null or m.decision_reversed_date >= census_start())
+    and (m.permanence_order_date is null or m.permanence_order_date >= census_start())

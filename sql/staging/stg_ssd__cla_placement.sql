@@ -3,7 +3,10 @@
 -- national codes (raw kept beside them); postcode normalised: upper case, spaces removed
 -- (postcode_key, the lookup key of ref_postcode), shown with one space before the last three
 -- characters (postcode). special_kind: CON / NUK when the LA mapping declares the placement
--- confidential or outside the UK (ref_special_placement), else null.
+-- confidential or outside the UK (ref_special_placement), else null. placement_subtype_code: the
+-- SSDA903's 2025/26 sub-code of "other placement" (Z11-Z14) when the raw value leads with one;
+-- the type itself is then Z1, Annex A's code (reference/national.yaml), while the 903 reports
+-- the sub-code (ret_903__episodes).
 with source as (
     select * from raw_ssd_cla_placement
 ),
@@ -30,6 +33,16 @@ cleaned as (
 
 select
     *,
+    case
+        when placement_type_code = 'Z1'
+            then
+                upper(
+                    nullif(
+                        regexp_extract(placement_type_raw, '^([Zz]1[1-4])([^0-9A-Za-z]|$)', 1),
+                        ''
+                    )
+                )
+    end as placement_subtype_code,
     case
         when length(postcode_key) >= 5
             then left(postcode_key, length(postcode_key) - 3) || ' ' || right(postcode_key, 3)

@@ -269,6 +269,66 @@ def test_s47_enquiries_are_into_children_and_end_before_their_episode(
     assert (adult, open_after_close, conference_after_close) == (0, 0, 0)
 
 
+# records DfE's 2025/26 SSDA903 rules reject, which a clean CMS does not hold (rule, query
+# counting the offending rows); docs/statutory_returns.md, "Decisions"
+DFE_903_CLEAN = {
+    # 146: P2 left the 903's codes; none is still in place when the 2023 regulations came in
+    "146 P2": "SELECT COUNT(*) FROM ssd_cla_placement WHERE clap_cla_placement_type = 'P2'"
+    " AND (clap_cla_placement_end_date IS NULL OR clap_cla_placement_end_date > '2023-10-28')",
+    # 146: an other placement in place in 2025/26 is recorded by its sub-code, not Z1
+    "146 Z1": "SELECT COUNT(*) FROM ssd_cla_placement WHERE clap_cla_placement_type = 'Z1'"
+    " AND (clap_cla_placement_end_date IS NULL OR clap_cla_placement_end_date >= '2025-04-01')",
+    # 232: a looked-after child's sex is known
+    "232": "SELECT COUNT(*) FROM ssd_person WHERE pers_gender = 'I' AND pers_person_id IN"
+    " (SELECT clae_person_id FROM ssd_cla_episodes)",
+    # 516: an SGO to former foster carers ends an episode in foster care
+    "516": "SELECT COUNT(*) FROM ssd_cla_episodes e JOIN ssd_cla_placement p"
+    " ON p.clap_cla_placement_id = e.clae_cla_placement_id"
+    " WHERE e.clae_cla_episode_ceased_reason IN ('E45', 'E46')"
+    " AND p.clap_cla_placement_type NOT IN ('U1', 'U2', 'U3', 'U4', 'U5', 'U6')",
+    # 554: the decision to place for adoption comes before the placement order
+    "554": "SELECT COUNT(*) FROM ssd_permanence"
+    " WHERE perm_adm_decision_date > perm_placement_order_date",
+    # 133: custody (X) and no fixed abode (S) are unsuitable accommodation
+    "133": "SELECT COUNT(*) FROM ssd_care_leavers WHERE clea_care_leaver_accommodation"
+    " IN ('X', 'S') AND clea_care_leaver_accom_suitable != '2'",
+    # 557: a decision to place for adoption that care ended without has ceased
+    "557": "SELECT COUNT(*) FROM ssd_permanence m JOIN ssd_cla_episodes e"
+    " ON e.clae_cla_id = m.perm_cla_id AND e.clae_cla_episode_ceased_reason NOT IN ('X1', 'E11',"
+    " 'E12') WHERE m.perm_adm_decision_date IS NOT NULL"
+    " AND m.perm_decision_reversed_date IS NULL",
+    # 580: a child missing when care ends at 18 has ceased for any other reason (E8)
+    "580": "SELECT COUNT(*) FROM ssd_missing m"
+    " JOIN ssd_person p ON p.pers_person_id = m.miss_person_id"
+    " JOIN ssd_cla_episodes e ON e.clae_person_id = m.miss_person_id"
+    " AND e.clae_cla_episode_ceased_date = m.miss_missing_episode_end_date"
+    " WHERE m.miss_missing_episode_end_date = date(p.pers_dob, '+18 years')"
+    " AND e.clae_cla_episode_ceased_reason != 'E8'",
+}
+
+
+def test_no_records_dfe_903_rejects(clean: tuple[str, dict]) -> None:
+    engine = sa.create_engine(clean[0])
+    with engine.connect() as c:
+        found = {k: c.execute(sa.text(q)).scalar_one() for k, q in DFE_903_CLEAN.items()}
+        sub_codes = c.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM ssd_cla_placement"
+                " WHERE clap_cla_placement_type IN ('Z11', 'Z12', 'Z13', 'Z14')"
+            )
+        ).scalar_one()
+        supported = c.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM ssd_cla_placement WHERE clap_cla_placement_type = 'H5'"
+                " AND clap_cla_placement_start_date < '2023-10-28'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert found == dict.fromkeys(DFE_903_CLEAN, 0)
+    # the cases exist: other placements by sub-code, supported accommodation before the reforms
+    assert sub_codes > 0 and supported > 0
+
+
 def test_keys_unique_and_not_null(clean: tuple[str, dict]) -> None:
     engine = sa.create_engine(clean[0])
     with engine.connect() as c:

@@ -208,6 +208,8 @@ class Care(Placements, Adoption):
         Returns the outcome, "lt" or "sgo_late" when the plan changes."""
         q = self.p.care
         adm = pp.t + q.adoption_decision_days.draw(rng)
+        # the decision comes before the placement order the LA applies for (DfE 903 rule 554)
+        adm = max(pp.t, min(adm, fh - q.adoption_decision_before_order_days))
         ffa = rng.random() < q.p_ffa
         pp.perm["adm"] = adm
         dual = rng.random() < q.p_parallel_plan  # parallel planning until the placement order
@@ -309,6 +311,16 @@ class Care(Placements, Adoption):
             need,
             perm,
         )
+        if (
+            perm.get("adm") is not None
+            and (perm.get("rev") is None or perm["rev"] > end)
+            and exit_code not in ("E11", "E12")
+            and end <= self.A
+        ):
+            # a decision to place for adoption that care ended without (e.g. the child died, before
+            # a planned reversal) has ceased then, for "any other reason" (DfE 903 rule 557); no
+            # random draw
+            perm["rev"], perm["rev_reason"] = end, "RD4"
         if perm:
             self.permanence(c, period, perm, e.ref)
         if perm.get("type") in ("SGO", "CAO") and end <= self.A:

@@ -167,8 +167,9 @@ class CareRecords(Stage):
         end: int,
         places: list[tuple[int, Carer]],
         legal_starts: list[int],
-    ) -> None:
-        """Missing and away-from-placement episodes of children who go missing at all.
+    ) -> bool:
+        """Missing and away-from-placement episodes of children who go missing at all. Returns
+        whether the child is missing when the period of care ends (by the as-at date).
 
         An episode ends by the day the next one starts (DfE 903 rule 574: no overlaps) and by
         the next change of placement or legal status, or the end of care (575, 577: a child is
@@ -178,13 +179,13 @@ class CareRecords(Stage):
         hi = min(end, self.A)
         d11 = add_mo(c.dob, q.missing_from_months)
         if hi < d11:
-            return
+            return False
         a = max(s, d11, self.ws)
         if a > hi:
-            return
+            return False
         older = self.age(c, a) >= q.misser_older_from_age
         if rng.random() >= (q.p_misser_11plus if older else q.p_misser_under11):
-            return
+            return False
         resid = any(cr.type in ("K2", "H5") for _, cr in places)
         per_year = q.missing_per_year + q.away_per_year
         rate = per_year * (q.residential_factor if resid else 1.0) / 365.0
@@ -209,8 +210,11 @@ class CareRecords(Stage):
         starts = [d for d, _ in places] + legal_starts
         changes = sorted({d for d in starts if d > s} | {end})
         rows = e.rows.setdefault("ssd_missing", [])
+        at_end = False
         for i, (mid, start, mend, typ, off, acc) in enumerate(found):
             if i + 1 < len(found):
                 mend = min(mend, found[i + 1][1])
             mend = min(mend, changes[bisect_left(changes, start)])
             rows.append((mid, c.id, start, self.m(mend), typ, off, acc))
+            at_end = at_end or (mend == end and end <= self.A)
+        return at_end

@@ -228,6 +228,11 @@ PLACEMENT_DESC = {
     "R5": "Young offender institution",
     "S1": "Residential school",
     "Z1": "Other placement",
+    # DfE's 2025/26 sub-codes of Z1 (Annex A's list keeps Z1); rendered with Z1's description
+    "Z11": "Other placement",
+    "Z12": "Other placement",
+    "Z13": "Other placement",
+    "Z14": "Other placement",
     "T0": "Temporary placement",
     "T1": "Temporary placement - hospital",
     "T2": "Temporary placement - holiday",
@@ -302,6 +307,7 @@ ACCOM_DESC = {
     "Z": "With former foster carers",
 }
 UNSUITABLE_USUALLY = frozenset({"S", "W", "X", "V", "R"})
+NEVER_SUITABLE = frozenset({"S", "X"})  # DfE's accommodation codes have only S2 and X2
 SUITABILITY_DESC = {"1": "Suitable", "2": "Unsuitable"}
 ACTIVITY_DESC = {
     "F1": "Full time higher education",

@@ -94,6 +94,10 @@ class Sim(Referrals, LeavingCare):
         A = self.A
         born = c.dob <= A
         gender = c.gender if born else "U"
+        if gender == "I" and c.rows.get("ssd_cla_episodes"):
+            # a looked-after child's sex is recorded: the SSDA903 reports U for an indeterminate
+            # one, which DfE's rule 232 rejects; chosen by the id, no random draw
+            gender = "MF"[int(c.id) % 2]
         edd = c.edd
         if edd is not None and not born and edd <= A:
             edd = A + 1 + (c.dob - A) % 10

@@ -154,7 +154,8 @@ class LeavingCare(Stage):
                 and rng.random() < q.p_unsuitable_usually
                 or rng.random() < q.p_unsuitable
             )
-            suit = "2" if unsuitable else "1"
+            # custody (X) and no fixed abode (S) are never suitable (DfE 903 rule 133: X2, S2)
+            suit = "2" if unsuitable or accom in K.NEVER_SUITABLE else "1"
             act = (
                 self.p.codes.activity_16_17 if age_a < 18 else self.p.codes.activity_18_plus
             ).pick(rng.random())

@@ -316,6 +316,7 @@ class Care:
     sgo_later_days: Span
     home_later_days: Span
     adoption_decision_days: Span
+    adoption_decision_before_order_days: int
     p_parallel_plan: float
     ffa_after_decision_days: Span
     ffa_before_hearing_days: int

@@ -12,6 +12,14 @@ from annexa.source.synthetic.providers import Carer
 
 # the Supported Accommodation (England) Regulations 2023: in force 28 October 2023
 SUPPORTED = dt.date(2023, 10, 28).toordinal()
+# the first day of the 2025/26 collection year, when DfE split the 903's "other placement" Z1
+# into Z11-Z14 (a Z1 still open then continues as one of them: DfE 503D)
+Z1_SPLIT = dt.date(2025, 4, 1).toordinal()
+Z1_CODES = ("Z11", "Z12", "Z13", "Z14")
+FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
+# a special guardianship order to former foster carers (E45 relative or friend, E46 other) ->
+# the same order to carers other than former foster carers (E47, E48)
+_SGO_NOT_FOSTER = {"E45": "E47", "E46": "E48"}
 
 
 def _statuses(legal: list[tuple[int, str]], s: int, end: int) -> list[tuple[int, str]]:
@@ -60,6 +68,15 @@ class Placements(CareRecords):
         placement_ids = self._placement_rows(rng, c, e, period, end, places)
         iro = self.reviews_visits_health(rng, c, e, period, s, end, places, route)
         clae_need = need if need not in ("N0", "N9") else "N1"
+        # the missing episodes are drawn before the episode rows are written (which draw
+        # nothing), so the draws are as before; a child missing when care ends at 18 has
+        # ceased "for any other reason", E8 (DfE 903 rule 580)
+        missing_at_end = self.missing(rng, c, e, s, end, places, [d for d, _ in leg])
+        if missing_at_end and end == c.d18 and exit_code != "E2":
+            exit_code = "E8"
+        # an SGO to former foster carers is made while the child lives with them (DfE 516)
+        if exit_code in _SGO_NOT_FOSTER and places[-1][1].type not in FOSTER:
+            exit_code = _SGO_NOT_FOSTER[exit_code]
         self._episode_rows(
             c, e, period, s, end, exit_code, leg, places, placement_ids, clae_need, iro
         )
@@ -67,7 +84,6 @@ class Placements(CareRecords):
             lend = leg[i + 1][0] if i + 1 < len(leg) else end
             self.legal_row(c, e, code, d, lend)
         self._care_plan_rows(c, e, s, end, plans)
-        self.missing(rng, c, e, s, end, places, [d for d, _ in leg])
         return period
 
     def _placement_rows(
@@ -253,13 +269,26 @@ class Placements(CareRecords):
                 continue  # adoptive or home placements end with the period
             cur = prov.new_placement(rng, max(0, self.age(c, t)))
             out.append((t, cur))
-        # from 28 October 2023 a looked-after child under 18 cannot be placed in unregulated
-        # independent living (P2, gone from the SSDA903's placement codes, DfE rule 146): such a
-        # placement is in registered supported accommodation instead
         return [
-            (t, prov.supported_accommodation(cr) if cr.type == "P2" and t >= SUPPORTED else cr)
-            for t, cr in out
+            (t, self._recoded(cr, out[i + 1][0] if i + 1 < len(out) else end))
+            for i, (t, cr) in enumerate(out)
         ]
+
+    def _recoded(self, cr: Carer, pend: int) -> Carer:
+        """A placement as the CMS records it after the reforms, by its end (no random draw).
+
+        From 28 October 2023 a looked-after child under 18 cannot live in unregulated
+        independent living (P2, gone from the SSDA903's codes, DfE rule 146): a P2 placement
+        still in place then is in registered supported accommodation instead. From the 2025/26
+        year the CMS records an "other placement" by DfE's sub-code (Z11-Z14; Annex A's list
+        keeps Z1): one in place on or after 1 April 2025 is recorded so, the sub-code chosen by
+        the placement's key (the synthetic settings have no real kind to tell them apart)."""
+        if cr.type == "P2" and pend > SUPPORTED:
+            return self.prov.supported_accommodation(cr)
+        if cr.type == "Z1" and pend >= Z1_SPLIT:
+            sub = Z1_CODES[cr.key % len(Z1_CODES)]
+            return Carer(cr.key, sub, cr.provider, cr.postcode, cr.urn, cr.distance)
+        return cr
 
     def _stay(
         self, rng: random.Random, c: Child, t: int, cur: Carer, stable: bool, emergency: bool
