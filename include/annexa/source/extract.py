@@ -34,13 +34,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
 import re
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +85,7 @@ class TableReport:
     extra_columns: list[str] = field(default_factory=list)
     attempts: int = 1
     dir: Path = Path()  # where its parts are written
+    writer: _PartWriter | None = None  # writes them (None: in the caller's thread)
 
 
 # record ids kept per column for values that must be fixed at source (the count is complete)
@@ -338,12 +342,51 @@ def _read_table(
 
 def _write_part(batch: pa.Table, t: Table, part: int, report: TableReport) -> None:
     path = report.dir / f"part-{part:05d}.parquet"
-    pq.write_table(batch, path, compression="zstd")
-    os.chmod(path, 0o600)
-    report.files.append(
-        {"file": f"{t.name}/{path.name}", "rows": batch.num_rows, "sha256": sha256_file(path)}
-    )
+    entry: dict[str, Any] = {"file": f"{t.name}/{path.name}", "rows": batch.num_rows}
+    report.files.append(entry)
     report.rows += batch.num_rows
+    if report.writer is None:
+        _write_file(batch, path, entry)
+    else:
+        report.writer.submit(batch, path, entry)
+
+
+def _write_file(batch: pa.Table, path: Path, entry: dict[str, Any]) -> None:
+    """One owner-only Parquet part, hashed from the bytes written (not read back)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(batch, sink, compression="zstd")
+    data = sink.getvalue()
+    entry["sha256"] = hashlib.sha256(data).hexdigest()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "wb") as f:
+        f.write(memoryview(data))
+
+
+class _PartWriter:
+    """Writes parts in a thread of its own, so the next batch is read and converted while this
+    one is encoded, hashed and written (pyarrow's Parquet writer, hashlib and file writes
+    release the GIL). At most ``depth`` parts wait, which bounds memory; a write's error is
+    raised by a later ``submit`` or by ``drain``."""
+
+    def __init__(self, depth: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-writer")
+        self._pending: deque[Future[None]] = deque()
+        self._depth = depth
+
+    def submit(self, batch: pa.Table, path: Path, entry: dict[str, Any]) -> None:
+        self._pending.append(self._pool.submit(_write_file, batch, path, entry))
+        while len(self._pending) > self._depth:
+            self._pending.popleft().result()
+
+    def drain(self) -> None:
+        """Wait for every part submitted; raise the first write's error."""
+        while self._pending:
+            self._pending.popleft().result()
+
+    def close(self) -> None:
+        """Wait for the thread (so nothing is still writing into a folder being removed)."""
+        self._pool.shutdown(wait=True)
+        self._pending.clear()
 
 
 def _begin_consistent_read(conn: sa.Connection) -> None:
@@ -705,6 +748,8 @@ def extract(
                     else:
                         src = _ArrowSource(url, reader)
                         stack.callback(src.close)
+                    writer = _PartWriter()
+                    stack.callback(writer.close)
                     connected = True
                     actual = {n.lower(): n for n in src.table_names(schema)}
                     missing = [t.name for t in TABLES if t.name.lower() not in actual]
@@ -713,7 +758,9 @@ def extract(
                     for t in TABLES:
                         current = t.name
                         src_table = actual[t.name.lower()]
-                        report = TableReport(t.name, attempts=attempt, dir=partial / t.name)
+                        report = TableReport(
+                            t.name, attempts=attempt, dir=partial / t.name, writer=writer
+                        )
                         t0 = time.time()
                         cols = src.column_names(src_table, schema)
                         found, report.missing_optional = _resolve_columns(t, cols, cms)
@@ -726,6 +773,7 @@ def extract(
                         report.seconds = round(time.time() - t0, 3)
                         _say_table(say, report)
                         reports.append(report)
+                    writer.drain()
                     src.end()
                 break
             except retryable as exc:
