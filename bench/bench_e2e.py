@@ -106,7 +106,9 @@ def floor(url: str) -> dict:
 
 
 def _tree(pid: int) -> tuple[int, float]:
-    """RSS (bytes) and CPU seconds (user + system) of a process and all its descendants."""
+    """RSS (bytes) and CPU seconds (user + system) of a process and all its descendants, those
+    already reaped included (a process's ``children_*`` times: the gate's forked copy ends
+    inside the validate task). RSS is summed, so pages a fork shares are counted twice."""
     import psutil
 
     try:
@@ -119,7 +121,7 @@ def _tree(pid: int) -> tuple[int, float]:
         try:
             rss += q.memory_info().rss
             t = q.cpu_times()
-            cpu += t.user + t.system
+            cpu += t.user + t.system + t.children_user + t.children_system
         except psutil.NoSuchProcess:
             pass
     return rss, cpu

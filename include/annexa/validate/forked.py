@@ -27,6 +27,7 @@ import pickle
 import select
 import signal
 import struct
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -39,12 +40,13 @@ MIN_WAIT_SECONDS = 300.0
 
 
 def processes_from_env() -> int:
-    """``ANNEXA_GATE_PROCESSES`` (1 runs the gate in one process), else 2 where the machine
-    has 2 or more CPUs."""
-    value = os.environ.get("ANNEXA_GATE_PROCESSES")
-    if value:
-        return max(1, int(value))
-    return 2 if (os.cpu_count() or 1) >= 2 and hasattr(os, "fork") else 1
+    """``ANNEXA_GATE_PROCESSES``: 2 shares the gate's suites with a forked copy (on Linux: a
+    bare fork is not safe for every library elsewhere, e.g. macOS's Objective-C runtime, which
+    Airflow forks and execs for; Windows has no fork); unset or 1, one process. Not the default:
+    the copy's RSS counts the pages it shares with the parent, which puts the end-to-end
+    bench's summed peak over 1.5 GB at the largest county (docs/performance.md)."""
+    value = int(os.environ.get("ANNEXA_GATE_PROCESSES") or 1)
+    return max(1, value) if sys.platform.startswith("linux") and hasattr(os, "fork") else 1
 
 
 def fork_map(jobs: Sequence[tuple[float, Callable[[], T]]], processes: int) -> list[T]:

@@ -355,8 +355,8 @@ class GateSession:
     the resolved expectations: anything that differs is run again.
 
     ``processes``: the suites are shared between this process and a forked copy of it when 2
-    (``annexa.validate.forked``; default ``ANNEXA_GATE_PROCESSES``, else 2 on a machine with 2
-    or more CPUs). The results, and so the outputs, are the same either way."""
+    (``annexa.validate.forked``; default ``ANNEXA_GATE_PROCESSES``, else 1). The results, and
+    so the outputs, are the same either way."""
 
     def __init__(self, processes: int | None = None) -> None:
         self._gx: GXRunner | None = None
