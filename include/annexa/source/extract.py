@@ -514,14 +514,32 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _pragma_args(table: str, schema: str | None) -> str:
+    return _lit(table) + (f", {_lit(schema)}" if schema else "")
+
+
 _NUMERIC = ("int", "float")
 
 
-def _sqlite_select(t: Table, src_table: str, found: dict[str, str]) -> str:
+def _text_affinity(declared: str) -> bool:
+    """Whether SQLite gives a column declared so TEXT affinity (its datatype rules: INT first,
+    then CHAR, CLOB or TEXT). Such a column stores a number written to it as text, so it never
+    holds an INTEGER or a REAL."""
+    d = declared.upper()
+    return "INT" not in d and any(k in d for k in ("CHAR", "CLOB", "TEXT"))
+
+
+def _sqlite_select(
+    t: Table, src_table: str, found: dict[str, str], declared: dict[str, str] | None = None
+) -> str:
     """Every column as SQLite text (so the driver's first-rows type guess cannot fail on a
     column that mixes types), numbers as REAL with their text values beside them; text travels
     as BLOB, so a value that is not UTF-8 reaches ``_utf8`` instead of failing the driver; a
-    leading row of the right types fixes the batches' schema and is dropped."""
+    leading row of the right types fixes the batches' schema and is dropped. ``typeof`` is asked
+    once a value, and not at all in a text column of TEXT affinity (``declared``: the source's
+    declared column types), where it can only say text, blob or null (issue 10: it was a
+    quarter of the read)."""
+    declared = declared or {}
     lead, cols = [], []
     for c in t.columns:
         if c.name not in found:
@@ -530,18 +548,20 @@ def _sqlite_select(t: Table, src_table: str, found: dict[str, str]) -> str:
         if c.type in _NUMERIC:
             lead += [f"0.5 as {alias}", f"cast('' as blob) as {_q(c.name + '__text')}"]
             cols += [
-                f"cast(case when typeof({s}) in ('integer', 'real') then {s} end as real) "
-                f"as {alias}",
+                f"case typeof({s}) when 'integer' then cast({s} as real) when 'real' then {s} "
+                f"end as {alias}",
                 f"case when typeof({s}) = 'text' then cast({s} as blob) end "
                 f"as {_q(c.name + '__text')}",
             ]
-        else:
-            lead.append(f"cast('' as blob) as {alias}")
-            # an integral REAL reads as the integer's text, as the generic path writes it
+            continue
+        lead.append(f"cast('' as blob) as {alias}")
+        if _text_affinity(declared.get(found[c.name], "")):
+            cols.append(f"cast({s} as blob) as {alias}")
+        else:  # an integral REAL reads as the integer's text, as the generic path writes it
             cols.append(
-                f"cast(case when typeof({s}) = 'real' and {s} = cast({s} as integer) "
+                f"case typeof({s}) when 'real' then cast(case when {s} = cast({s} as integer) "
                 f"then cast(cast({s} as integer) as text) else cast({s} as text) end as blob) "
-                f"as {alias}"
+                f"else cast({s} as blob) end as {alias}"
             )
     return f"select {', '.join(lead)} union all select {', '.join(cols)} from {_q(src_table)}"
 
@@ -655,18 +675,27 @@ class _ArrowSource:
 
     def column_names(self, table: str, schema: str | None) -> list[str]:
         if self.reader == "sqlite":
-            args = _lit(table) + (f", {_lit(schema)}" if schema else "")
-            return self._column(f"select name from pragma_table_info({args})")
+            return self._column(
+                f"select name from pragma_table_info({_pragma_args(table, schema)})"
+            )
         rel = f"{_q(schema)}.{_q(table)}" if schema else _q(table)
         return self._column(
             "select attname::text from pg_catalog.pg_attribute where attrelid = "
             f"{_lit(rel)}::regclass and attnum > 0 and not attisdropped order by attnum"
         )
 
+    def _declared_types(self, table: str, schema: str | None) -> dict[str, str]:
+        """SQLite's declared column types (what gives a column its affinity)."""
+        with self.conn.cursor() as cur:
+            cur.execute(f"select name, type from pragma_table_info({_pragma_args(table, schema)})")
+            got = cur.fetch_arrow_table()
+        return dict(zip(got.column(0).to_pylist(), got.column(1).to_pylist(), strict=True))
+
     def read(self, t: Table, src_table: str, schema: str | None, found, chunk_rows, report):
         sch = _schema(t)
         if self.reader == "sqlite":
-            sql, skip = _sqlite_select(t, src_table, found), 1
+            declared = self._declared_types(src_table, schema)
+            sql, skip = _sqlite_select(t, src_table, found, declared), 1
         else:
             sql, skip = _pg_select(t, src_table, schema, found), 0
         pending: list[pa.RecordBatch] = []
