@@ -9,7 +9,7 @@ select
     coalesce(
         cast(_t.pers_person_id as varchar),
         '(no key) ' || coalesce(null,
-        'row ' || cast(row_number() over () as varchar))
+        'row ' || cast(_t._z_row as varchar))
     ) as pers_person_id,
     cast(_t.pers_person_id as varchar) as _raw_key,
     cast(null as varchar) as _child_id,
@@ -32,7 +32,12 @@ select
         select u.id from raw_unparseable_dates as u
         where u.tbl = 'ssd_person' and u.col = 'pers_death_date'
     ), true) as _parses__pers_death_date,
-    count(distinct pers_dob) over (partition by clean_text(pers_person_id)) <= 1
-    as _one_dob
-from raw_ssd_person as _t
+    _z_d._z_two is null as _one_dob
+from (select *, row_number() over () as _z_row from raw_ssd_person) as _t
+left join (
+    select clean_text(pers_person_id) as _z_id, true as _z_two
+    from raw_ssd_person
+    group by 1
+    having count(distinct pers_dob) > 1
+) as _z_d on _z_d._z_id is not distinct from clean_text(_t.pers_person_id)
 order by 1
