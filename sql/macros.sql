@@ -91,8 +91,20 @@ create or replace macro wd(s, e) as
     - getvariable('wd_list')[cast(s - getvariable('wd_first') as integer) + 1];
 
 -- Code mapping (source_contract.md §6) ------------------------------------------------------
+-- Whitespace runs (RE2's \s: space, tab, line feed, form feed, carriage return) become one
+-- space; a value with no such run to collapse (no tab, break or two spaces together, nearly
+-- all) skips the regular expression, which DuckDB runs per row (issue 10: ~5x cheaper)
 create or replace macro norm_raw(v) as
-    lower(trim(regexp_replace(cast(v as varchar), '\s+', ' ', 'g')));
+    case
+        when
+            contains(cast(v as varchar), '  ')
+            or contains(cast(v as varchar), chr(9))
+            or contains(cast(v as varchar), chr(10))
+            or contains(cast(v as varchar), chr(12))
+            or contains(cast(v as varchar), chr(13))
+            then lower(trim(regexp_replace(cast(v as varchar), '\s+', ' ', 'g')))
+        else lower(trim(cast(v as varchar)))
+    end;
 -- Stage 1: raw CMS value of field f -> national code, or null when unmapped (reported).
 create or replace macro map_code(f, v) as
     coalesce(

@@ -24,3 +24,5 @@ from dates
 where date_of_birth is not null and _person_id is not null
 group by _person_id
 having count(distinct date_of_birth) > 1
+-- ordered: the gate's sample ids are the first rows, the same from run to run
+order by record_id, child_id, value

@@ -19,3 +19,5 @@ where
         from annex_a_list_07_child_protection as l7
         where l7._person_id = l5._person_id and l7.cp_plan_start_date >= l5.icpc_date
     )
+-- ordered: the gate's sample ids are the first rows, the same from run to run
+order by record_id, child_id, value

@@ -11,3 +11,5 @@ inner join annex_a_list_08_children_in_care as l8 on l6._person_id = l8._person_
 where
     l8.date_ceased_looked_after is null
     and l6.case_status is distinct from annex_code('CS-CASESTATUS', 'LAC')
+-- ordered: the gate's sample ids are the first rows, the same from run to run
+order by record_id, child_id, value

@@ -297,12 +297,18 @@ def _export(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     return rows
 
 
+# the gate's frames (check frames, cross rules' rows): read once, by the gate, so written
+# without dictionary pages: ~30% less writing CPU for the same rows and about the same size
+# (snappy), and pandas reads them as fast (issue 10)
+FRAME_PARQUET = "format parquet, dictionary_size_limit 0"
+
+
 def _copy(con: duckdb.DuckDBPyConnection, q: Query, path: Path) -> str:
     """DuckDB's own (parallel) writer, straight from the query; the file is made owner-only as
     soon as it exists (its folder is owner-only already)."""
     lit = str(path).replace("'", "''")
     try:
-        con.execute(f"copy (\n{q.sql()}\n) to '{lit}' (format parquet)")
+        con.execute(f"copy (\n{q.sql()}\n) to '{lit}' ({FRAME_PARQUET})")
     except duckdb.Error as exc:
         raise RuntimeError(f"SQL {q.layer}/{q.name}.sql failed: {exc}") from exc
     seal(path)
