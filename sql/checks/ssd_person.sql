@@ -38,6 +38,6 @@ left join (
     select clean_text(pers_person_id) as _z_id, true as _z_two
     from raw_ssd_person
     group by 1
-    having count(distinct pers_dob) > 1
+    having min(pers_dob) < max(pers_dob)
 ) as _z_d on _z_d._z_id is not distinct from clean_text(_t.pers_person_id)
 order by 1

@@ -663,15 +663,16 @@ def check_frame_sql(table: Table) -> str:
             "left join chk_known_persons_unzeroed as _z_u on _z_u.id = ltrim(_t._z_p, '0')"
         )
     if one_dob:  # a group by and a join on the few such ids, not a window of count(distinct)
-        # partitioned by every person (issue 10: 1.35 s of CPU at large); null ids are one
-        # group, as they were one partition
+        # partitioned by every person (issue 10: 1.35 s of CPU at large); two distinct dates
+        # are a smaller and a larger one (nulls left out by both); null ids are one group, as
+        # they were one partition
         source = (
             f"(select *, row_number() over () as _z_row from raw_{table.name}) as _t\n"
             "left join (\n"
             "    select clean_text(pers_person_id) as _z_id, true as _z_two\n"
             f"    from raw_{table.name}\n"
             "    group by 1\n"
-            "    having count(distinct pers_dob) > 1\n"
+            "    having min(pers_dob) < max(pers_dob)\n"
             ") as _z_d on _z_d._z_id is not distinct from clean_text(_t.pers_person_id)"
         )
     return f"{_CHECK_HEADER.format(t=table.name)}select\n{body}\nfrom {source}\n{order}"
