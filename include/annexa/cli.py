@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from annexa.core.constants import CMS_BUILDS, today_london
 from annexa.core.dates import parse_date
@@ -207,9 +208,7 @@ def run_dag(
     return state, result
 
 
-def run_dag_in_child(
-    source: str, as_at: dt.date, out: Path, **kwargs: str | None
-) -> tuple[str, dict]:
+def run_dag_in_child(source: str, as_at: dt.date, out: Path, **kwargs: Any) -> tuple[str, dict]:
     """``run_dag`` in a spawned process that exits when the run ends, so that what the run
     held (Airflow, GX, the run's DuckDB and Arrow buffers: ~0.75 GB at ``large``) is given back
     to the system before ``annexa backfill`` starts its month-end workers, instead of staying in
