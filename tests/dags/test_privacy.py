@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cdp import CHROMIUM, HEADLESS_FLAGS
 from conftest import PG_URL
 from openpyxl import load_workbook
 
@@ -51,7 +52,6 @@ FREE_TEXT = {
     "ssd_professionals": ["prof_professional_job_title"],
     "ssd_department": ["dept_team_parent_name"],
 }
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _pw_url() -> str:
@@ -285,11 +285,7 @@ def test_script_in_a_name_renders_inert_in_chromium(private_run, page, tmp_path)
     run = subprocess.run(
         [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
+            *HEADLESS_FLAGS,
             f"--user-data-dir={tmp_path / 'profile'}",
             "--dump-dom",
             path.as_uri(),

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from cdp import run_in_page
+from cdp import CHROMIUM, run_in_page
 from conftest import PG_URL
 
 from annexa.stack import Stack, StackConfig, free_port, reset_postgres_db
@@ -31,7 +31,6 @@ from annexa.stack import Stack, StackConfig, free_port, reset_postgres_db
 AS_AT = "2026-03-31"
 CLEAN = ("201", "202")
 FAULTY = "203"
-CHROMIUM = "/usr/bin/chromium"
 RUN_TIMEOUT = 1200  # the run takes 2-4 minutes on 2 quiet cores, far more when they are shared
 
 

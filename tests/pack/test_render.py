@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from cdp import CHROMIUM, HEADLESS_FLAGS
 from openpyxl import load_workbook
 
 from annexa.pack.catalogue import load_catalogue
@@ -722,19 +723,7 @@ def test_sheet_names():
 # a real headless browser
 # --------------------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-logging=stderr",
-    "--v=0",
-]
+CHROMIUM_FLAGS = [*HEADLESS_FLAGS, "--disable-quic", "--enable-logging=stderr", "--v=0"]
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

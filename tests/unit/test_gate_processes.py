@@ -72,6 +72,9 @@ def test_the_number_of_processes_comes_from_the_environment(monkeypatch):
     assert processes_from_env() == 1
     monkeypatch.delenv("ANNEXA_GATE_PROCESSES")
     assert processes_from_env() == 1  # one process unless asked
+    monkeypatch.setenv("ANNEXA_GATE_PROCESSES", "two")
+    with pytest.raises(ValueError, match="ANNEXA_GATE_PROCESSES must be 1 or 2, not 'two'"):
+        processes_from_env()
 
 
 def test_the_gate_gives_the_same_outputs_with_one_and_two_processes(tmp_path, monkeypatch):

@@ -45,7 +45,11 @@ def processes_from_env() -> int:
     Airflow forks and execs for; Windows has no fork); unset or 1, one process. Not the default:
     the copy's RSS counts the pages it shares with the parent, which puts the end-to-end
     bench's summed peak over 1.5 GB at the largest county (docs/performance.md)."""
-    value = int(os.environ.get("ANNEXA_GATE_PROCESSES") or 1)
+    raw = os.environ.get("ANNEXA_GATE_PROCESSES") or "1"
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"ANNEXA_GATE_PROCESSES must be 1 or 2, not {raw!r}") from None
     return max(1, value) if sys.platform.startswith("linux") and hasattr(os, "fork") else 1
 
 
